@@ -1,0 +1,125 @@
+# calf - build, run and test. `make help` lists the targets.
+
+CC      := gcc
+LD      := ld
+OBJCOPY := objcopy
+NM      := nm
+QEMU    := qemu-system-x86_64
+BUILD   := build
+
+# ---------------------------------------------------------------- kernel
+
+KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
+	-ffreestanding -fno-builtin -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-fno-stack-protector -fno-pic -fno-pie -fno-asynchronous-unwind-tables \
+	-mno-red-zone -mgeneral-regs-only -mcmodel=kernel \
+	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+	-I. -MMD -MP
+KASFLAGS := -I. -MMD -MP -D__ASSEMBLER__
+KLDFLAGS := -nostdlib -static -no-pie -z max-page-size=4096 -z noexecstack \
+	--no-warn-rwx-segments -T arch/x86_64/kernel.ld
+
+KSRCS := $(sort $(wildcard arch/x86_64/*.c arch/x86_64/*.S lib/*.c mm/*.c kernel/*.c tests/kernel/*.c))
+KOBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(basename $(KSRCS)))
+KERNEL := $(BUILD)/calf.elf
+
+.PHONY: all
+all: $(KERNEL)
+
+$(BUILD)/kernel/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/kernel/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(KASFLAGS) -c $< -o $@
+
+# The symbol table for backtraces is linked in a second pass. It sits in its own
+# section at the very end of the image, so adding it moves no other symbol; the
+# link checks that claim by comparing the two symbol maps.
+$(BUILD)/ksyms-empty.o: tools/gen-ksyms.sh
+	@mkdir -p $(BUILD)
+	tools/gen-ksyms.sh /dev/null > $(BUILD)/ksyms-empty.S
+	$(CC) $(KASFLAGS) -c $(BUILD)/ksyms-empty.S -o $@
+
+$(KERNEL): $(KOBJS) $(BUILD)/ksyms-empty.o arch/x86_64/kernel.ld tools/gen-ksyms.sh
+	$(LD) $(KLDFLAGS) -o $@.pass1 $(KOBJS) $(BUILD)/ksyms-empty.o
+	$(NM) -n $@.pass1 | tools/gen-ksyms.sh - > $(BUILD)/ksyms.S
+	$(CC) $(KASFLAGS) -c $(BUILD)/ksyms.S -o $(BUILD)/ksyms.o
+	$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms.o
+	@$(NM) -n $@.pass1 | grep -iv ' [a-z] ksyms_\| [a-z] __ksyms' > $(BUILD)/nm.pass1
+	@$(NM) -n $@ | grep -iv ' [a-z] ksyms_\| [a-z] __ksyms' > $(BUILD)/nm.pass2
+	@cmp -s $(BUILD)/nm.pass1 $(BUILD)/nm.pass2 || \
+		{ echo "ksyms: symbols moved between link passes"; rm -f $@; exit 1; }
+
+-include $(KOBJS:.o=.d)
+
+# ---------------------------------------------------------------- running
+
+QEMU_MEM ?= 256
+QEMU_BASE := -machine pc -cpu max -m $(QEMU_MEM) -no-reboot -display none \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04
+APPEND ?=
+
+.PHONY: deps run debug debug-triple
+deps:
+	@tools/deps.sh
+
+run: deps $(KERNEL)
+	$(QEMU) $(QEMU_BASE) -serial mon:stdio -kernel $(KERNEL) -append "$(APPEND)"; \
+		status=$$?; [ $$status -eq 0 ] || [ $$status -eq 1 ] || [ $$status -eq 3 ]
+
+# Boot halted, waiting for gdb on :1234; `gdb -x tools/gdbinit` in another terminal.
+debug: deps $(KERNEL)
+	@echo "calf: waiting for gdb: gdb -x tools/gdbinit"
+	$(QEMU) $(QEMU_BASE) -serial mon:stdio -kernel $(KERNEL) -append "$(APPEND)" -s -S
+
+# Log every interrupt and CPU reset to build/qemu.log and keep the machine after a
+# triple fault instead of rebooting, to find what faulted.
+debug-triple: deps $(KERNEL)
+	$(QEMU) $(QEMU_BASE) -serial mon:stdio -kernel $(KERNEL) -append "$(APPEND)" \
+		-no-shutdown -d int,cpu_reset -D $(BUILD)/qemu.log
+
+# ---------------------------------------------------------------- host tests
+
+include tests/host/tests.mk
+
+.SECONDEXPANSION:
+
+HOST_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -DCALF_HOST -I. -include tests/host/calf_names.h \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+	$(shell pkg-config --cflags cmocka 2>/dev/null)
+HOST_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
+
+$(BUILD)/host/test_%: tests/host/test_%.c $$(host_$$*_SRCS) $(wildcard tests/host/*.h) \
+		$(wildcard lib/*.h mm/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $(filter %.c,$^) -o $@ $(HOST_LIBS)
+
+# ---------------------------------------------------------------- tests
+
+.PHONY: test host-test guest-test
+test: deps
+	@$(MAKE) --no-print-directory -s $(KERNEL) $(HOST_BINS)
+	@tools/run-tests.sh
+
+host-test: deps
+	@$(MAKE) --no-print-directory -s $(HOST_BINS)
+	@tools/run-tests.sh host
+
+guest-test: deps
+	@$(MAKE) --no-print-directory -s $(KERNEL)
+	@tools/run-tests.sh guest
+
+.PHONY: clean help
+clean:
+	rm -rf $(BUILD)
+
+help:
+	@echo "make            build the kernel ($(KERNEL))"
+	@echo "make run        boot calf in QEMU on this terminal (Ctrl-A x quits)"
+	@echo "make test       host unit tests + guest tests; ends with 'N passed, N failed'"
+	@echo "make debug      boot halted, waiting for gdb (gdb -x tools/gdbinit)"
+	@echo "make debug-triple  boot logging interrupts/resets to $(BUILD)/qemu.log"
+	@echo "APPEND='...'    kernel command line for run/debug"

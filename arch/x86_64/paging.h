@@ -1,0 +1,60 @@
+/*
+ * arch/x86_64/paging.h - the kernel's view of virtual memory on x86-64.
+ *
+ * Layout of the 48-bit address space:
+ *   0x0000000000000000 .. 0x00007fffffffffff  user space (PML4 slots 0..255)
+ *   0xffff800000000000 ..                     direct map of all physical memory
+ *   0xffffffff80000000 ..                     the kernel image (-2 GiB, mcmodel=kernel)
+ * The kernel image is loaded at physical KERNEL_PHYS_BASE and linked at
+ * KERNEL_VIRT_BASE + its physical address.
+ */
+#ifndef CALF_ARCH_PAGING_H
+#define CALF_ARCH_PAGING_H
+
+#define DIRECT_MAP_BASE  0xffff800000000000
+#define KERNEL_VIRT_BASE 0xffffffff80000000
+#define KERNEL_PHYS_BASE 0x100000
+
+/* Page-table entry bits (Intel SDM vol. 3, 4.5). */
+#define PTE_PRESENT	(1ul << 0)
+#define PTE_WRITE	(1ul << 1)
+#define PTE_USER	(1ul << 2)
+#define PTE_PWT		(1ul << 3)
+#define PTE_PCD		(1ul << 4)
+#define PTE_ACCESSED	(1ul << 5)
+#define PTE_DIRTY	(1ul << 6)
+#define PTE_HUGE	(1ul << 7)
+#define PTE_GLOBAL	(1ul << 8)
+#define PTE_NX		(1ul << 63)
+#define PTE_ADDR_MASK	0x000ffffffffff000ul
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+static inline void *phys_to_virt(uint64_t phys)
+{
+	return (void *)(phys + DIRECT_MAP_BASE);
+}
+
+/* Only for direct-map and kernel-image addresses. */
+static inline uint64_t virt_to_phys(const void *virt)
+{
+	uint64_t addr = (uint64_t)virt;
+
+	if (addr >= KERNEL_VIRT_BASE)
+		return addr - KERNEL_VIRT_BASE;
+	return addr - DIRECT_MAP_BASE;
+}
+
+/*
+ * Build and load the kernel's final page tables: the direct map of [0, max_phys)
+ * and the kernel image with per-section permissions. alloc_table returns the
+ * physical address of a zeroed frame reachable through the boot-time map.
+ */
+void paging_init(uint64_t max_phys, uint64_t (*alloc_table)(void));
+
+/* Physical address of the kernel's top-level table, shared by every address space. */
+uint64_t paging_kernel_root(void);
+
+#endif
+#endif

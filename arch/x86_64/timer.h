@@ -1,0 +1,30 @@
+/*
+ * arch/x86_64/timer.h - the periodic timer and the monotonic clock.
+ *
+ * The PIT (8254) channel 0 interrupts TIMER_HZ times a second (exactly
+ * PIT_INPUT_HZ / PIT_DIVISOR, about 99.998 Hz). The monotonic clock counts PIT input
+ * cycles: whole ticks plus the part of the current tick read from the counter, so it
+ * has sub-microsecond resolution and follows QEMU's virtual time, which makes it
+ * deterministic under -icount.
+ */
+#ifndef CALF_ARCH_TIMER_H
+#define CALF_ARCH_TIMER_H
+
+#include <stdint.h>
+
+#define PIT_INPUT_HZ 1193182
+#define TIMER_HZ     100
+#define PIT_DIVISOR  ((PIT_INPUT_HZ + TIMER_HZ / 2) / TIMER_HZ)
+
+void timer_init(void);
+
+/* Timer interrupts since timer_init. */
+uint64_t timer_ticks(void);
+
+/* Nanoseconds since timer_init; never goes backwards. */
+uint64_t clock_monotonic_ns(void);
+
+/* Called on every tick, in interrupt context, after the clock advanced. */
+void timer_set_tick_hook(void (*hook)(void));
+
+#endif

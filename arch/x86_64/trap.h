@@ -1,0 +1,57 @@
+/*
+ * arch/x86_64/trap.h - interrupts and exceptions.
+ *
+ * Every vector enters through a stub in entry.S that saves the general registers
+ * into a struct trap_frame on the current kernel stack and calls trap_dispatch.
+ * CPU exceptions in the kernel are reported precisely and panic; hardware
+ * interrupts go to the handler registered for their IRQ line.
+ */
+#ifndef CALF_ARCH_TRAP_H
+#define CALF_ARCH_TRAP_H
+
+#include <stdint.h>
+
+/* Layout shared with entry.S: lowest address first. */
+struct trap_frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error_code;
+	/* pushed by the CPU */
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+#define VECTOR_PAGE_FAULT	14
+#define VECTOR_DOUBLE_FAULT	8
+#define VECTOR_IRQ_BASE		32	/* PIC lines 0..15 land on 32..47 */
+#define IRQ_COUNT		16
+
+#define IRQ_TIMER	0
+#define IRQ_COM2	3
+#define IRQ_COM1	4
+
+/* Page-fault error code bits. */
+#define PF_PRESENT	(1u << 0)
+#define PF_WRITE	(1u << 1)
+#define PF_USER		(1u << 2)
+#define PF_RESERVED	(1u << 3)
+#define PF_FETCH	(1u << 4)
+
+/* Load the IDT. Interrupts stay disabled until the caller enables them. */
+void idt_init(void);
+
+typedef void (*irq_handler_t)(struct trap_frame *frame);
+void irq_register(unsigned irq, irq_handler_t handler);
+
+/* Called from entry.S only. */
+void trap_dispatch(struct trap_frame *frame);
+
+/* Print a trap frame's registers (used by panic reports). */
+void trap_print_registers(const struct trap_frame *frame);
+
+/* Human name of an exception vector ("page fault"), or "interrupt". */
+const char *trap_name(uint64_t vector);
+
+/* Hardware interrupts handled since boot, per IRQ line (for /proc/interrupts). */
+uint64_t irq_count(unsigned irq);
+
+#endif

@@ -1,0 +1,77 @@
+/*
+ * kernel/crash.c - deliberate kernel faults. Each is its own non-inlined function so
+ * the backtrace in the resulting panic names it.
+ */
+#include "kernel/crash.h"
+#include "lib/panic.h"
+#include "lib/printk.h"
+#include "lib/string.h"
+
+#define CRASH_FUNCTION static void __attribute__((noinline))
+
+CRASH_FUNCTION crash_null_pointer(void)
+{
+	volatile int *nothing = NULL;
+
+	printk("crash: reading through a null pointer\n");
+	(void)*nothing;
+}
+
+CRASH_FUNCTION crash_write_text(void)
+{
+	volatile unsigned char *code = (volatile unsigned char *)crash_write_text;
+
+	printk("crash: writing to kernel text at %p\n", (void *)code);
+	*code = 0xcc;
+}
+
+CRASH_FUNCTION crash_exec_data(void)
+{
+	static unsigned char data[16] = { 0xc3 };	/* ret, if it ever ran */
+	void (*function)(void) = (void (*)(void))(void *)data;
+
+	printk("crash: calling into a data page at %p\n", (void *)data);
+	function();
+}
+
+CRASH_FUNCTION crash_invalid_opcode(void)
+{
+	printk("crash: executing ud2\n");
+	__asm__ volatile("ud2");
+}
+
+CRASH_FUNCTION crash_divide_by_zero(void)
+{
+	volatile unsigned zero = 0;
+
+	printk("crash: dividing by zero\n");
+	printk("unreachable: %u\n", 1 / zero);
+}
+
+CRASH_FUNCTION crash_explicit_panic(void)
+{
+	panic("crash: explicit panic requested on the command line");
+}
+
+static const struct {
+	const char *kind;
+	void (*trigger)(void);
+} crashes[] = {
+	{ "null", crash_null_pointer },
+	{ "write-text", crash_write_text },
+	{ "exec-data", crash_exec_data },
+	{ "ud", crash_invalid_opcode },
+	{ "div0", crash_divide_by_zero },
+	{ "panic", crash_explicit_panic },
+};
+
+void crash_trigger(const char *kind)
+{
+	for (unsigned i = 0; i < sizeof(crashes) / sizeof(crashes[0]); i++) {
+		if (strcmp(kind, crashes[i].kind) == 0) {
+			crashes[i].trigger();
+			panic("crash=%s did not crash", kind);
+		}
+	}
+	printk("crash: unknown kind '%s' (null, write-text, exec-data, ud, div0, panic)\n", kind);
+}

@@ -1,0 +1,103 @@
+/*
+ * mm/frame.h - physical frames: one struct page per frame, and the frame allocator.
+ *
+ * Every physical frame below the highest usable address has a struct page, indexed by
+ * frame number (pfn). A frame has exactly one kind and a reference count; it is free
+ * exactly when its kind is PAGE_FREE, and then its count is 0. Frames the boot memory
+ * map did not call usable, and the kernel image, are PAGE_RESERVED forever.
+ *
+ * The allocator is a binary buddy allocator (orders 0..FRAME_MAX_ORDER), so single
+ * frames and physically contiguous runs come from the same pool and merge back when
+ * freed. All functions take frame_lock internally; none sleeps.
+ */
+#ifndef CALF_MM_FRAME_H
+#define CALF_MM_FRAME_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include "lib/list.h"
+
+#define PAGE_SHIFT 12
+#define PAGE_SIZE (1ul << PAGE_SHIFT)
+#define PAGE_MASK (~(PAGE_SIZE - 1))
+#define FRAME_MAX_ORDER 10	/* largest block: 2^10 frames = 4 MiB */
+
+enum page_kind {
+	PAGE_FREE,	/* in the buddy allocator */
+	PAGE_RESERVED,	/* firmware, holes, the kernel image, the struct page array */
+	PAGE_KERNEL,	/* allocated for the kernel's own use (stacks, buffers) */
+	PAGE_HEAP,	/* backing the kernel heap (mm/kmalloc.c) */
+	PAGE_TABLE,	/* a page-table page */
+	PAGE_ANON,	/* anonymous user memory */
+	PAGE_CACHE,	/* file contents in the page cache */
+	PAGE_KIND_COUNT
+};
+
+struct page {
+	struct list_node link;	/* buddy free list, or the owner's list */
+	uint32_t refcount;	/* 0 iff free */
+	uint8_t kind;		/* enum page_kind */
+	uint8_t order;		/* buddy order: valid on the head of a free block */
+	uint16_t flags;
+	union {			/* owned by whoever allocated the frame */
+		struct {
+			void *freelist;		/* first free object in this slab */
+			uint16_t in_use;	/* objects handed out */
+			uint16_t size_class;	/* index into kmalloc's classes */
+		} slab;
+		struct {
+			uint32_t frames;	/* length of a multi-frame kmalloc run */
+		} run;
+		uint64_t private;
+	};
+};
+
+/* Allocation flags. */
+#define FRAME_ZERO	(1u << 0)	/* fill the frame(s) with zeroes */
+
+/*
+ * Boot-time set-up. frames_init takes a zeroed array of `count` struct pages covering
+ * pfn 0..count-1 and marks every frame PAGE_RESERVED. frames_release then hands a
+ * usable physical range [start, end) to the allocator (unaligned ends are trimmed
+ * inward); it may be called once per usable range, in any order.
+ */
+void frames_init(struct page *array, size_t count);
+void frames_release(uint64_t start, uint64_t end);
+
+/* One frame of the given kind with refcount 1, or NULL when memory is exhausted. */
+struct page *frame_alloc(enum page_kind kind, unsigned flags);
+
+/*
+ * `count` physically contiguous frames (1 <= count <= 2^FRAME_MAX_ORDER), every one
+ * of the given kind with refcount 1; NULL when no such run exists. Frames beyond count
+ * in the underlying power-of-two block go straight back to the allocator, so a run
+ * wastes nothing. Free it with frame_free_run (or frame_put on each frame).
+ */
+struct page *frame_alloc_run(size_t count, enum page_kind kind, unsigned flags);
+void frame_free_run(struct page *first, size_t count);
+
+/* Reference counting: frame_put frees the frame when the count drops to zero. */
+void frame_get(struct page *page);
+void frame_put(struct page *page);
+
+/* Counters for tests and /proc/meminfo. */
+size_t frames_free(void);	/* frames currently PAGE_FREE */
+size_t frames_managed(void);	/* frames ever released to the allocator */
+size_t frames_of_kind(enum page_kind kind);
+
+/* Conversions. pfn_to_page returns NULL for a pfn without a struct page. */
+struct page *pfn_to_page(uint64_t pfn);
+uint64_t page_to_pfn(const struct page *page);
+uint64_t page_to_phys(const struct page *page);
+void *page_address(const struct page *page);	/* through the direct map */
+struct page *virt_to_page(const void *addr);	/* direct-map address -> page */
+
+/*
+ * Check every invariant of the allocator (free blocks aligned, on the right list,
+ * not overlapping, counts consistent). Returns 0, or a negative number and prints
+ * the first violation. Used by the host tests and the guest self-tests.
+ */
+int frames_check(void);
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * mm/internal.h - everything the mm/ sources may use from the rest of the kernel.
+ *
+ * This narrow interface is what lets the same mm/ sources compile into host unit tests
+ * (tests/host/), which define CALF_HOST and supply their own fakes in
+ * tests/host/mm_host.h: a simulated physical memory behind phys_to_virt, printk on
+ * stdio, panic as a test failure, and injectable allocation failures.
+ */
+#ifndef CALF_MM_INTERNAL_H
+#define CALF_MM_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#ifdef CALF_HOST
+#include "tests/host/mm_host.h"
+
+/*
+ * Test hooks, compiled away in the kernel:
+ *   MM_INJECT_FAILURE()   true when the host test asked this frame allocation to fail.
+ *   MM_POISON(addr, len)  the bytes are not to be touched until unpoisoned (free
+ *                         frames, free heap objects): AddressSanitizer reports any
+ *                         access in a host test.
+ *   MM_UNPOISON(addr, len) they may be used again.
+ */
+#define MM_INJECT_FAILURE()	mm_host_inject_failure()
+#define MM_POISON(addr, len)	mm_host_poison((addr), (len))
+#define MM_UNPOISON(addr, len)	mm_host_unpoison((addr), (len))
+
+#else
+#include "lib/string.h"
+#include "lib/printk.h"
+#include "lib/panic.h"
+#include "lib/spinlock.h"
+#include "arch/x86_64/paging.h"
+
+#define MM_INJECT_FAILURE()	false
+#define MM_POISON(addr, len)	((void)(addr), (void)(len))
+#define MM_UNPOISON(addr, len)	((void)(addr), (void)(len))
+#endif
+
+#include "lib/list.h"
+
+#endif

@@ -1,0 +1,54 @@
+# tests/guest/lib.sh - shared by the guest test scripts (sourced, not run).
+#
+# Each guest test script boots calf in QEMU one or more times and prints TAP lines
+# ("ok - what" / "not ok - what"); tools/run-tests.sh counts them.
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+KERNEL=${KERNEL:-$ROOT/build/calf.elf}
+OUT=${OUT:-$ROOT/build/test-output}
+mkdir -p "$OUT"
+
+# boot NAME APPEND [TIMEOUT_SECONDS]
+# Boots with the command line APPEND, serial console on stdin/stdout, and leaves the
+# console output in $OUT/NAME.log. Sets $status to calf's exit status (what the
+# kernel passed to machine_exit: 0 success, 1 failure, 127 panic), or to "timeout",
+# or "qemu-N" when QEMU ended some other way.
+boot() {
+	name=$1 append=$2 limit=${3:-60}
+	log=$OUT/$name.log
+	timeout --foreground -k 5 "$limit" qemu-system-x86_64 -machine pc -cpu max -m 256 \
+		-display none -no-reboot -monitor none -serial stdio \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+		-kernel "$KERNEL" -append "$append" > "$log" 2>&1
+	code=$?
+	tr -d '\r' < "$log" > "$log.tmp" && mv "$log.tmp" "$log"
+	if [ $code -eq 124 ] || [ $code -eq 137 ]; then
+		status=timeout
+	elif [ $((code % 2)) -eq 1 ]; then
+		status=$(((code - 1) / 2))
+	else
+		status=qemu-$code
+	fi
+}
+
+# check DESCRIPTION COMMAND... : one TAP line from a command's success.
+check() {
+	description=$1
+	shift
+	if "$@"; then
+		echo "ok - $description"
+	else
+		echo "not ok - $description"
+		[ -n "$log" ] && echo "# see $log"
+	fi
+}
+
+# log_has TEXT : the last boot's console output contains TEXT (fixed string).
+log_has() {
+	grep -qF -- "$1" "$log"
+}
+
+# log_has_re REGEX : the same, for an extended regular expression.
+log_has_re() {
+	grep -qE -- "$1" "$log"
+}

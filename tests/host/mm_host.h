@@ -1,0 +1,83 @@
+/*
+ * tests/host/mm_host.h - the host fakes behind mm/internal.h (CALF_HOST).
+ *
+ * mm/frame.c and mm/kmalloc.c compile unchanged into host test programs; this file
+ * gives them what the kernel would:
+ *
+ *   - string functions, printk, panic and spinlocks with the kernel's declarations
+ *     (lib/ headers), implemented for the host in mm_host.c: printk writes to stdout,
+ *     panic is a cmocka assertion failure (so a test expects one with
+ *     expect_assert_failure(), and any other panic fails the test), and a spinlock is
+ *     a flag whose second acquisition panics;
+ *   - a simulated physical memory: `size` bytes of page-aligned host memory (the
+ *     arena) at physical address 0, with phys_to_virt(phys) = arena + phys;
+ *   - frame allocation failures on demand (MM_INJECT_FAILURE in mm/internal.h);
+ *   - AddressSanitizer poisoning of memory mm/ says must not be touched
+ *     (MM_POISON), so a test that uses a freed frame or heap object stops at once.
+ */
+#ifndef CALF_TESTS_HOST_MM_HOST_H
+#define CALF_TESTS_HOST_MM_HOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#include "lib/string.h"
+#include "lib/printk.h"
+#include "lib/panic.h"
+#include "lib/spinlock.h"
+
+struct page;
+
+/* A usable physical range [start, end) as the boot memory map would give it. */
+struct mm_host_range {
+	uint64_t start, end;
+};
+
+/*
+ * (Re)create the simulated machine: free any previous one, allocate an arena of
+ * `size` bytes (rounded up to a page) filled with a junk byte, a zeroed struct page
+ * array of size/PAGE_SIZE entries, call frames_init on it, then frames_release on
+ * each of the n ranges in the order given. Also resets failure injection and any
+ * lock a caught panic left held. Returns the struct page array.
+ */
+struct page *mm_host_boot(uint64_t size, const struct mm_host_range *ranges, size_t n);
+
+/* Free the simulated machine (the struct page array and the arena). */
+void mm_host_shutdown(void);
+
+/* The arena, its size in bytes, and the length of the struct page array. */
+void *mm_host_arena(void);
+uint64_t mm_host_arena_size(void);
+size_t mm_host_page_count(void);
+
+/* The direct map of the simulated machine. Addresses outside the arena map to
+ * physical addresses no struct page covers. */
+void *phys_to_virt(uint64_t phys);
+uint64_t virt_to_phys(const void *virt);
+
+/*
+ * Failure injection for frame allocations (frame_alloc and frame_alloc_run each
+ * count as one allocation):
+ *   mm_host_fail_nth(n)   the n-th allocation from now fails (n = 1: the next one),
+ *                         the ones before and after it succeed; 0 cancels.
+ *   mm_host_fail_all(on)  every allocation fails while on.
+ * mm_host_injected_failures counts the failures injected since boot.
+ */
+void mm_host_fail_nth(unsigned n);
+void mm_host_fail_all(bool on);
+unsigned mm_host_injected_failures(void);
+bool mm_host_inject_failure(void);	/* MM_INJECT_FAILURE() */
+
+/* The message of the latest panic (empty if none since boot), and how many. */
+const char *mm_host_last_panic(void);
+unsigned mm_host_panics(void);
+
+/* Number of spinlocks currently held (0 between kernel calls). */
+unsigned mm_host_locks_held(void);
+
+/* MM_POISON / MM_UNPOISON: no-ops unless built with AddressSanitizer. */
+void mm_host_poison(const void *addr, size_t len);
+void mm_host_unpoison(const void *addr, size_t len);
+
+#endif

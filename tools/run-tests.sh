@@ -1,0 +1,57 @@
+#!/bin/sh
+# Run calf's tests and count them. Usage: tools/run-tests.sh [host|guest|all]
+#
+# Host tests are the cmocka binaries in build/host/ (TAP output); guest tests are the
+# scripts in tests/guest/*.sh, which boot calf in QEMU and print TAP. Every "ok" line
+# is a pass and every "not ok" a failure; a test program that exits non-zero without
+# reporting a failure (a crash, a sanitizer report) counts as one more failure.
+# The last line is always "N passed, N failed"; the exit status is non-zero on failure.
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT" || exit 1
+which=${1:-all}
+OUT=$ROOT/build/test-output
+mkdir -p "$OUT"
+passed=0
+failed=0
+
+# run_suite NAME COMMAND...
+run_suite() {
+	name=$1
+	shift
+	output=$OUT/$name.tap
+	"$@" > "$output" 2>&1
+	code=$?
+	ok=$(grep -cE '^ok( |$)' "$output")
+	not_ok=$(grep -cE '^not ok( |$)' "$output")
+	# Show failures and their diagnostics, keep successes to one summary line.
+	grep -E '^not ok|^# ' "$output" | grep -vE '^# (PASSED|FAILED|selftest:)' | sed "s/^/  $name: /"
+	if [ "$code" -ne 0 ] && [ "$not_ok" -eq 0 ]; then
+		echo "  $name: exited with status $code without reporting a failure (see $output)"
+		not_ok=1
+	fi
+	if [ $((ok + not_ok)) -eq 0 ]; then
+		echo "  $name: reported no tests (see $output)"
+		not_ok=1
+	fi
+	printf '%-24s %4d passed, %d failed\n' "$name" "$ok" "$not_ok"
+	passed=$((passed + ok))
+	failed=$((failed + not_ok))
+}
+
+if [ "$which" = all ] || [ "$which" = host ]; then
+	for test in build/host/test_*; do
+		[ -x "$test" ] || continue
+		CMOCKA_MESSAGE_OUTPUT=TAP run_suite "host/$(basename "$test")" "$test"
+	done
+fi
+
+if [ "$which" = all ] || [ "$which" = guest ]; then
+	for script in tests/guest/*.sh; do
+		[ "$(basename "$script")" = lib.sh ] && continue
+		run_suite "guest/$(basename "$script" .sh)" sh "$script"
+	done
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
