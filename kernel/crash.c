@@ -32,6 +32,8 @@ CRASH_FUNCTION crash_exec_data(void)
 
 	printk("crash: calling into a data page at %p\n", (void *)data);
 	function();
+	/* Not a tail call: this function's frame stays on the stack to be named. */
+	printk("crash: executed a data page\n");
 }
 
 CRASH_FUNCTION crash_invalid_opcode(void)
@@ -42,10 +44,10 @@ CRASH_FUNCTION crash_invalid_opcode(void)
 
 CRASH_FUNCTION crash_divide_by_zero(void)
 {
-	volatile unsigned zero = 0;
-
+	/* In assembly: the compiler may legally turn a C division by zero into anything. */
 	printk("crash: dividing by zero\n");
-	printk("unreachable: %u\n", 1 / zero);
+	__asm__ volatile("xorl %%ecx, %%ecx; movl $1, %%eax; xorl %%edx, %%edx; divl %%ecx"
+			 ::: "eax", "ecx", "edx");
 }
 
 CRASH_FUNCTION crash_explicit_panic(void)

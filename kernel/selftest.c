@@ -7,6 +7,7 @@
 #include "kernel/selftest.h"
 #include "arch/x86_64/power.h"
 #include "mm/frame.h"
+#include "mm/kmalloc.h"
 #include "lib/panic.h"
 #include "lib/printk.h"
 #include "lib/string.h"
@@ -40,6 +41,7 @@ static bool selected(const struct selftest *test, const char *prefix)
 static bool run_one(const struct selftest *test, unsigned number)
 {
 	struct selftest_context context = { 0 };
+	kmalloc_shrink();
 	size_t free_before = frames_free();
 
 	running = test;
@@ -47,6 +49,7 @@ static bool run_one(const struct selftest *test, unsigned number)
 	test->run(&context);
 	running = NULL;
 
+	kmalloc_shrink();
 	size_t free_after = frames_free();
 	if (free_after != free_before) {
 		printk("# frames free before %lu, after %lu\n", free_before, free_after);

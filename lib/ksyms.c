@@ -42,6 +42,17 @@ void ksyms_describe(uint64_t addr, char *buf, size_t size)
 		snprintf(buf, size, "?");
 }
 
+void ksyms_describe_return(uint64_t return_address, char *buf, size_t size)
+{
+	uint64_t offset;
+	const char *name = ksyms_lookup(return_address - 1, &offset);
+
+	if (name)
+		snprintf(buf, size, "%s+%#lx", name, offset + 1);
+	else
+		snprintf(buf, size, "?");
+}
+
 uint64_t ksyms_address(const char *name)
 {
 	for (uint64_t i = 0; i < ksyms_count; i++)

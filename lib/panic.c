@@ -66,7 +66,7 @@ void panic(const char *fmt, ...)
 	uint64_t caller = (uint64_t)__builtin_return_address(0);
 	char symbol[KSYMS_NAME_MAX + 32];
 	__asm__ volatile("movq %%rbp, %0; movq %%rsp, %1" : "=r"(rbp), "=r"(rsp));
-	ksyms_describe(caller - 1, symbol, sizeof(symbol));
+	ksyms_describe_return(caller, symbol, sizeof(symbol));
 	printk("RIP: %04x:%016lx %s (the caller of panic)\n", 0x10, caller, symbol);
 	printk("RSP: %016lx RBP: %016lx\n", rsp, rbp);
 	printk("CR0: %016lx CR2: %016lx CR3: %016lx CR4: %016lx\n",
@@ -84,6 +84,6 @@ void panic_trap(const struct trap_frame *frame, const char *fmt, ...)
 	print_reason(fmt, args);
 	va_end(args);
 	trap_print_registers(frame);
-	backtrace_print(frame->rip, frame->rbp);
+	backtrace_print_trap(frame->rip, frame->rsp, frame->rbp);
 	finish();
 }

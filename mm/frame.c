@@ -281,7 +281,8 @@ void frames_release(uint64_t start, uint64_t end)
 	spin_lock(&frame_lock);
 	if (last > npages) {
 		printk("frames_release: ignoring [%#lx, %#lx): no struct pages there\n",
-		       (unsigned long)(npages << PAGE_SHIFT), (unsigned long)end);
+		       (unsigned long)((first > npages ? first : npages) << PAGE_SHIFT),
+		       (unsigned long)end);
 		last = npages;
 	}
 	for (uint64_t pfn = first; pfn < last; pfn++) {

@@ -60,7 +60,9 @@ struct page {
  * Boot-time set-up. frames_init takes a zeroed array of `count` struct pages covering
  * pfn 0..count-1 and marks every frame PAGE_RESERVED. frames_release then hands a
  * usable physical range [start, end) to the allocator (unaligned ends are trimmed
- * inward); it may be called once per usable range, in any order.
+ * inward); it may be called once per usable range, in any order. Frames past the
+ * array are ignored with a warning; releasing a frame twice (overlapping ranges)
+ * panics.
  */
 void frames_init(struct page *array, size_t count);
 void frames_release(uint64_t start, uint64_t end);
@@ -73,11 +75,16 @@ struct page *frame_alloc(enum page_kind kind, unsigned flags);
  * of the given kind with refcount 1; NULL when no such run exists. Frames beyond count
  * in the underlying power-of-two block go straight back to the allocator, so a run
  * wastes nothing. Free it with frame_free_run (or frame_put on each frame).
+ * count 0 is a caller bug and panics; count above 2^FRAME_MAX_ORDER gets NULL.
+ * Asking for kind PAGE_FREE or PAGE_RESERVED panics.
  */
 struct page *frame_alloc_run(size_t count, enum page_kind kind, unsigned flags);
 void frame_free_run(struct page *first, size_t count);
 
-/* Reference counting: frame_put frees the frame when the count drops to zero. */
+/*
+ * Reference counting: frame_put frees the frame when the count drops to zero.
+ * Either one on a free or reserved frame (a double put, say) panics.
+ */
 void frame_get(struct page *page);
 void frame_put(struct page *page);
 

@@ -24,6 +24,13 @@ void kfree(void *ptr);
 /* Bytes actually usable at ptr (its class size or run length). */
 size_t ksize(const void *ptr);
 
+/*
+ * Return the empty slabs the heap keeps cached (one per size class) to the frame
+ * allocator; returns how many frames it gave back. Leak checks call this first so
+ * that the cache does not look like a leak.
+ */
+size_t kmalloc_shrink(void);
+
 /* Frames currently held by the heap, for tests and /proc/meminfo (Slab:). */
 size_t kmalloc_frames(void);
 

@@ -19,13 +19,13 @@ failed=0
 run_suite() {
 	name=$1
 	shift
-	output=$OUT/$name.tap
+	output=$OUT/$(echo "$name" | tr / -).tap
 	"$@" > "$output" 2>&1
 	code=$?
 	ok=$(grep -cE '^ok( |$)' "$output")
 	not_ok=$(grep -cE '^not ok( |$)' "$output")
 	# Show failures and their diagnostics, keep successes to one summary line.
-	grep -E '^not ok|^# ' "$output" | grep -vE '^# (PASSED|FAILED|selftest:)' | sed "s/^/  $name: /"
+	grep -E '^not ok|^# ' "$output" | grep -vE '^# (PASSED|FAILED|selftest:|ok - )' | awk -v name="$name" '{ print "  " name ": " $0 }'
 	if [ "$code" -ne 0 ] && [ "$not_ok" -eq 0 ]; then
 		echo "  $name: exited with status $code without reporting a failure (see $output)"
 		not_ok=1

@@ -36,24 +36,34 @@ unsigned backtrace_collect(uint64_t rip, uint64_t rbp, uint64_t *addresses, unsi
 
 void backtrace_print(uint64_t rip, uint64_t rbp)
 {
+	backtrace_print_trap(rip, 0, rbp);
+}
+
+void backtrace_print_trap(uint64_t rip, uint64_t rsp, uint64_t rbp)
+{
 	uint64_t addresses[BACKTRACE_MAX_FRAMES];
-	unsigned count = backtrace_collect(rip, rbp, addresses, BACKTRACE_MAX_FRAMES);
+	unsigned count = 0;
+	char name[KSYMS_NAME_MAX + 32];
+	uint64_t offset;
+
+	/*
+	 * A fault outside kernel text (a call through a bad function pointer) happened
+	 * before the callee set up a frame: its caller's return address is on top of
+	 * the stack, and the frame chain continues from the caller's %rbp.
+	 */
+	if (rsp && !ksyms_lookup(rip, &offset) && plausible_frame(rsp)) {
+		addresses[count++] = rip;
+		rip = *(const uint64_t *)rsp;
+	}
+	count += backtrace_collect(rip, rbp, addresses + count, BACKTRACE_MAX_FRAMES - count);
 
 	printk("Backtrace:\n");
 	for (unsigned i = 0; i < count; i++) {
-		/*
-		 * A return address may be the first byte of the next function when the
-		 * call was the last instruction (a noreturn callee): name the function
-		 * holding the call, one byte back.
-		 */
-		uint64_t offset;
-		uint64_t call_site = i == 0 ? addresses[i] : addresses[i] - 1;
-		const char *name = ksyms_lookup(call_site, &offset);
-
-		if (name)
-			printk("  #%-2u %016lx %s+%#lx\n", i, addresses[i], name,
-			       offset + (addresses[i] - call_site));
+		/* Only the first address is where execution was; the rest are returns. */
+		if (i == 0)
+			ksyms_describe(addresses[i], name, sizeof(name));
 		else
-			printk("  #%-2u %016lx ?\n", i, addresses[i]);
+			ksyms_describe_return(addresses[i], name, sizeof(name));
+		printk("  #%-2u %016lx %s\n", i, addresses[i], name);
 	}
 }

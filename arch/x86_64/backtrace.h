@@ -16,6 +16,9 @@
 /* Print "#n address function+offset" lines, starting with rip, then the callers. */
 void backtrace_print(uint64_t rip, uint64_t rbp);
 
+/* The same from a trap frame: rsp lets it recover the caller when rip is not code. */
+void backtrace_print_trap(uint64_t rip, uint64_t rsp, uint64_t rbp);
+
 /* Fill at most max return addresses (the first is rip); returns how many. */
 unsigned backtrace_collect(uint64_t rip, uint64_t rbp, uint64_t *addresses, unsigned max);
 

@@ -4,8 +4,9 @@
  * mm/frame.c and mm/kmalloc.c compile unchanged into host test programs; this file
  * gives them what the kernel would:
  *
- *   - string functions, printk, panic and spinlocks with the kernel's declarations
- *     (lib/ headers), implemented for the host in mm_host.c: printk writes to stdout,
+ *   - the kernel's own lib/string.c (linked in, under calf_ names);
+ *   - printk, panic and spinlocks with the kernel's declarations (lib/ headers),
+ *     implemented for the host in mm_host.c: printk writes to stdout,
  *     panic is a cmocka assertion failure (so a test expects one with
  *     expect_assert_failure(), and any other panic fails the test), and a spinlock is
  *     a flag whose second acquisition panics;
