@@ -19,7 +19,8 @@ KASFLAGS := -I. -MMD -MP -D__ASSEMBLER__
 KLDFLAGS := -nostdlib -static -no-pie -z max-page-size=4096 -z noexecstack \
 	--no-warn-rwx-segments -T arch/x86_64/kernel.ld
 
-KSRCS := $(sort $(wildcard arch/x86_64/*.c arch/x86_64/*.S lib/*.c mm/*.c kernel/*.c tests/kernel/*.c))
+KSRCS := $(sort $(wildcard arch/x86_64/*.c arch/x86_64/*.S lib/*.c mm/*.c fs/*.c proc/*.c syscall/*.c \
+	kernel/*.c tests/kernel/*.c))
 KOBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(basename $(KSRCS)))
 KERNEL := $(BUILD)/calf.elf
 
@@ -47,12 +48,41 @@ $(KERNEL): $(KOBJS) $(BUILD)/ksyms-empty.o arch/x86_64/kernel.ld tools/gen-ksyms
 	$(NM) -n $@.pass1 | tools/gen-ksyms.sh - > $(BUILD)/ksyms.S
 	$(CC) $(KASFLAGS) -c $(BUILD)/ksyms.S -o $(BUILD)/ksyms.o
 	$(LD) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/ksyms.o
-	@$(NM) -n $@.pass1 | grep -iv ' [a-z] ksyms_\| [a-z] __ksyms' > $(BUILD)/nm.pass1
-	@$(NM) -n $@ | grep -iv ' [a-z] ksyms_\| [a-z] __ksyms' > $(BUILD)/nm.pass2
+	@$(NM) -n $@.pass1 | grep -iv ' [a-z] ksyms_\| [a-z] __ksyms\| [a-z] __image_end' > $(BUILD)/nm.pass1
+	@$(NM) -n $@ | grep -iv ' [a-z] ksyms_\| [a-z] __ksyms\| [a-z] __image_end' > $(BUILD)/nm.pass2
 	@cmp -s $(BUILD)/nm.pass1 $(BUILD)/nm.pass2 || \
 		{ echo "ksyms: symbols moved between link passes"; rm -f $@; exit 1; }
 
 -include $(KOBJS:.o=.d)
+
+# ---------------------------------------------------------------- user programs
+
+# calf's own programs (user/) go to /bin; guest test programs (tests/progs/) are
+# built with both C libraries and go to /tests/musl and /tests/glibc.
+USER_CFLAGS := -std=gnu11 -static -O2 -g -Wall -Wextra -Werror
+USER_BINS := $(patsubst user/%.c,$(BUILD)/user/%,$(wildcard user/*.c))
+PROG_SRCS := $(wildcard tests/progs/*.c)
+PROG_BINS := $(patsubst tests/progs/%.c,$(BUILD)/progs/musl/%,$(PROG_SRCS)) \
+	$(patsubst tests/progs/%.c,$(BUILD)/progs/glibc/%,$(PROG_SRCS))
+
+$(BUILD)/user/%: user/%.c
+	@mkdir -p $(dir $@)
+	musl-gcc $(USER_CFLAGS) $< -o $@
+
+$(BUILD)/progs/musl/%: tests/progs/%.c $(wildcard tests/progs/*.h)
+	@mkdir -p $(dir $@)
+	musl-gcc $(USER_CFLAGS) $< -o $@
+
+$(BUILD)/progs/glibc/%: tests/progs/%.c $(wildcard tests/progs/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) $< -o $@
+
+INITRAMFS := $(BUILD)/initramfs.cpio
+$(INITRAMFS): $(USER_BINS) $(PROG_BINS) $(shell find rootfs -type f) tools/make-initramfs.sh
+	tools/make-initramfs.sh $(BUILD)/initramfs $@
+
+.PHONY: initramfs
+initramfs: $(INITRAMFS)
 
 # ---------------------------------------------------------------- running
 
@@ -65,19 +95,22 @@ APPEND ?=
 deps:
 	@tools/deps.sh
 
-run: deps $(KERNEL)
-	$(QEMU) $(QEMU_BASE) -serial mon:stdio -kernel $(KERNEL) -append "$(APPEND)"; \
+run: deps $(KERNEL) $(INITRAMFS)
+	$(QEMU) $(QEMU_BASE) -serial mon:stdio -kernel $(KERNEL) -initrd $(INITRAMFS) \
+		-append "$(APPEND)"; \
 		status=$$?; [ $$status -eq 0 ] || [ $$status -eq 1 ] || [ $$status -eq 3 ]
 
 # Boot halted, waiting for gdb on :1234; `gdb -x tools/gdbinit` in another terminal.
-debug: deps $(KERNEL)
+debug: deps $(KERNEL) $(INITRAMFS)
 	@echo "calf: waiting for gdb: gdb -x tools/gdbinit"
-	$(QEMU) $(QEMU_BASE) -serial mon:stdio -kernel $(KERNEL) -append "$(APPEND)" -s -S
+	$(QEMU) $(QEMU_BASE) -serial mon:stdio -kernel $(KERNEL) -initrd $(INITRAMFS) \
+		-append "$(APPEND)" -s -S
 
 # Log every interrupt and CPU reset to build/qemu.log and keep the machine after a
 # triple fault instead of rebooting, to find what faulted.
-debug-triple: deps $(KERNEL)
-	$(QEMU) $(QEMU_BASE) -serial mon:stdio -kernel $(KERNEL) -append "$(APPEND)" \
+debug-triple: deps $(KERNEL) $(INITRAMFS)
+	$(QEMU) $(QEMU_BASE) -serial mon:stdio -kernel $(KERNEL) -initrd $(INITRAMFS) \
+		-append "$(APPEND)" \
 		-no-shutdown -d int,cpu_reset -D $(BUILD)/qemu.log
 
 # ---------------------------------------------------------------- host tests
@@ -101,7 +134,7 @@ $(BUILD)/host/test_%: tests/host/test_%.c $$(host_$$*_SRCS) $(wildcard tests/hos
 
 .PHONY: test host-test guest-test
 test: deps
-	@$(MAKE) --no-print-directory -s $(KERNEL) $(HOST_BINS)
+	@$(MAKE) --no-print-directory -s $(KERNEL) $(HOST_BINS) $(INITRAMFS)
 	@tools/run-tests.sh
 
 host-test: deps
@@ -109,7 +142,7 @@ host-test: deps
 	@tools/run-tests.sh host
 
 guest-test: deps
-	@$(MAKE) --no-print-directory -s $(KERNEL)
+	@$(MAKE) --no-print-directory -s $(KERNEL) $(INITRAMFS)
 	@tools/run-tests.sh guest
 
 .PHONY: clean help

@@ -18,23 +18,33 @@
 #include "kernel/monitor.h"
 #include "kernel/selftest.h"
 #include "mm/frame.h"
+#include "fs/fs.h"
+#include "proc/proc.h"
+#include "arch/x86_64/paging.h"
+#include "lib/panic.h"
 #include "lib/printk.h"
 
 #define HEARTBEAT_SECONDS 3
 
-/* The kernel log on COM1; a terminal wants CR LF line ends. */
-static void log_to_console(const char *bytes, unsigned long len)
+/*
+ * The kernel log goes to COM2 when the machine has one (tools/calf-run gives it one,
+ * so that COM1 carries only what programs print), else to the console on COM1.
+ */
+static enum serial_port log_port = SERIAL_COM1;
+
+/* A terminal wants CR LF line ends. */
+static void write_log(const char *bytes, unsigned long len)
 {
 	unsigned long start = 0;
 
 	for (unsigned long i = 0; i < len; i++) {
 		if (bytes[i] != '\n')
 			continue;
-		serial_write(SERIAL_COM1, bytes + start, i - start);
-		serial_write(SERIAL_COM1, "\r\n", 2);
+		serial_write(log_port, bytes + start, i - start);
+		serial_write(log_port, "\r\n", 2);
 		start = i + 1;
 	}
-	serial_write(SERIAL_COM1, bytes + start, len - start);
+	serial_write(log_port, bytes + start, len - start);
 }
 
 /* One line a second for the first seconds, so a person sees the timer tick. */
@@ -56,12 +66,33 @@ static void banner(void)
 	printk("calf: command line '%s'\n", cmdline_text());
 }
 
+/* Unpack the initramfs into the root file system and start init from it. */
+static void __attribute__((noreturn)) start_userland(void)
+{
+	static char init_path[256] = "/init";
+	static const char *init_argv[2];
+	uint64_t start = boot_info.initrd_start, end = boot_info.initrd_end;
+
+	int error = fs_init(phys_to_virt(start), end - start);
+	if (error)
+		panic("initramfs: cannot unpack (error %d)", error);
+	/* Its contents now live in the ramfs: give the archive's frames back. */
+	frames_release(start, end);
+	printk("calf: initramfs of %lu KiB unpacked; %lu frames free\n", (end - start) >> 10,
+	       frames_free());
+	cmdline_value("init", init_path, sizeof(init_path));
+	init_argv[0] = init_path;
+	proc_start_init(init_path, init_argv);
+}
+
 void kernel_main(uint64_t start_info_phys)
 {
 	char value[64];
 
 	serial_init(SERIAL_COM1);
-	printk_set_sink(log_to_console);
+	if (serial_init(SERIAL_COM2))
+		log_port = SERIAL_COM2;
+	printk_set_sink(write_log);
 	printk("\ncalf: booting\n");
 
 	boot_info_parse(start_info_phys);
@@ -83,6 +114,8 @@ void kernel_main(uint64_t start_info_phys)
 			value[0] = '\0';
 		selftest_run_all(value);
 	}
+	if (boot_info.initrd_end)
+		start_userland();
 	heartbeat();
 	monitor_run();
 }

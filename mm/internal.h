@@ -30,6 +30,7 @@
 
 #else
 #include "lib/string.h"
+#include "arch/x86_64/cpu.h"
 #include "lib/printk.h"
 #include "lib/panic.h"
 #include "lib/spinlock.h"
@@ -38,8 +39,21 @@
 #define MM_INJECT_FAILURE()	false
 #define MM_POISON(addr, len)	((void)(addr), (void)(len))
 #define MM_UNPOISON(addr, len)	((void)(addr), (void)(len))
+
+/* The fault-tolerant copy routines (arch/x86_64/uaccess.S): bytes not done. */
+size_t arch_user_copy(void *dst, const void *src, size_t size);
+size_t arch_user_clear(void *dst, size_t size);
+
+/* The hardware side of page tables (host tests fake these). */
+static inline uint64_t hw_kernel_root(void) { return paging_kernel_root(); }
+static inline void hw_flush_page(uint64_t address) { invlpg(address); }
+static inline void hw_flush_all(void) { write_cr3(read_cr3()); }
+static inline uint64_t hw_active_root(void) { return read_cr3() & PTE_ADDR_MASK; }
+static inline void hw_activate(uint64_t root) { write_cr3(root); }
 #endif
 
 #include "lib/list.h"
+#include "lib/errno.h"
+#include "arch/x86_64/pte_bits.h"
 
 #endif

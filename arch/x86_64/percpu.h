@@ -7,13 +7,13 @@
 #ifndef CALF_ARCH_PERCPU_H
 #define CALF_ARCH_PERCPU_H
 
-#include <stdint.h>
-
 #define PERCPU_SELF		0
 #define PERCPU_KERNEL_STACK	8
 #define PERCPU_USER_RSP		16
 
 #ifndef __ASSEMBLER__
+#include <stdint.h>
+
 struct tss;
 
 struct cpu {

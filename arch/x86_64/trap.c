@@ -9,6 +9,37 @@
 #include "lib/ksyms.h"
 
 static irq_handler_t irq_handlers[IRQ_COUNT];
+static fault_handler_t page_fault_handler;
+static user_exception_handler_t user_exception_handler;
+static void (*return_to_user_hook)(struct trap_frame *frame);
+
+struct extable_entry {
+	uint64_t instruction, fixup;
+};
+extern const struct extable_entry __ex_table_start[], __ex_table_end[];
+
+uint64_t extable_fixup(uint64_t rip)
+{
+	for (const struct extable_entry *e = __ex_table_start; e < __ex_table_end; e++)
+		if (e->instruction == rip)
+			return e->fixup;
+	return 0;
+}
+
+void trap_set_page_fault_handler(fault_handler_t handler)
+{
+	page_fault_handler = handler;
+}
+
+void trap_set_user_exception_handler(user_exception_handler_t handler)
+{
+	user_exception_handler = handler;
+}
+
+void trap_set_return_to_user_hook(void (*hook)(struct trap_frame *frame))
+{
+	return_to_user_hook = hook;
+}
 static uint64_t irq_counts[IRQ_COUNT];
 
 static const char *const exception_names[32] = {
@@ -75,9 +106,15 @@ static void __attribute__((noreturn)) report_page_fault(struct trap_frame *f)
 
 static void handle_exception(struct trap_frame *f)
 {
-	/* proc/ will turn user-mode exceptions into signals; until then, all are fatal. */
-	if (f->vector == VECTOR_PAGE_FAULT)
+	if (f->vector == VECTOR_PAGE_FAULT) {
+		if (page_fault_handler && page_fault_handler(f, read_cr2()))
+			return;
 		report_page_fault(f);
+	}
+	if ((f->cs & 3) && user_exception_handler) {
+		user_exception_handler(f);
+		return;
+	}
 	panic_trap(f, "%s (vector %lu, error code %#lx) in %s mode", trap_name(f->vector),
 		   f->vector, f->error_code, (f->cs & 3) ? "user" : "kernel");
 }
@@ -103,4 +140,6 @@ void trap_dispatch(struct trap_frame *frame)
 		handle_irq(frame);
 	else
 		printk("trap: unexpected vector %lu\n", frame->vector);
+	if ((frame->cs & 3) && return_to_user_hook)
+		return_to_user_hook(frame);
 }

@@ -10,6 +10,7 @@
 #define CALF_ARCH_TRAP_H
 
 #include <stdint.h>
+#include <stdbool.h>
 
 /* Layout shared with entry.S: lowest address first. */
 struct trap_frame {
@@ -35,6 +36,24 @@ struct trap_frame {
 #define PF_USER		(1u << 2)
 #define PF_RESERVED	(1u << 3)
 #define PF_FETCH	(1u << 4)
+
+/*
+ * Exceptions that are not kernel bugs go to handlers proc/ registers: page faults
+ * (user or kernel mode: the handler resolves them, fixes up a user access, or
+ * signals) and every other exception raised in user mode (a signal). A handler
+ * that returns false declares the fault a kernel bug, and the kernel panics.
+ */
+typedef bool (*fault_handler_t)(struct trap_frame *frame, uint64_t address);
+void trap_set_page_fault_handler(fault_handler_t handler);
+typedef void (*user_exception_handler_t)(struct trap_frame *frame);
+void trap_set_user_exception_handler(user_exception_handler_t handler);
+
+/* Called after every trap from user mode, before returning there (signals,
+ * rescheduling). Set by proc/. */
+void trap_set_return_to_user_hook(void (*hook)(struct trap_frame *frame));
+
+/* The fixup address for a faulting kernel instruction, or 0 (see uaccess.S). */
+uint64_t extable_fixup(uint64_t rip);
 
 /* Load the IDT. Interrupts stay disabled until the caller enables them. */
 void idt_init(void);

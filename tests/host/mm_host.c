@@ -79,6 +79,8 @@ struct page *mm_host_boot(uint64_t size, const struct mm_host_range *ranges, siz
 		abort();
 	}
 	memset(arena, ARENA_JUNK, arena_size);
+	/* Physical page 0 plays the kernel's top-level page table: it maps nothing. */
+	memset(arena, 0, PAGE_SIZE);
 
 	frames_init(page_array, page_count);
 	for (size_t i = 0; i < n; i++)
@@ -252,4 +254,41 @@ void mm_host_unpoison(const void *addr, size_t len)
 	(void)addr;
 	(void)len;
 #endif
+}
+
+/* ------------------------------------------------------------------ page tables */
+
+static uint64_t active_root;
+static unsigned tlb_flushes;
+
+uint64_t hw_kernel_root(void)
+{
+	return 0;
+}
+
+uint64_t hw_active_root(void)
+{
+	return active_root;
+}
+
+void hw_activate(uint64_t root)
+{
+	active_root = root;
+	tlb_flushes++;
+}
+
+void hw_flush_page(uint64_t address)
+{
+	(void)address;
+	tlb_flushes++;
+}
+
+void hw_flush_all(void)
+{
+	tlb_flushes++;
+}
+
+unsigned mm_host_tlb_flushes(void)
+{
+	return tlb_flushes;
 }

@@ -77,6 +77,22 @@ unsigned mm_host_panics(void);
 /* Number of spinlocks currently held (0 between kernel calls). */
 unsigned mm_host_locks_held(void);
 
+/*
+ * The hardware side of page tables (mm/internal.h's hw_*): the kernel's root is
+ * physical page 0 of the arena (zeroed at boot, so it maps nothing); activating a
+ * root and flushing the TLB are recorded, so tests can check them.
+ */
+uint64_t hw_kernel_root(void);
+uint64_t hw_active_root(void);
+void hw_activate(uint64_t root);
+void hw_flush_page(uint64_t address);
+void hw_flush_all(void);
+unsigned mm_host_tlb_flushes(void);
+
+/* The user-copy routines mm/uaccess.c would call; unused by host tests. */
+size_t arch_user_copy(void *dst, const void *src, size_t size);
+size_t arch_user_clear(void *dst, size_t size);
+
 /* MM_POISON / MM_UNPOISON: no-ops unless built with AddressSanitizer. */
 void mm_host_poison(const void *addr, size_t len);
 void mm_host_unpoison(const void *addr, size_t len);

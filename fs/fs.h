@@ -1,0 +1,83 @@
+/*
+ * fs/fs.h - what the rest of the kernel uses of the file system layer.
+ *
+ * Start-up: fs_init(archive, length) makes the root ramfs, unpacks the initramfs
+ * (cpio newc) into it, and creates /dev and its nodes (null, zero, random,
+ * urandom, tty, console) where the archive has none. PID 1 then gets
+ * fdtable_create() + fdtable_open_console() (fds 0, 1, 2 on /dev/console) and
+ * cwd = fs_root() (take a reference with inode_get).
+ *
+ * Processes: fork calls fdtable_clone (the same open files, one more reference
+ * each) and inode_get(cwd); exec calls fdtable_close_on_exec; exit calls
+ * fdtable_put and inode_put(cwd). All of these run in process context.
+ *
+ * exec: vfs_open_exec resolves a path (relative to the current process's cwd) to an
+ * inode it may execute; inode_read reads its bytes; inode_put releases it.
+ *
+ * The file system calls themselves (read, open, stat, poll, mount...) are
+ * SYSCALL_DEFINEs in fs/sys_*.c and reach the dispatcher through the weak table.
+ * Blocking calls (pipe and tty reads, pipe writes) return -ERESTARTSYS when a
+ * signal interrupts them before any data moved; poll and select return -EINTR.
+ */
+#ifndef CALF_FS_FS_H
+#define CALF_FS_FS_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+struct inode;
+struct fdtable;
+
+/* Root ramfs, initramfs unpack, /dev, the tty. 0 or a negative errno. */
+int fs_init(const void *initramfs, size_t length);
+
+/* Unpack a cpio "newc" archive (magic 070701 or 070702) into the root. 0, or
+ * -EINVAL for a malformed archive (what came before the bad entry stays). */
+int initramfs_unpack(const void *archive, size_t length);
+
+/* Create /dev and its device nodes where missing. 0 or a negative errno. */
+int fs_populate_dev(void);
+
+/* Inodes: references for whoever keeps a pointer (cwd, exec). */
+void inode_get(struct inode *inode);
+void inode_put(struct inode *inode);
+struct inode *fs_root(void);	/* the root directory; no reference taken */
+
+/*
+ * Resolve kernel_path for execve: 0 with *out referenced, or -ENOENT, -ENOTDIR,
+ * -ELOOP, -ENAMETOOLONG, -EACCES (a directory, not a regular file, or no execute
+ * permission: root needs at least one x bit).
+ */
+int vfs_open_exec(const char *kernel_path, struct inode **out);
+
+/* Read up to n bytes at offset into a kernel buffer: the count (0 at end of file),
+ * or -EINVAL (not a regular file), -EISDIR. */
+long inode_read(struct inode *inode, void *kbuf, size_t n, uint64_t offset);
+
+/* The file's page at index (4 KiB units) with a reference taken (frame_put it), or
+ * NULL: a hole when !allocate, not a page-cache file, or out of memory. For mapping
+ * file pages directly into processes. */
+struct page;
+struct page *inode_get_page(struct inode *inode, uint64_t index, _Bool allocate);
+uint64_t inode_size(const struct inode *inode);
+
+/* Descriptor tables. fdtable_create and fdtable_clone return NULL when out of
+ * memory. fdtable_put drops a reference; the last closes every descriptor. */
+struct fdtable *fdtable_create(void);
+struct fdtable *fdtable_clone(struct fdtable *table);
+void fdtable_get(struct fdtable *table);	/* CLONE_FILES */
+void fdtable_put(struct fdtable *table);
+void fdtable_close_on_exec(struct fdtable *table);
+/* fds 0, 1, 2 on /dev/console: 0 or a negative errno. */
+int fdtable_open_console(struct fdtable *table);
+
+/* mmap support: the inode open at fd (no reference taken: valid while fd stays
+ * open), or NULL; and whether fd may be mapped with prot (0, -EBADF, -EACCES,
+ * -ENODEV). */
+struct inode *fd_inode(struct fdtable *table, int fd);
+int fd_check_mappable(struct fdtable *table, int fd, unsigned prot, int shared);
+
+/* Random bytes from the kernel's ChaCha20 generator (getrandom, AT_RANDOM). */
+void random_bytes(void *buf, size_t n);
+
+#endif

@@ -1,0 +1,209 @@
+/*
+ * fs/pagecache.c - the data of ramfs regular files: PAGE_CACHE frames in a radix
+ * tree indexed by page number, allocated on first write. A missing page is a hole
+ * and reads as zeros. The bytes of the last page past the file size are always zero
+ * (truncation clears them), so growing a file never shows old data.
+ *
+ * A node has RADIX_SLOTS pointers (2 KiB, a kmalloc slab object); height h covers
+ * page indexes below RADIX_SLOTS^h, and height 0 is a single page at index 0.
+ */
+#include "fs/internal.h"
+#include "fs/vfs.h"
+#include "fs/ramfs.h"
+
+#define RADIX_SHIFT 8
+#define RADIX_SLOTS (1u << RADIX_SHIFT)
+
+/* The slot for index (NULL when absent and !allocate, or out of memory). */
+static void **radix_slot(struct inode *inode, uint64_t index, bool allocate)
+{
+	void **slot;
+
+	while (inode->data.height * RADIX_SHIFT < 64 &&
+	       index >> (inode->data.height * RADIX_SHIFT)) {
+		if (!allocate)
+			return NULL;
+		if (inode->data.root) {
+			void **node = kzalloc(RADIX_SLOTS * sizeof(void *));
+			if (!node)
+				return NULL;
+			node[0] = inode->data.root;
+			inode->data.root = node;
+		}
+		inode->data.height++;
+	}
+	slot = &inode->data.root;
+	for (unsigned level = inode->data.height; level > 0; level--) {
+		if (!*slot) {
+			if (!allocate || !(*slot = kzalloc(RADIX_SLOTS * sizeof(void *))))
+				return NULL;
+		}
+		slot = &((void **)*slot)[(index >> ((level - 1) * RADIX_SHIFT)) & (RADIX_SLOTS - 1)];
+	}
+	return slot;
+}
+
+/*
+ * The page of inode at index with a reference for the caller; with allocate, a
+ * zeroed PAGE_CACHE frame is added if there is none. NULL for a hole (!allocate) or
+ * when memory is exhausted.
+ */
+struct page *ramfs_get_page(struct inode *inode, uint64_t index, bool allocate)
+{
+	void **slot;
+	struct page *page;
+
+	if (index >= RAMFS_MAX_SIZE / PAGE_SIZE)
+		return NULL;
+	slot = radix_slot(inode, index, allocate);
+	if (!slot)
+		return NULL;
+	page = *slot;
+	if (!page && allocate) {
+		page = frame_alloc(PAGE_CACHE, FRAME_ZERO);
+		if (!page)
+			return NULL;
+		*slot = page;
+		inode->data.pages++;
+	}
+	if (page)
+		frame_get(page);
+	return page;
+}
+
+/*
+ * Drop the pages with index >= first under node (a subtree of `level` levels whose
+ * first index is base); frees nodes that end up wholly past first. Recursion depth
+ * is the tree height, at most 5.
+ */
+static void free_from(struct inode *inode, void **slot, unsigned level, uint64_t base,
+		      uint64_t first)
+{
+	if (!*slot)
+		return;
+	if (level == 0) {
+		if (base >= first) {
+			frame_put(*slot);
+			*slot = NULL;
+			inode->data.pages--;
+		}
+		return;
+	}
+	uint64_t span = 1ull << ((level - 1) * RADIX_SHIFT);
+	void **node = *slot;
+
+	for (unsigned i = 0; i < RADIX_SLOTS; i++) {
+		uint64_t child = base + i * span;
+		if (child + span > first)
+			free_from(inode, &node[i], level - 1, child, first);
+		if (level * RADIX_SHIFT >= 64)
+			break;
+	}
+	if (base >= first) {
+		kfree(node);
+		*slot = NULL;
+	}
+}
+
+/* Free every page at or after page index first. */
+void ramfs_free_pages(struct inode *inode, uint64_t first)
+{
+	free_from(inode, &inode->data.root, inode->data.height, 0, first);
+	if (!inode->data.root)
+		inode->data.height = 0;
+}
+
+/*
+ * Set the size: shrinking frees the pages wholly past the end and zeroes the rest
+ * of the new last page. Returns 0, or -EFBIG past RAMFS_MAX_SIZE.
+ */
+int ramfs_set_size(struct inode *inode, uint64_t size)
+{
+	if (size > RAMFS_MAX_SIZE)
+		return -EFBIG;
+	if (size < inode->size) {
+		uint64_t keep = (size + PAGE_SIZE - 1) / PAGE_SIZE;
+		ramfs_free_pages(inode, keep);
+		if (size % PAGE_SIZE) {
+			struct page *page = ramfs_get_page(inode, size / PAGE_SIZE, false);
+			if (page) {
+				memset((char *)page_address(page) + size % PAGE_SIZE, 0,
+				       PAGE_SIZE - size % PAGE_SIZE);
+				frame_put(page);
+			}
+		}
+	}
+	inode->size = size;
+	return 0;
+}
+
+/*
+ * Read up to n bytes at offset of a file whose data is in the page cache (any file
+ * system with get_page). Returns the count (0 at or past the end) or -EFAULT when
+ * nothing could be copied.
+ */
+long pagecache_read(struct inode *inode, struct iobuf buf, size_t n, uint64_t offset)
+{
+	size_t done = 0;
+
+	if (offset >= inode->size)
+		return 0;
+	if (n > inode->size - offset)
+		n = inode->size - offset;
+	while (done < n) {
+		uint64_t at = offset + done;
+		size_t in_page = at % PAGE_SIZE, chunk = PAGE_SIZE - in_page;
+		struct page *page = inode->ops->get_page(inode, at / PAGE_SIZE, false);
+		int error;
+
+		if (chunk > n - done)
+			chunk = n - done;
+		if (page) {
+			error = iobuf_out(buf, done, (char *)page_address(page) + in_page, chunk);
+			frame_put(page);
+		} else {
+			error = iobuf_zero(buf, done, chunk);
+		}
+		if (error)
+			return done ? (long)done : error;
+		done += chunk;
+	}
+	return done;
+}
+
+/*
+ * Write n bytes at offset, allocating pages and growing the size. Returns the count,
+ * or -EFBIG, -ENOMEM, -EFAULT when nothing could be written.
+ */
+long pagecache_write(struct inode *inode, struct iobuf buf, size_t n, uint64_t offset)
+{
+	size_t done = 0;
+	long error = 0;
+
+	if (offset >= RAMFS_MAX_SIZE)
+		return n ? -EFBIG : 0;
+	if (n > RAMFS_MAX_SIZE - offset)
+		n = RAMFS_MAX_SIZE - offset;
+	while (done < n) {
+		uint64_t at = offset + done;
+		size_t in_page = at % PAGE_SIZE, chunk = PAGE_SIZE - in_page;
+		struct page *page = inode->ops->get_page(inode, at / PAGE_SIZE, true);
+
+		if (chunk > n - done)
+			chunk = n - done;
+		if (!page) {
+			error = -ENOMEM;
+			break;
+		}
+		error = iobuf_in(buf, done, (char *)page_address(page) + in_page, chunk);
+		frame_put(page);
+		if (error)
+			break;
+		done += chunk;
+		if (offset + done > inode->size)
+			inode->size = offset + done;
+	}
+	if (done)
+		inode_touch(inode, true);
+	return done ? (long)done : error;
+}

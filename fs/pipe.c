@@ -1,0 +1,255 @@
+/*
+ * fs/pipe.c - pipes: a 64 KiB ring of bytes between a read end and a write end.
+ *
+ * The ring's 16 pages are allocated when a write first reaches them and freed
+ * with the pipe, so the many short-lived pipes of a shell cost a page each. A pipe
+ * is an anonymous S_IFIFO inode (what fstat shows); its two ends are struct files
+ * on it, and it dies with the inode when both are closed.
+ *
+ * Readers and writers sleep on one wait queue; every change wakes it (and poll).
+ * Writes of at most PIPE_BUF bytes are atomic: they wait until they fit whole.
+ * Only processes touch a pipe (never an interrupt handler), and the kernel is not
+ * preemptible, so no lock is needed on one CPU.
+ */
+#include "fs/internal.h"
+#include "fs/vfs.h"
+#include "fs/abi.h"
+
+#define PIPE_SIZE  (64 * 1024)
+#define PIPE_PAGES (PIPE_SIZE / PAGE_SIZE)
+#define PIPE_BUF   4096
+
+struct pipe {
+	struct page *pages[PIPE_PAGES];	/* NULL until first written */
+	uint32_t head;			/* ring offset of the first unread byte */
+	uint32_t count;			/* unread bytes */
+	unsigned readers, writers;	/* open ends */
+	struct wait_queue wait;
+};
+
+static struct superblock *pipe_sb;
+
+static void pipe_evict(struct inode *inode)
+{
+	struct pipe *pipe = inode->private;
+
+	for (unsigned i = 0; i < PIPE_PAGES; i++)
+		if (pipe->pages[i])
+			frame_put(pipe->pages[i]);
+	kfree(pipe);
+}
+
+static const struct inode_ops pipe_inode_ops = { .evict = pipe_evict };
+
+/* Copy n bytes between the ring at offset `at` and buf at `done`; the pages exist. */
+static int ring_out(struct pipe *pipe, uint32_t at, struct iobuf buf, size_t done, size_t n)
+{
+	while (n > 0) {
+		uint32_t in_page = at % PAGE_SIZE;
+		size_t chunk = PAGE_SIZE - in_page < n ? PAGE_SIZE - in_page : n;
+		char *src = (char *)page_address(pipe->pages[at / PAGE_SIZE]) + in_page;
+
+		if (iobuf_out(buf, done, src, chunk))
+			return -EFAULT;
+		at = (at + chunk) % PIPE_SIZE;
+		done += chunk;
+		n -= chunk;
+	}
+	return 0;
+}
+
+/* The reverse, allocating pages on the way: 0, -ENOMEM or -EFAULT (bytes copied
+ * before the error are left in place but not yet counted). */
+static int ring_in(struct pipe *pipe, uint32_t at, struct iobuf buf, size_t done, size_t n)
+{
+	while (n > 0) {
+		uint32_t in_page = at % PAGE_SIZE;
+		size_t chunk = PAGE_SIZE - in_page < n ? PAGE_SIZE - in_page : n;
+		struct page **page = &pipe->pages[at / PAGE_SIZE];
+
+		if (!*page && !(*page = frame_alloc(PAGE_KERNEL, 0)))
+			return -ENOMEM;
+		if (iobuf_in(buf, done, (char *)page_address(*page) + in_page, chunk))
+			return -EFAULT;
+		at = (at + chunk) % PIPE_SIZE;
+		done += chunk;
+		n -= chunk;
+	}
+	return 0;
+}
+
+/*
+ * Read: waits for data (unless O_NONBLOCK: -EAGAIN) while a writer is left;
+ * 0 at end of file; -ERESTARTSYS when a signal comes first.
+ */
+static long pipe_read(struct file *file, struct iobuf buf, size_t n, uint64_t *pos)
+{
+	struct pipe *pipe = file->inode->private;
+	size_t take;
+
+	(void)pos;
+	if (n == 0)
+		return 0;
+	while (pipe->count == 0) {
+		if (pipe->writers == 0)
+			return 0;
+		if (file->flags & O_NONBLOCK)
+			return -EAGAIN;
+		if (FS_WAIT_EVENT(&pipe->wait, pipe->count > 0 || pipe->writers == 0))
+			return -ERESTARTSYS;
+	}
+	take = n < pipe->count ? n : pipe->count;
+	if (ring_out(pipe, pipe->head, buf, 0, take))
+		return -EFAULT;	/* nothing consumed: the data stays for the next read */
+	pipe->head = (pipe->head + take) % PIPE_SIZE;
+	pipe->count -= take;
+	fs_wake(&pipe->wait);
+	return take;
+}
+
+/* Room for a write of `want` more bytes of a write of n in total. */
+static bool writable(struct pipe *pipe, size_t want, size_t n)
+{
+	size_t space = PIPE_SIZE - pipe->count;
+
+	return pipe->readers == 0 || (n <= PIPE_BUF ? space >= want : space > 0);
+}
+
+/*
+ * Write everything (blocking) or what fits (O_NONBLOCK). Returns the count, or
+ * -EPIPE with SIGPIPE when no reader is left, -EAGAIN, -ERESTARTSYS, -EFAULT,
+ * -ENOMEM when nothing was written.
+ */
+static long pipe_write(struct file *file, struct iobuf buf, size_t n, uint64_t *pos)
+{
+	struct pipe *pipe = file->inode->private;
+	size_t done = 0;
+	int error = 0;
+
+	(void)pos;
+	while (done < n) {
+		if (pipe->readers == 0) {
+			signal_send(fs_current(), SIGPIPE);
+			error = -EPIPE;
+			break;
+		}
+		if (!writable(pipe, n - done, n) || pipe->count == PIPE_SIZE) {
+			if (file->flags & O_NONBLOCK) {
+				error = -EAGAIN;
+				break;
+			}
+			if (FS_WAIT_EVENT(&pipe->wait, writable(pipe, n - done, n) &&
+						       pipe->count < PIPE_SIZE)) {
+				error = -ERESTARTSYS;
+				break;
+			}
+			continue;
+		}
+		size_t space = PIPE_SIZE - pipe->count;
+		size_t chunk = n - done < space ? n - done : space;
+		error = ring_in(pipe, (pipe->head + pipe->count) % PIPE_SIZE, buf, done, chunk);
+		if (error)
+			break;
+		pipe->count += chunk;
+		done += chunk;
+		fs_wake(&pipe->wait);
+	}
+	return done ? (long)done : error;
+}
+
+static unsigned pipe_poll(struct file *file)
+{
+	struct pipe *pipe = file->inode->private;
+	unsigned events = 0;
+
+	if (file_readable(file)) {
+		if (pipe->count)
+			events |= POLLIN | POLLRDNORM;
+		if (!pipe->writers)
+			events |= POLLHUP;
+	}
+	if (file_writable(file)) {
+		if (PIPE_SIZE - pipe->count >= PIPE_BUF)
+			events |= POLLOUT | POLLWRNORM;
+		if (!pipe->readers)
+			events |= POLLERR;
+	}
+	return events;
+}
+
+static long pipe_ioctl(struct file *file, unsigned cmd, uint64_t arg)
+{
+	struct pipe *pipe = file->inode->private;
+
+	if (cmd != FIONREAD)
+		return -ENOTTY;
+	int count = pipe->count;
+	return copy_to_user((int *)arg, &count, sizeof(count));
+}
+
+static int pipe_open(struct inode *inode, struct file *file)
+{
+	struct pipe *pipe = inode->private;
+
+	if (file_readable(file))
+		pipe->readers++;
+	if (file_writable(file))
+		pipe->writers++;
+	return 0;
+}
+
+static void pipe_release(struct file *file)
+{
+	struct pipe *pipe = file->inode->private;
+
+	if (file_readable(file))
+		pipe->readers--;
+	if (file_writable(file))
+		pipe->writers--;
+	fs_wake(&pipe->wait);
+}
+
+static const struct file_ops pipe_ops = {
+	.read = pipe_read,
+	.write = pipe_write,
+	.ioctl = pipe_ioctl,
+	.poll = pipe_poll,
+	.open = pipe_open,
+	.release = pipe_release,
+};
+
+static struct fs_type pipefs_type = { .name = "pipefs" };
+
+/*
+ * A new pipe: its read end and write end, each with O_NONBLOCK if flags has it.
+ * Returns 0, or -ENOMEM (then nothing is left allocated).
+ */
+int pipe_create(unsigned flags, struct file **read_end, struct file **write_end)
+{
+	struct pipe *pipe;
+	struct inode *inode;
+	int error;
+
+	if (!pipe_sb && !(pipe_sb = sb_alloc(&pipefs_type)))
+		return -ENOMEM;
+	pipe_sb->magic = PIPEFS_MAGIC;
+	pipe = kzalloc(sizeof(*pipe));
+	inode = pipe ? inode_alloc(pipe_sb, S_IFIFO | 0600) : NULL;
+	if (!inode) {
+		kfree(pipe);
+		return -ENOMEM;
+	}
+	wait_queue_init(&pipe->wait);
+	inode->private = pipe;
+	inode->ops = &pipe_inode_ops;
+	inode->fops = &pipe_ops;
+	flags &= O_NONBLOCK;
+	error = file_open_inode(inode, O_RDONLY | flags, read_end);
+	if (!error) {
+		error = file_open_inode(inode, O_WRONLY | flags, write_end);
+		if (error)
+			file_put(*read_end);
+	}
+	inode_put(inode);	/* the files hold it now (or it dies here) */
+	return error;
+}

@@ -1,0 +1,420 @@
+/*
+ * mm/mm.c - creating, copying and changing user address spaces.
+ */
+#include "mm/internal.h"
+#include "mm/frame.h"
+#include "mm/kmalloc.h"
+#include "mm/mm.h"
+#include "mm/pagetable.h"
+#include "mm/vma.h"
+
+static uint64_t page_down(uint64_t address) { return address & PAGE_MASK; }
+static uint64_t page_up(uint64_t address) { return (address + PAGE_SIZE - 1) & PAGE_MASK; }
+
+/* The leaf entry bits a page of this region gets. */
+pte_t mm_pte_flags(const struct vma *vma)
+{
+	pte_t flags = PTE_USER;
+
+	if (vma->prot == PROT_NONE)
+		return PTE_PROTNONE;
+	flags |= PTE_PRESENT;
+	if (vma->prot & PROT_WRITE)
+		flags |= PTE_WRITE;
+	if (!(vma->prot & PROT_EXEC))
+		flags |= PTE_NX;
+	return flags;
+}
+
+static struct page *pte_page(pte_t pte)
+{
+	return pfn_to_page((pte & PTE_ADDR_MASK) >> PAGE_SHIFT);
+}
+
+struct mm *mm_create(void)
+{
+	struct mm *mm = kzalloc(sizeof(*mm));
+
+	if (!mm)
+		return NULL;
+	mm->root = pt_create();
+	if (!mm->root) {
+		kfree(mm);
+		return NULL;
+	}
+	list_init(&mm->vmas);
+	mm->users = 1;
+	return mm;
+}
+
+void mm_get(struct mm *mm)
+{
+	mm->users++;
+}
+
+struct unmap_context {
+	struct mm *mm;
+};
+
+static int unmap_one(pte_t *pte, uint64_t address, void *context)
+{
+	struct mm *mm = ((struct unmap_context *)context)->mm;
+	struct page *page = pte_page(*pte);
+
+	*pte = 0;
+	pt_flush_page(mm->root, address);
+	mm->resident_pages--;
+	frame_put(page);
+	return 0;
+}
+
+static void unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
+{
+	struct unmap_context context = { mm };
+
+	pt_for_each_mapped(mm->root, start, end, unmap_one, &context);
+}
+
+void mm_put(struct mm *mm)
+{
+	struct list_node *node, *next;
+
+	if (--mm->users > 0)
+		return;
+	list_for_each_safe(node, next, &mm->vmas) {
+		struct vma *vma = list_entry(node, struct vma, link);
+		unmap_pages(mm, vma->start, vma->end);
+		list_remove(&vma->link);
+		kfree(vma);
+	}
+	pt_destroy(mm->root);
+	kfree(mm);
+}
+
+/* ------------------------------------------------------------------ fork */
+
+struct copy_context {
+	struct mm *child;
+	const struct vma *vma;
+	int error;
+};
+
+/* Give the child its own copy of a private page, or share a shared one. */
+static int copy_one(pte_t *pte, uint64_t address, void *opaque)
+{
+	struct copy_context *c = opaque;
+	pte_t *child_pte = pt_lookup_create(c->child->root, address);
+	struct page *page = pte_page(*pte);
+
+	if (!child_pte)
+		return c->error = -ENOMEM;
+	if (c->vma->flags & VMA_SHARED) {
+		frame_get(page);
+		*child_pte = *pte;
+	} else {
+		struct page *copy = frame_alloc(PAGE_ANON, 0);
+		if (!copy)
+			return c->error = -ENOMEM;
+		memcpy(page_address(copy), page_address(page), PAGE_SIZE);
+		*child_pte = page_to_phys(copy) | (*pte & ~PTE_ADDR_MASK);
+		c->child->counters.pages_copied_at_fork++;
+	}
+	c->child->resident_pages++;
+	return 0;
+}
+
+struct mm *mm_fork(struct mm *parent)
+{
+	struct mm *child = mm_create();
+	struct list_node *node;
+
+	if (!child)
+		return NULL;
+	child->brk_start = parent->brk_start;
+	child->brk = parent->brk;
+	child->start_code = parent->start_code;
+	child->end_code = parent->end_code;
+	child->start_data = parent->start_data;
+	child->end_data = parent->end_data;
+	child->start_stack = parent->start_stack;
+	child->arg_start = parent->arg_start;
+	child->arg_end = parent->arg_end;
+	child->env_start = parent->env_start;
+	child->env_end = parent->env_end;
+
+	list_for_each(node, &parent->vmas) {
+		struct vma *vma = list_entry(node, struct vma, link);
+		struct vma *copy = vma_new(vma->start, vma->end, vma->prot, vma->flags);
+		if (!copy)
+			goto out_of_memory;
+		list_push_back(&child->vmas, &copy->link);
+		struct copy_context context = { child, vma, 0 };
+		pt_for_each_mapped(parent->root, vma->start, vma->end, copy_one, &context);
+		if (context.error)
+			goto out_of_memory;
+	}
+	return child;
+
+out_of_memory:
+	mm_put(child);
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ regions */
+
+int mm_unmap(struct mm *mm, uint64_t start, uint64_t length)
+{
+	uint64_t end = start + page_up(length);
+
+	if ((start & ~PAGE_MASK) || length == 0 || end < start)
+		return -EINVAL;
+	if (vma_split(mm, start) || vma_split(mm, end))
+		return -ENOMEM;
+
+	struct vma *vma = vma_first_ending_after(mm, start);
+	while (vma && vma->start < end) {
+		struct vma *next = vma_next(mm, vma);
+		unmap_pages(mm, vma->start, vma->end);
+		list_remove(&vma->link);
+		kfree(vma);
+		vma = next;
+	}
+	return 0;
+}
+
+int mm_map(struct mm *mm, uint64_t start, uint64_t length, unsigned prot, unsigned flags)
+{
+	uint64_t end = start + page_up(length);
+	int error;
+
+	if ((start & ~PAGE_MASK) || length == 0 || end < start)
+		return -EINVAL;
+	/* Allocate first, so failing leaves the old mappings in place. */
+	struct vma *vma = vma_new(start, end, prot, flags);
+	if (!vma)
+		return -ENOMEM;
+	error = mm_unmap(mm, start, end - start);
+	if (error) {
+		kfree(vma);
+		return error;
+	}
+	vma_insert(mm, vma);
+	vma_merge_around(mm, vma);
+	return 0;
+}
+
+/* Is [start, end) free of regions, and clear of the stack's guard gap? */
+static bool range_free(struct mm *mm, uint64_t start, uint64_t end)
+{
+	struct vma *next = vma_first_ending_after(mm, start);
+
+	if (start < MM_MIN_ADDRESS || end > MM_STACK_TOP || end < start)
+		return false;
+	if (!next)
+		return true;
+	if (next->start < end)
+		return false;
+	if ((next->flags & VMA_GROWSDOWN) && next->start - end < MM_STACK_GUARD)
+		return false;
+	return true;
+}
+
+uint64_t mm_find_free(struct mm *mm, uint64_t hint, uint64_t length)
+{
+	length = page_up(length);
+	if (length == 0 || length > MM_MMAP_BASE)
+		return 0;
+	hint = page_down(hint);
+	if (hint && range_free(mm, hint, hint + length))
+		return hint;
+
+	/* Top down from the mmap base: try just below each region in turn. */
+	uint64_t candidate = MM_MMAP_BASE - length;
+	for (;;) {
+		struct vma *next = vma_first_ending_after(mm, candidate);
+		if (!next || next->start >= candidate + length)
+			return candidate >= MM_MIN_ADDRESS ? candidate : 0;
+		if (next->start < length + MM_MIN_ADDRESS)
+			return 0;
+		candidate = next->start - length;
+	}
+}
+
+int mm_discard(struct mm *mm, uint64_t start, uint64_t length)
+{
+	uint64_t end = start + page_up(length);
+
+	for (uint64_t at = start; at < end;) {
+		struct vma *vma = mm_find_vma(mm, at);
+		if (!vma)
+			return -ENOMEM;
+		uint64_t stop = vma->end < end ? vma->end : end;
+		if (!(vma->flags & VMA_SHARED))
+			unmap_pages(mm, at, stop);
+		at = stop;
+	}
+	return 0;
+}
+
+struct protect_context {
+	struct mm *mm;
+	pte_t flags;
+};
+
+static int protect_one(pte_t *pte, uint64_t address, void *opaque)
+{
+	struct protect_context *c = opaque;
+
+	*pte = (*pte & PTE_ADDR_MASK) | c->flags;
+	pt_flush_page(c->mm->root, address);
+	return 0;
+}
+
+int mm_protect(struct mm *mm, uint64_t start, uint64_t length, unsigned prot)
+{
+	uint64_t end = start + page_up(length);
+
+	if ((start & ~PAGE_MASK) || end < start)
+		return -EINVAL;
+	if (length == 0)
+		return 0;
+	/* The whole range must be mapped: walk it for holes first. */
+	for (uint64_t at = start; at < end;) {
+		struct vma *vma = mm_find_vma(mm, at);
+		if (!vma)
+			return -ENOMEM;
+		at = vma->end;
+	}
+	if (vma_split(mm, start) || vma_split(mm, end))
+		return -ENOMEM;
+
+	struct vma *vma = mm_find_vma(mm, start);
+	while (vma && vma->start < end) {
+		vma->prot = prot;
+		struct protect_context context = { mm, mm_pte_flags(vma) };
+		pt_for_each_mapped(mm->root, vma->start, vma->end, protect_one, &context);
+		vma = vma_next(mm, vma);
+	}
+	vma_merge_range(mm, start, end);
+	return 0;
+}
+
+uint64_t mm_brk(struct mm *mm, uint64_t new_brk)
+{
+	uint64_t old_end = page_up(mm->brk), new_end = page_up(new_brk);
+
+	if (new_brk < mm->brk_start)
+		return mm->brk;
+	if (new_end > old_end) {
+		if (!range_free(mm, old_end, new_end) ||
+		    mm_map(mm, old_end, new_end - old_end, PROT_READ | PROT_WRITE, VMA_HEAP))
+			return mm->brk;
+	} else if (new_end < old_end) {
+		if (mm_unmap(mm, new_end, old_end - new_end))
+			return mm->brk;
+	}
+	mm->brk = new_brk;
+	return new_brk;
+}
+
+int mm_populate(struct mm *mm, uint64_t start, uint64_t length)
+{
+	for (uint64_t at = page_down(start); at < start + length; at += PAGE_SIZE) {
+		int error = mm_fault(mm, at, FAULT_READ);
+		if (error)
+			return error;
+	}
+	return 0;
+}
+
+/* The frame behind address, created if absent, whatever the region's protection. */
+static void *page_for_loader(struct mm *mm, uint64_t address, int *error)
+{
+	struct vma *vma = mm_find_vma(mm, address);
+	pte_t *pte = vma ? pt_lookup_create(mm->root, address) : NULL;
+
+	*error = !vma ? -EFAULT : !pte ? -ENOMEM : 0;
+	if (*error)
+		return NULL;
+	if (!pte_maps_frame(*pte)) {
+		struct page *page = frame_alloc(PAGE_ANON, FRAME_ZERO);
+		if (!page) {
+			*error = -ENOMEM;
+			return NULL;
+		}
+		*pte = page_to_phys(page) | mm_pte_flags(vma);
+		mm->resident_pages++;
+	}
+	return phys_to_virt(*pte & PTE_ADDR_MASK);
+}
+
+static int fill_in(struct mm *mm, uint64_t address, const void *src, size_t length)
+{
+	while (length > 0) {
+		int error;
+		uint8_t *page = page_for_loader(mm, address, &error);
+		if (!page)
+			return error;
+		size_t offset = address & ~PAGE_MASK;
+		size_t chunk = PAGE_SIZE - offset < length ? PAGE_SIZE - offset : length;
+		if (src) {
+			memcpy(page + offset, src, chunk);
+			src = (const uint8_t *)src + chunk;
+		} else {
+			memset(page + offset, 0, chunk);
+		}
+		address += chunk;
+		length -= chunk;
+	}
+	return 0;
+}
+
+int mm_copy_in(struct mm *mm, uint64_t address, const void *src, size_t length)
+{
+	return fill_in(mm, address, src, length);
+}
+
+int mm_zero_in(struct mm *mm, uint64_t address, size_t length)
+{
+	return fill_in(mm, address, NULL, length);
+}
+
+size_t mm_copy_out(struct mm *mm, uint64_t address, void *dst, size_t length)
+{
+	size_t done = 0;
+
+	while (done < length) {
+		pte_t *pte = pt_lookup(mm->root, address + done);
+		if (!pte || !(*pte & PTE_PRESENT))
+			break;
+		size_t offset = (address + done) & ~PAGE_MASK;
+		size_t chunk = PAGE_SIZE - offset < length - done ? PAGE_SIZE - offset : length - done;
+		memcpy((uint8_t *)dst + done, (uint8_t *)phys_to_virt(*pte & PTE_ADDR_MASK) + offset,
+		       chunk);
+		done += chunk;
+	}
+	return done;
+}
+
+void mm_usage(struct mm *mm, struct mm_usage *usage)
+{
+	struct list_node *node;
+
+	*usage = (struct mm_usage){ 0 };
+	list_for_each(node, &mm->vmas) {
+		struct vma *vma = list_entry(node, struct vma, link);
+		uint64_t size = vma->end - vma->start;
+		usage->total += size;
+		if (vma->flags & VMA_STACK)
+			usage->stack += size;
+		else if (vma->prot & PROT_EXEC)
+			usage->exec += size;
+		else if ((vma->prot & PROT_WRITE) && !(vma->flags & VMA_SHARED))
+			usage->data += size;
+	}
+}
+
+void mm_activate(struct mm *mm)
+{
+	pt_activate(mm->root);
+}

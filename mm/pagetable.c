@@ -1,0 +1,173 @@
+/*
+ * mm/pagetable.c - walking and building user page tables.
+ *
+ * Intermediate entries are created present, writable and user-accessible: the leaf
+ * entry alone decides what a user page allows, so changing a protection never has to
+ * touch more than one entry.
+ */
+#include "mm/internal.h"
+#include "mm/frame.h"
+#include "mm/pagetable.h"
+
+#define ENTRIES 512
+#define USER_ENTRIES 256	/* PML4 slots 0..255 are user space */
+#define LEVEL_SHIFT(level) (PAGE_SHIFT + 9 * (level))
+#define INDEX(address, level) (((address) >> LEVEL_SHIFT(level)) & (ENTRIES - 1))
+#define TABLE_FLAGS (PTE_PRESENT | PTE_WRITE | PTE_USER)
+
+static pte_t *table_at(uint64_t phys)
+{
+	return phys_to_virt(phys);
+}
+
+uint64_t pt_create(void)
+{
+	struct page *page = frame_alloc(PAGE_TABLE, FRAME_ZERO);
+
+	if (!page)
+		return 0;
+	uint64_t root = page_to_phys(page);
+	memcpy(table_at(root) + USER_ENTRIES, table_at(hw_kernel_root()) + USER_ENTRIES,
+	       USER_ENTRIES * sizeof(pte_t));
+	return root;
+}
+
+static void free_subtree(uint64_t table, int level)
+{
+	pte_t *entries = table_at(table);
+
+	if (level > 0) {
+		for (int i = 0; i < ENTRIES; i++)
+			if (entries[i] & PTE_PRESENT)
+				free_subtree(entries[i] & PTE_ADDR_MASK, level - 1);
+	} else {
+		for (int i = 0; i < ENTRIES; i++)
+			if (entries[i] & (PTE_PRESENT | PTE_PROTNONE))
+				panic("pt_destroy: leaf entry %d still maps %#lx", i,
+				      entries[i] & PTE_ADDR_MASK);
+	}
+	frame_put(pfn_to_page(table >> PAGE_SHIFT));
+}
+
+void pt_destroy(uint64_t root)
+{
+	pte_t *pml4 = table_at(root);
+
+	for (int i = 0; i < USER_ENTRIES; i++)
+		if (pml4[i] & PTE_PRESENT)
+			free_subtree(pml4[i] & PTE_ADDR_MASK, 2);
+	frame_put(pfn_to_page(root >> PAGE_SHIFT));
+}
+
+static pte_t *walk(uint64_t root, uint64_t address, bool create)
+{
+	pte_t *table = table_at(root);
+
+	for (int level = 3; level > 0; level--) {
+		pte_t *entry = &table[INDEX(address, level)];
+		if (!(*entry & PTE_PRESENT)) {
+			if (!create)
+				return NULL;
+			struct page *page = frame_alloc(PAGE_TABLE, FRAME_ZERO);
+			if (!page)
+				return NULL;
+			*entry = page_to_phys(page) | TABLE_FLAGS;
+		}
+		table = table_at(*entry & PTE_ADDR_MASK);
+	}
+	return &table[INDEX(address, 0)];
+}
+
+pte_t *pt_lookup(uint64_t root, uint64_t address)
+{
+	return walk(root, address, false);
+}
+
+pte_t *pt_lookup_create(uint64_t root, uint64_t address)
+{
+	return walk(root, address, true);
+}
+
+static uint64_t count_below(uint64_t table, int level)
+{
+	pte_t *entries = table_at(table);
+	uint64_t count = 1;
+
+	if (level > 0)
+		for (int i = 0; i < ENTRIES; i++)
+			if (entries[i] & PTE_PRESENT)
+				count += count_below(entries[i] & PTE_ADDR_MASK, level - 1);
+	return count;
+}
+
+uint64_t pt_count_tables(uint64_t root)
+{
+	pte_t *pml4 = table_at(root);
+	uint64_t count = 0;
+
+	for (int i = 0; i < USER_ENTRIES; i++)
+		if (pml4[i] & PTE_PRESENT)
+			count += count_below(pml4[i] & PTE_ADDR_MASK, 2);
+	return count;
+}
+
+/*
+ * Visit present leaves in [start, end) under the table at `level` that maps the
+ * region starting at `base`. Whole absent subtrees are skipped in one step, which is
+ * what makes this fast on sparse address spaces.
+ */
+static int visit_level(uint64_t table, int level, uint64_t base, uint64_t start,
+		       uint64_t end, pt_visit_fn visit, void *context)
+{
+	pte_t *entries = table_at(table);
+	uint64_t span = 1ul << LEVEL_SHIFT(level);
+
+	for (int i = 0; i < ENTRIES; i++) {
+		uint64_t lo = base + (uint64_t)i * span, hi = lo + span;
+		if (hi <= start || lo >= end || !(entries[i] & (PTE_PRESENT | PTE_PROTNONE)))
+			continue;
+		int result = level == 0 ?
+			visit(&entries[i], lo, context) :
+			visit_level(entries[i] & PTE_ADDR_MASK, level - 1, lo, start, end,
+				    visit, context);
+		if (result)
+			return result;
+	}
+	return 0;
+}
+
+int pt_for_each_mapped(uint64_t root, uint64_t start, uint64_t end,
+			pt_visit_fn visit, void *context)
+{
+	pte_t *pml4 = table_at(root);
+	uint64_t span = 1ul << LEVEL_SHIFT(3);
+
+	for (int i = 0; i < USER_ENTRIES; i++) {
+		uint64_t lo = (uint64_t)i * span, hi = lo + span;
+		if (hi <= start || lo >= end || !(pml4[i] & PTE_PRESENT))
+			continue;
+		int result = visit_level(pml4[i] & PTE_ADDR_MASK, 2, lo, start, end, visit,
+					 context);
+		if (result)
+			return result;
+	}
+	return 0;
+}
+
+void pt_flush_page(uint64_t root, uint64_t address)
+{
+	if (hw_active_root() == root)
+		hw_flush_page(address);
+}
+
+void pt_flush_all(uint64_t root)
+{
+	if (hw_active_root() == root)
+		hw_flush_all();
+}
+
+void pt_activate(uint64_t root)
+{
+	if (hw_active_root() != root)
+		hw_activate(root);
+}

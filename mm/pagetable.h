@@ -1,0 +1,59 @@
+/*
+ * mm/pagetable.h - x86-64 four-level page tables for user address spaces.
+ *
+ * A root (PML4) is a PAGE_TABLE frame whose upper half is copied from the kernel's
+ * root, so every address space shares the kernel mappings; the lower half maps user
+ * pages. Table frames below the root are allocated on demand and freed when the
+ * address space dies. Leaf entries are the caller's business: these functions never
+ * take or drop references on the frames they map.
+ */
+#ifndef CALF_MM_PAGETABLE_H
+#define CALF_MM_PAGETABLE_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include "arch/x86_64/pte_bits.h"
+
+typedef uint64_t pte_t;
+
+/* A new root, or 0 when out of memory. */
+uint64_t pt_create(void);
+
+/* Free every user-half table frame and the root. Leaves must already be unmapped. */
+void pt_destroy(uint64_t root);
+
+/* The leaf entry for a user address, or NULL if its table does not exist. */
+pte_t *pt_lookup(uint64_t root, uint64_t address);
+
+/* The same, creating missing tables; NULL when out of memory. */
+pte_t *pt_lookup_create(uint64_t root, uint64_t address);
+
+/* Number of table frames (not counting the root) under root, for tests and stats. */
+uint64_t pt_count_tables(uint64_t root);
+
+/*
+ * A leaf entry maps a frame when it is present, or when it is a PROT_NONE mapping
+ * (present bit clear so nothing can touch it, frame kept, PTE_PROTNONE set).
+ */
+static inline bool pte_maps_frame(pte_t pte)
+{
+	return pte & (PTE_PRESENT | PTE_PROTNONE);
+}
+
+/*
+ * Visit every leaf entry that maps a frame in [start, end), in address order. The callback may
+ * change or clear the entry. Returns early with the callback's nonzero result.
+ */
+typedef int (*pt_visit_fn)(pte_t *pte, uint64_t address, void *context);
+int pt_for_each_mapped(uint64_t root, uint64_t start, uint64_t end,
+			pt_visit_fn visit, void *context);
+
+/* Flush one user address, or the whole address space, from this CPU's TLB
+ * (only matters if root is the loaded one). */
+void pt_flush_page(uint64_t root, uint64_t address);
+void pt_flush_all(uint64_t root);
+
+/* Make root the CPU's address space. */
+void pt_activate(uint64_t root);
+
+#endif

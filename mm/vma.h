@@ -1,0 +1,33 @@
+/*
+ * mm/vma.h - region list operations, for mm/ only.
+ */
+#ifndef CALF_MM_VMA_H
+#define CALF_MM_VMA_H
+
+#include "mm/mm.h"
+
+/* The first region whose end is above address (it may start above it too). */
+struct vma *vma_first_ending_after(struct mm *mm, uint64_t address);
+struct vma *vma_next(struct mm *mm, struct vma *vma);
+struct vma *vma_prev(struct mm *mm, struct vma *vma);
+
+/* A region not yet on any list; NULL when out of memory. */
+struct vma *vma_new(uint64_t start, uint64_t end, unsigned prot, unsigned flags);
+
+/* Put vma in its sorted place; the caller guarantees nothing overlaps it. */
+void vma_insert(struct mm *mm, struct vma *vma);
+
+/* Make address a region boundary if a region straddles it. 0 or -ENOMEM. */
+int vma_split(struct mm *mm, uint64_t address);
+
+/* Merge vma with identical neighbours that touch it (vma may be freed). */
+void vma_merge_around(struct mm *mm, struct vma *vma);
+
+/* Merge every pair of identical touching regions that meet in [start, end]. */
+void vma_merge_range(struct mm *mm, uint64_t start, uint64_t end);
+
+/* The leaf entry bits (present, write, user, NX or PROT_NONE) for the region. */
+#include "mm/pagetable.h"
+pte_t mm_pte_flags(const struct vma *vma);
+
+#endif

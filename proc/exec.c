@@ -1,0 +1,535 @@
+/*
+ * proc/exec.c - replacing a process's image: execve.
+ *
+ * Everything that can fail happens before the point of no return: the file is found
+ * and checked, #! scripts are resolved, the arguments are copied in, and the whole
+ * new address space (segments, heap start, stack with argv/envp/auxv) is built on the
+ * side. Only then does the process switch to it and drop the old one; after that
+ * nothing can fail, so a failed execve always leaves the caller's image intact.
+ *
+ * ELF segments are copied into anonymous memory for now; the copy-on-write issue maps
+ * them from the page cache instead.
+ */
+#include "proc/internal.h"
+#include "proc/elf.h"
+#include "proc/exec_args.h"
+#include "arch/x86_64/context.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/timer.h"
+#include "fs/fs.h"
+#include "mm/frame.h"
+#include "mm/kmalloc.h"
+#include "mm/mm.h"
+#include "mm/uaccess.h"
+#include "syscall/syscall.h"
+#include "lib/printk.h"
+#include "lib/string.h"
+
+#define PATH_MAX		4096
+#define SCRIPT_DEPTH_MAX	4	/* Linux gives up with ELOOP after this many #! */
+#define SCRIPT_LINE_MAX		256
+#define PHDRS_MAX_BYTES		65536	/* Linux's ELF_MIN_ALIGN-independent cap */
+#define STACK_EXTRA		(128ul << 10)	/* room to grow before the first fault */
+#define AUXV_PAIRS		20
+
+struct image {
+	struct elf64_header header;
+	struct elf64_program_header *phdrs;
+	uint64_t bias, entry, phdr_address, end_of_bss;
+	uint64_t start_code, end_code, start_data, end_data;
+};
+
+static uint64_t page_down(uint64_t a) { return a & PAGE_MASK; }
+static uint64_t page_up(uint64_t a) { return (a + PAGE_SIZE - 1) & PAGE_MASK; }
+
+/* ------------------------------------------------------------------ checking */
+
+static bool header_ok(const struct elf64_header *h)
+{
+	return memcmp(h->ident, ELF_MAGIC, 4) == 0 && h->ident[4] == ELFCLASS64 &&
+	       h->ident[5] == ELFDATA2LSB && h->ident[6] == EV_CURRENT &&
+	       (h->type == ET_EXEC || h->type == ET_DYN) && h->machine == EM_X86_64 &&
+	       h->version == EV_CURRENT && h->phentsize == sizeof(struct elf64_program_header) &&
+	       h->phnum > 0 && (size_t)h->phnum * h->phentsize <= PHDRS_MAX_BYTES;
+}
+
+/* Does the file hold [offset, offset + length)? */
+static bool file_has(struct inode *inode, uint64_t offset, uint64_t length)
+{
+	char byte;
+
+	if (length == 0)
+		return true;
+	if (offset + length < offset)
+		return false;
+	return inode_read(inode, &byte, 1, offset + length - 1) == 1;
+}
+
+static int check_segment(struct inode *inode, const struct elf64_program_header *ph)
+{
+	if (ph->filesz > ph->memsz || ph->memsz == 0)
+		return ph->filesz > ph->memsz ? -EINVAL : 0;
+	if (ph->vaddr + ph->memsz < ph->vaddr || ph->vaddr + ph->memsz > USER_TOP)
+		return -EINVAL;
+	if (!file_has(inode, ph->offset, ph->filesz))
+		return -EINVAL;
+	return 0;
+}
+
+static int read_program_headers(struct inode *inode, struct image *image)
+{
+	size_t bytes = (size_t)image->header.phnum * sizeof(struct elf64_program_header);
+
+	image->phdrs = kmalloc(bytes);
+	if (!image->phdrs)
+		return -ENOMEM;
+	if (inode_read(inode, image->phdrs, bytes, image->header.phoff) != (long)bytes)
+		return -EIO;
+	bool loads = false;
+	for (unsigned i = 0; i < image->header.phnum; i++) {
+		const struct elf64_program_header *ph = &image->phdrs[i];
+		if (ph->type == PT_INTERP) {
+			printk("exec: dynamically linked programs are not supported\n");
+			return -ENOEXEC;
+		}
+		if (ph->type != PT_LOAD)
+			continue;
+		int error = check_segment(inode, ph);
+		if (error)
+			return error;
+		loads = true;
+	}
+	return loads ? 0 : -ENOEXEC;
+}
+
+/* ------------------------------------------------------------------ loading */
+
+static unsigned segment_prot(const struct elf64_program_header *ph)
+{
+	return (ph->flags & PF_R ? PROT_READ : 0) | (ph->flags & PF_W ? PROT_WRITE : 0) |
+	       (ph->flags & PF_X ? PROT_EXEC : 0);
+}
+
+/* Static-PIE programs go where an mmap of their whole span would (Linux 6.1). */
+static int choose_bias(struct mm *mm, struct image *image)
+{
+	uint64_t low = UINT64_MAX, high = 0;
+
+	for (unsigned i = 0; i < image->header.phnum; i++) {
+		const struct elf64_program_header *ph = &image->phdrs[i];
+		if (ph->type != PT_LOAD)
+			continue;
+		if (ph->vaddr < low)
+			low = ph->vaddr;
+		if (ph->vaddr + ph->memsz > high)
+			high = ph->vaddr + ph->memsz;
+	}
+	low = page_down(low);
+	if (image->header.type == ET_EXEC) {
+		image->bias = 0;
+		return low >= MM_MIN_ADDRESS ? 0 : -EINVAL;
+	}
+	uint64_t base = mm_find_free(mm, 0, page_up(high) - low);
+	if (!base)
+		return -ENOMEM;
+	image->bias = base - low;
+	return 0;
+}
+
+/* Copy file bytes like a private file mapping would show them: whole pages. */
+static int load_file_bytes(struct mm *mm, struct inode *inode, uint64_t address,
+			   uint64_t offset, uint64_t length, uint8_t *bounce)
+{
+	while (length > 0) {
+		size_t chunk = length < PAGE_SIZE ? length : PAGE_SIZE;
+		long got = inode_read(inode, bounce, chunk, offset);
+		if (got < 0)
+			return got;
+		memset(bounce + got, 0, chunk - got);
+		int error = mm_copy_in(mm, address, bounce, chunk);
+		if (error)
+			return error;
+		address += chunk;
+		offset += chunk;
+		length -= chunk;
+	}
+	return 0;
+}
+
+static void note_layout(struct image *image, const struct elf64_program_header *ph)
+{
+	uint64_t start = image->bias + ph->vaddr;
+
+	if (ph->flags & PF_X) {
+		if (!image->start_code || start < image->start_code)
+			image->start_code = start;
+		if (start + ph->filesz > image->end_code)
+			image->end_code = start + ph->filesz;
+	}
+	if (!image->start_data || start < image->start_data)
+		image->start_data = start;
+	if (start + ph->filesz > image->end_data)
+		image->end_data = start + ph->filesz;
+	if (start + ph->memsz > image->end_of_bss)
+		image->end_of_bss = start + ph->memsz;
+	if (ph->offset <= image->header.phoff &&
+	    image->header.phoff - ph->offset < ph->filesz)
+		image->phdr_address = start + (image->header.phoff - ph->offset);
+}
+
+static int load_segment(struct mm *mm, struct inode *inode, struct image *image,
+			const struct elf64_program_header *ph, uint8_t *bounce)
+{
+	uint64_t start = image->bias + ph->vaddr;
+	uint64_t map_start = page_down(start);
+	uint64_t lead = start - map_start;
+	int error;
+
+	if (ph->memsz == 0)
+		return 0;
+	error = mm_map(mm, map_start, page_up(start + ph->memsz) - map_start,
+		       segment_prot(ph), 0);
+	if (!error && ph->filesz)
+		error = load_file_bytes(mm, inode, map_start, ph->offset - lead,
+					lead + ph->filesz, bounce);
+	/* The rest of the last file page is bss: zero it (Linux's padzero). */
+	if (!error && ph->memsz > ph->filesz)
+		error = mm_zero_in(mm, start + ph->filesz,
+				   page_up(start + ph->filesz) - (start + ph->filesz));
+	note_layout(image, ph);
+	return error;
+}
+
+static int load_segments(struct mm *mm, struct inode *inode, struct image *image)
+{
+	uint8_t *bounce = kmalloc(PAGE_SIZE);
+	int error = bounce ? choose_bias(mm, image) : -ENOMEM;
+
+	for (unsigned i = 0; !error && i < image->header.phnum; i++)
+		if (image->phdrs[i].type == PT_LOAD)
+			error = load_segment(mm, inode, image, &image->phdrs[i], bounce);
+	kfree(bounce);
+	if (error)
+		return error;
+	image->entry = image->bias + image->header.entry;
+	struct vma *vma = mm_find_vma(mm, image->entry);
+	if (!vma || !(vma->prot & PROT_EXEC))
+		return -EINVAL;	/* entry outside any executable segment */
+	return 0;
+}
+
+/* ------------------------------------------------------------------ the stack */
+
+struct stack_builder {
+	uint8_t *buffer;	/* mirrors [base, MM_STACK_TOP) */
+	uint64_t base, sp;
+};
+
+static uint64_t push_bytes(struct stack_builder *b, const void *bytes, size_t length)
+{
+	b->sp -= length;
+	memcpy(b->buffer + (b->sp - b->base), bytes, length);
+	return b->sp;
+}
+
+/* Store a word at a user address inside the mirror. */
+static void put_word(struct stack_builder *b, uint64_t address, uint64_t word)
+{
+	memcpy(b->buffer + (address - b->base), &word, sizeof(word));
+}
+
+static size_t stack_bytes_needed(const struct exec_args *args, const char *filename)
+{
+	return 8 + strlen(filename) + 1 + args->used + 7 + 16 + 32 +
+	       (size_t)(args->argc + args->envc + 3 + 2 * AUXV_PAIRS) * 8;
+}
+
+/* Write the auxiliary vector starting at address; returns the address after it. */
+static uint64_t put_auxv(struct stack_builder *b, uint64_t address, const struct image *image,
+			 uint64_t random, uint64_t platform, uint64_t execfn,
+			 const struct proc *proc)
+{
+	const uint64_t auxv[][2] = {
+		{ AT_PHDR, image->phdr_address }, { AT_PHENT, sizeof(struct elf64_program_header) },
+		{ AT_PHNUM, image->header.phnum }, { AT_PAGESZ, PAGE_SIZE }, { AT_BASE, 0 },
+		{ AT_FLAGS, 0 }, { AT_ENTRY, image->entry }, { AT_UID, proc->uid },
+		{ AT_EUID, proc->euid }, { AT_GID, proc->gid }, { AT_EGID, proc->egid },
+		{ AT_SECURE, 0 }, { AT_RANDOM, random }, { AT_HWCAP, cpuid(1, 0).edx },
+		{ AT_HWCAP2, 0 }, { AT_CLKTCK, TIMER_HZ }, { AT_PLATFORM, platform },
+		{ AT_EXECFN, execfn }, { AT_NULL, 0 },
+	};
+	_Static_assert(sizeof(auxv) / sizeof(auxv[0]) <= AUXV_PAIRS, "room for the auxv");
+
+	for (unsigned i = 0; i < sizeof(auxv) / sizeof(auxv[0]); i++) {
+		put_word(b, address, auxv[i][0]);
+		put_word(b, address + 8, auxv[i][1]);
+		address += 16;
+	}
+	return address;
+}
+
+/* Write a NULL-terminated pointer array to `count` consecutive strings. */
+static uint64_t put_pointers(struct stack_builder *b, uint64_t address, uint64_t *string,
+			     int count)
+{
+	for (int i = 0; i < count; i++) {
+		put_word(b, address, *string);
+		address += 8;
+		*string += strlen((const char *)b->buffer + (*string - b->base)) + 1;
+	}
+	put_word(b, address, 0);
+	return address + 8;
+}
+
+/*
+ * Lay out the new stack as Linux does, top down: 8 zero bytes, the file name, the
+ * argument and environment strings, the platform string, 16 random bytes, then
+ * (16-byte aligned) argc, argv[], NULL, envp[], NULL, auxv.
+ */
+static int build_stack(struct mm *mm, const struct exec_args *args, const char *filename,
+		       const struct image *image, const struct proc *proc, uint64_t *sp_out)
+{
+	size_t mirror = page_up(stack_bytes_needed(args, filename)) + PAGE_SIZE;
+	struct stack_builder b = { kmalloc(mirror), MM_STACK_TOP - mirror, MM_STACK_TOP };
+	uint8_t random[16];
+
+	if (!b.buffer)
+		return -ENOMEM;
+	b.sp -= 8;
+	memset(b.buffer + (b.sp - b.base), 0, 8);
+	uint64_t execfn = push_bytes(&b, filename, strlen(filename) + 1);
+	uint64_t strings = push_bytes(&b, args->strings, args->used);
+	uint64_t platform = push_bytes(&b, "x86_64", 7);
+	b.sp &= ~15ull;
+	random_bytes(random, sizeof(random));
+	uint64_t random_at = push_bytes(&b, random, sizeof(random));
+
+	size_t words = 1 + (args->argc + 1) + (args->envc + 1) + 2 * AUXV_PAIRS;
+	uint64_t sp = (b.sp - words * 8) & ~15ull;
+	uint64_t at = sp, string = strings;
+	put_word(&b, at, args->argc);
+	at = put_pointers(&b, at + 8, &string, args->argc);
+	mm->arg_start = strings;
+	mm->arg_end = mm->env_start = string;
+	at = put_pointers(&b, at, &string, args->envc);
+	mm->env_end = string;
+	put_auxv(&b, at, image, random_at, platform, execfn, proc);
+
+	uint64_t low = page_down(sp);
+	int error = mm_map(mm, low - STACK_EXTRA, MM_STACK_TOP - (low - STACK_EXTRA),
+			   PROT_READ | PROT_WRITE, VMA_GROWSDOWN | VMA_STACK);
+	if (!error)
+		error = mm_copy_in(mm, low, b.buffer + (low - b.base), MM_STACK_TOP - low);
+	kfree(b.buffer);
+	mm->start_stack = sp;
+	*sp_out = sp;
+	return error;
+}
+
+/* ------------------------------------------------------------------ #! scripts */
+
+/*
+ * Parse "#!interpreter [argument]" from the first line. Returns 1 when it is a
+ * script (words filled, pointing into line), 0 when not, -ENOEXEC when the line is
+ * unterminated within SCRIPT_LINE_MAX or names no interpreter.
+ */
+static int parse_script(char *line, long length, const char *words[2], int *count)
+{
+	if (length < 2 || line[0] != '#' || line[1] != '!')
+		return 0;
+	char *end = memchr(line, '\n', length);
+	if (!end)
+		return -ENOEXEC;
+	*end = '\0';
+	char *p = line + 2;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '\0')
+		return -ENOEXEC;
+	words[0] = p;
+	while (*p && *p != ' ' && *p != '\t')
+		p++;
+	*count = 1;
+	if (*p) {
+		*p++ = '\0';
+		while (*p == ' ' || *p == '\t')
+			p++;
+		/* Linux passes the rest of the line as one argument, minus trailing blanks. */
+		char *last = p + strlen(p);
+		while (last > p && (last[-1] == ' ' || last[-1] == '\t'))
+			*--last = '\0';
+		if (*p)
+			words[(*count)++] = p;
+	}
+	return 1;
+}
+
+/* ------------------------------------------------------------------ execve */
+
+struct exec_state {
+	char path[PATH_MAX];
+	struct exec_args args;
+	struct inode *inode;
+	struct image image;
+	struct mm *mm;
+	uint64_t sp;
+};
+
+static void release_state(struct exec_state *s)
+{
+	if (s->inode)
+		inode_put(s->inode);
+	s->inode = NULL;
+	kfree(s->image.phdrs);
+	s->image.phdrs = NULL;
+	if (s->mm)
+		mm_put(s->mm);
+	s->mm = NULL;
+}
+
+/* Open path; follow #! lines (up to SCRIPT_DEPTH_MAX) until an ELF file. */
+static int resolve_program(struct exec_state *s)
+{
+	char line[SCRIPT_LINE_MAX];
+
+	for (int depth = 0;; depth++) {
+		int error = vfs_open_exec(s->path, &s->inode);
+		if (error)
+			return error;
+		long length = inode_read(s->inode, line, sizeof(line), 0);
+		if (length < 0)
+			return length;
+		if (length >= (long)sizeof(s->image.header)) {
+			memcpy(&s->image.header, line, sizeof(s->image.header));
+			if (memcmp(line, ELF_MAGIC, 4) == 0)
+				return header_ok(&s->image.header) ? 0 : -ENOEXEC;
+		}
+		const char *words[3];
+		int count = 0;
+		int script = parse_script(line, length, words, &count);
+		if (script <= 0)
+			return script ? script : -ENOEXEC;
+		if (depth == SCRIPT_DEPTH_MAX)
+			return -ELOOP;
+		words[count++] = s->path;
+		error = exec_args_replace_first(&s->args, words, count);
+		if (error)
+			return error;
+		if (strlen(words[0]) >= sizeof(s->path))
+			return -ENAMETOOLONG;
+		memmove(s->path, words[0], strlen(words[0]) + 1);
+		inode_put(s->inode);
+		s->inode = NULL;
+	}
+}
+
+static int build_image(struct exec_state *s, struct proc *proc)
+{
+	int error = read_program_headers(s->inode, &s->image);
+
+	if (error)
+		return error;
+	s->mm = mm_create();
+	if (!s->mm)
+		return -ENOMEM;
+	error = load_segments(s->mm, s->inode, &s->image);
+	if (error)
+		return error;
+	s->mm->start_code = s->image.start_code;
+	s->mm->end_code = s->image.end_code;
+	s->mm->start_data = s->image.start_data;
+	s->mm->end_data = s->image.end_data;
+	s->mm->brk_start = s->mm->brk = page_up(s->image.end_of_bss);
+	return build_stack(s->mm, &s->args, s->path, &s->image, proc, &s->sp);
+}
+
+static void set_name(struct proc *proc, const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	strlcpy(proc->name, base ? base + 1 : path, sizeof(proc->name));
+}
+
+/* Past the point of no return: the process becomes the new program. */
+static void commit(struct exec_state *s, struct proc *proc)
+{
+	struct mm *old = proc->mm;
+
+	proc->mm = s->mm;
+	s->mm = NULL;
+	if (proc == current_proc())
+		mm_activate(proc->mm);
+	if (old)
+		mm_put(old);
+	if (proc->vfork_parent) {
+		proc->vfork_done = true;
+		wake_up(&proc->vfork_parent->child_event);
+		proc->vfork_parent = NULL;
+	}
+	if (proc->files)
+		fdtable_close_on_exec(proc->files);
+	signal_reset_for_exec(proc);
+	set_name(proc, s->path);
+	proc->fs_base = 0;
+	fpu_init_state(proc->fpu_state);
+	if (proc == current_proc()) {
+		context_set_fs_base(0);
+		fpu_restore(proc->fpu_state);
+	}
+	context_init_user_frame(proc->frame, s->image.entry, s->sp);
+}
+
+static int exec_into(struct proc *proc, struct exec_state *s)
+{
+	int error = resolve_program(s);
+
+	if (!error)
+		error = build_image(s, proc);
+	if (!error)
+		commit(s, proc);
+	release_state(s);
+	exec_args_free(&s->args);
+	return error;
+}
+
+/* Set up `proc` (not yet running) to run path; for init. */
+int exec_first_program(struct proc *proc, const char *path, const char *const argv[],
+		       const char *const envp[])
+{
+	struct exec_state *s = kzalloc(sizeof(*s));
+	int error = s ? 0 : -ENOMEM;
+
+	if (!error && strlen(path) >= sizeof(s->path))
+		error = -ENAMETOOLONG;
+	if (!error) {
+		strlcpy(s->path, path, sizeof(s->path));
+		error = exec_args_from_kernel(&s->args, argv, envp);
+	}
+	if (!error)
+		error = exec_into(proc, s);
+	else if (s)
+		exec_args_free(&s->args);
+	kfree(s);
+	return error;
+}
+
+SYSCALL_DEFINE3(execve, const char *, path, const char *const *, argv,
+		const char *const *, envp)
+{
+	struct exec_state *s = kzalloc(sizeof(*s));
+	long length;
+	int error;
+
+	if (!s)
+		return -ENOMEM;
+	length = strncpy_from_user(s->path, path, sizeof(s->path));
+	error = length < 0 ? (int)length : length == 0 ? -ENOENT : 0;
+	if (!error)
+		error = exec_args_from_user(&s->args, argv, envp);
+	if (!error)
+		error = exec_into(current_proc(), s);
+	else
+		exec_args_free(&s->args);
+	kfree(s);
+	return error;
+}

@@ -1,0 +1,42 @@
+/*
+ * proc/init.c - starting PID 1 and handing the CPU to the scheduler.
+ */
+#include "proc/internal.h"
+#include "arch/x86_64/context.h"
+#include "fs/fs.h"
+#include "lib/panic.h"
+#include "lib/printk.h"
+#include "lib/string.h"
+
+void proc_traps_init(void);
+void __attribute__((noreturn)) sched_idle_loop(void);
+
+static const char *const init_environment[] = {
+	"HOME=/", "TERM=linux", "PATH=/sbin:/usr/sbin:/bin:/usr/bin", NULL,
+};
+
+void proc_start_init(const char *path, const char *const argv[])
+{
+	sched_init();
+	syscall_init();
+	proc_traps_init();
+
+	struct proc *init = proc_alloc();
+	if (!init || init->pid != 1)
+		panic("init: cannot create process 1");
+	init->parent = init;	/* reparenting and SIGCHLD never need a NULL check */
+	init->pgid = init->sid = 1;
+	init->files = fdtable_create();
+	if (!init->files || fdtable_open_console(init->files) < 0)
+		panic("init: cannot open /dev/console");
+	init->cwd = fs_root();
+	inode_get(init->cwd);
+
+	int error = exec_first_program(init, path, argv, init_environment);
+	if (error)
+		panic("init: cannot run %s: error %d", path, -error);
+	printk("calf: starting %s as pid 1\n", path);
+	init->kernel_rsp = context_prepare_first_run(init->frame);
+	sched_make_runnable(init);
+	sched_idle_loop();
+}

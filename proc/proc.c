@@ -1,0 +1,100 @@
+/*
+ * proc/proc.c - the process table: allocating processes and finding them by pid.
+ */
+#include "proc/internal.h"
+#include "arch/x86_64/context.h"
+#include "mm/frame.h"
+#include "mm/kmalloc.h"
+#include "lib/errno.h"
+#include "lib/string.h"
+
+#define PID_MAX 32768		/* Linux's default kernel.pid_max */
+#define KSTACK_FRAMES (KSTACK_SIZE / PAGE_SIZE)
+
+struct spinlock proc_table_lock = SPINLOCK_INIT("proc_table");
+struct list_node all_procs = LIST_HEAD_INIT(all_procs);
+unsigned proc_count;
+static int last_pid;
+
+struct proc *proc_find(int pid)
+{
+	struct list_node *node;
+
+	list_for_each(node, &all_procs) {
+		struct proc *proc = list_entry(node, struct proc, all_link);
+		if (proc->pid == pid)
+			return proc;
+	}
+	return NULL;
+}
+
+struct proc *proc_init_process(void)
+{
+	return proc_find(1);
+}
+
+/* The next free pid after the last one given, wrapping like Linux (never 0). */
+static int allocate_pid(void)
+{
+	for (int tries = 0; tries < PID_MAX; tries++) {
+		last_pid = last_pid >= PID_MAX - 1 ? 1 : last_pid + 1;
+		if (!proc_find(last_pid))
+			return last_pid;
+	}
+	return -EAGAIN;
+}
+
+struct proc *proc_alloc(void)
+{
+	if (proc_count >= PROC_MAX)
+		return NULL;
+	struct proc *proc = kzalloc(sizeof(*proc));
+	struct page *stack = frame_alloc_run(KSTACK_FRAMES, PAGE_KERNEL, 0);
+	uint8_t *fpu = kmalloc(FPU_STATE_SIZE);
+
+	if (!proc || !stack || !fpu) {
+		kfree(proc);
+		kfree(fpu);
+		if (stack)
+			frame_free_run(stack, KSTACK_FRAMES);
+		return NULL;
+	}
+	proc->kstack = page_address(stack);
+	proc->fpu_state = fpu;
+	fpu_init_state(fpu);
+	proc->frame = (struct trap_frame *)((uint8_t *)proc->kstack + KSTACK_SIZE) - 1;
+	list_init(&proc->all_link);
+	list_init(&proc->children);
+	list_init(&proc->sibling);
+	list_init(&proc->run_link);
+	list_init(&proc->wait_link);
+	list_init(&proc->timer_link);
+	wait_queue_init(&proc->child_event);
+	proc->umask = 022;
+	proc->start_ns = 0;
+
+	spin_lock(&proc_table_lock);
+	proc->pid = allocate_pid();
+	if (proc->pid < 0) {
+		spin_unlock(&proc_table_lock);
+		proc_free(proc);
+		return NULL;
+	}
+	list_push_back(&all_procs, &proc->all_link);
+	proc_count++;
+	spin_unlock(&proc_table_lock);
+	return proc;
+}
+
+void proc_free(struct proc *proc)
+{
+	if (!list_empty(&proc->all_link)) {
+		spin_lock(&proc_table_lock);
+		list_remove(&proc->all_link);
+		proc_count--;
+		spin_unlock(&proc_table_lock);
+	}
+	frame_free_run(virt_to_page(proc->kstack), KSTACK_FRAMES);
+	kfree(proc->fpu_state);
+	kfree(proc);
+}

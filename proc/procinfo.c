@@ -1,0 +1,289 @@
+/*
+ * proc/procinfo.c - the text of /proc files, formatted exactly as Linux formats them
+ * (fs/proc/ in Linux: meminfo.c, array.c, task_mmu.c), with calf's numbers.
+ */
+#include <stdarg.h>
+#include "proc/procinfo.h"
+#include "proc/internal.h"
+#include "arch/x86_64/timer.h"
+#include "mm/frame.h"
+#include "mm/kmalloc.h"
+#include "mm/mm.h"
+#include "mm/pagetable.h"
+#include "lib/errno.h"
+#include "lib/format.h"
+#include "lib/string.h"
+
+struct text {
+	char *buf;
+	size_t size, length;
+};
+
+static void add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Append formatted text; past the end only the length grows (snprintf-like). */
+static void add(struct text *t, const char *fmt, ...)
+{
+	va_list args;
+	size_t room = t->length < t->size ? t->size - t->length : 0;
+
+	va_start(args, fmt);
+	int n = vsnprintf(room ? t->buf + t->length : NULL, room, fmt, args);
+	va_end(args);
+	if (n > 0)
+		t->length += n;
+}
+
+static uint64_t kib(size_t frames)
+{
+	return frames * (PAGE_SIZE / 1024);
+}
+
+static void meminfo_line(struct text *t, const char *name, uint64_t kilobytes)
+{
+	char label[32];
+
+	snprintf(label, sizeof(label), "%s:", name);
+	add(t, "%-16s%8lu kB\n", label, kilobytes);
+}
+
+size_t procinfo_meminfo(char *buf, size_t size)
+{
+	struct text t = { buf, size, 0 };
+	uint64_t cached = kib(frames_of_kind(PAGE_CACHE));
+	uint64_t slab = kib(kmalloc_frames());
+
+	meminfo_line(&t, "MemTotal", kib(frames_managed()));
+	meminfo_line(&t, "MemFree", kib(frames_free()));
+	meminfo_line(&t, "MemAvailable", kib(frames_free()) + cached);
+	meminfo_line(&t, "Buffers", 0);
+	meminfo_line(&t, "Cached", cached);
+	meminfo_line(&t, "SwapCached", 0);
+	meminfo_line(&t, "Active", kib(frames_of_kind(PAGE_ANON)) + cached);
+	meminfo_line(&t, "Inactive", 0);
+	meminfo_line(&t, "Active(anon)", kib(frames_of_kind(PAGE_ANON)));
+	meminfo_line(&t, "Inactive(anon)", 0);
+	meminfo_line(&t, "Active(file)", cached);
+	meminfo_line(&t, "Inactive(file)", 0);
+	meminfo_line(&t, "Unevictable", 0);
+	meminfo_line(&t, "Mlocked", 0);
+	meminfo_line(&t, "SwapTotal", 0);
+	meminfo_line(&t, "SwapFree", 0);
+	meminfo_line(&t, "Dirty", 0);
+	meminfo_line(&t, "Writeback", 0);
+	meminfo_line(&t, "AnonPages", kib(frames_of_kind(PAGE_ANON)));
+	meminfo_line(&t, "Mapped", 0);
+	meminfo_line(&t, "Shmem", 0);
+	meminfo_line(&t, "KReclaimable", 0);
+	meminfo_line(&t, "Slab", slab);
+	meminfo_line(&t, "SReclaimable", 0);
+	meminfo_line(&t, "SUnreclaim", slab);
+	meminfo_line(&t, "KernelStack", (uint64_t)proc_count * (KSTACK_SIZE / 1024));
+	meminfo_line(&t, "PageTables", kib(frames_of_kind(PAGE_TABLE)));
+	meminfo_line(&t, "CommitLimit", kib(frames_managed()));
+	meminfo_line(&t, "Committed_AS", kib(frames_of_kind(PAGE_ANON)));
+	return t.length;
+}
+
+size_t procinfo_vmstat(char *buf, size_t size)
+{
+	struct text t = { buf, size, 0 };
+
+	add(&t, "nr_free_pages %lu\n", frames_free());
+	add(&t, "nr_anon_pages %lu\n", frames_of_kind(PAGE_ANON));
+	add(&t, "nr_file_pages %lu\n", frames_of_kind(PAGE_CACHE));
+	add(&t, "nr_page_table_pages %lu\n", frames_of_kind(PAGE_TABLE));
+	return t.length;
+}
+
+size_t procinfo_uptime(char *buf, size_t size)
+{
+	struct text t = { buf, size, 0 };
+	uint64_t ns = clock_monotonic_ns();
+
+	add(&t, "%lu.%02lu 0.00\n", ns / 1000000000, (ns / 10000000) % 100);
+	return t.length;
+}
+
+size_t procinfo_loadavg(char *buf, size_t size)
+{
+	struct text t = { buf, size, 0 };
+
+	add(&t, "0.00 0.00 0.00 1/%u %d\n", proc_count, proc_count ? 1 : 0);
+	return t.length;
+}
+
+size_t procinfo_stat(char *buf, size_t size)
+{
+	struct text t = { buf, size, 0 };
+	uint64_t ticks = timer_ticks();
+
+	add(&t, "cpu  0 0 0 %lu 0 0 0 0 0 0\n", ticks);
+	add(&t, "cpu0 0 0 0 %lu 0 0 0 0 0 0\n", ticks);
+	add(&t, "intr 0\nctxt 0\nbtime 0\nprocesses %u\nprocs_running 1\nprocs_blocked 0\n",
+	    proc_count);
+	return t.length;
+}
+
+size_t procinfo_pids(int *pids, size_t max)
+{
+	struct list_node *node;
+	size_t count = 0;
+
+	/* The table is in creation order; pids wrap, so sort what we collect. */
+	list_for_each(node, &all_procs) {
+		if (count == max)
+			break;
+		int pid = list_entry(node, struct proc, all_link)->pid;
+		size_t at = count++;
+		while (at > 0 && pids[at - 1] > pid) {
+			pids[at] = pids[at - 1];
+			at--;
+		}
+		pids[at] = pid;
+	}
+	return count;
+}
+
+static char state_letter(const struct proc *proc)
+{
+	switch (proc->state) {
+	case PROC_RUNNABLE: return 'R';
+	case PROC_SLEEPING: return 'S';
+	case PROC_SLEEPING_UNINTERRUPTIBLE: return 'D';
+	case PROC_STOPPED: return 'T';
+	case PROC_ZOMBIE: return 'Z';
+	}
+	return '?';
+}
+
+static const char *state_name(const struct proc *proc)
+{
+	switch (proc->state) {
+	case PROC_RUNNABLE: return "R (running)";
+	case PROC_SLEEPING: return "S (sleeping)";
+	case PROC_SLEEPING_UNINTERRUPTIBLE: return "D (disk sleep)";
+	case PROC_STOPPED: return "T (stopped)";
+	case PROC_ZOMBIE: return "Z (zombie)";
+	}
+	return "?";
+}
+
+static int parent_pid(const struct proc *proc)
+{
+	return proc->pid == 1 || !proc->parent ? 0 : proc->parent->pid;
+}
+
+/* Signals with a handler, and ignored ones, as masks. */
+static void signal_masks(const struct proc *proc, uint64_t *caught, uint64_t *ignored)
+{
+	*caught = *ignored = 0;
+	for (int i = 0; i < NSIG; i++) {
+		if (proc->actions[i].handler == 1)
+			*ignored |= 1ull << i;
+		else if (proc->actions[i].handler > 1)
+			*caught |= 1ull << i;
+	}
+}
+
+long procinfo_pid_stat(int pid, char *buf, size_t size)
+{
+	struct proc *proc = proc_find(pid);
+	struct text t = { buf, size, 0 };
+	struct mm_usage usage = { 0 };
+	uint64_t caught, ignored;
+
+	if (!proc)
+		return -ESRCH;
+	struct mm *mm = proc->mm;
+	if (mm)
+		mm_usage(mm, &usage);
+	signal_masks(proc, &caught, &ignored);
+	add(&t, "%d (%s) %c %d %d %d 0 -1 4194304 %lu 0 0 0 %lu %lu 0 0 20 0 1 0 %lu %lu %lu ",
+	    proc->pid, proc->name, state_letter(proc), parent_pid(proc), proc->pgid, proc->sid,
+	    mm ? mm->counters.faults : 0, proc->ticks_user, proc->ticks_system,
+	    proc->start_ns / (1000000000 / TIMER_HZ), usage.total,
+	    mm ? mm->resident_pages : 0);
+	add(&t, "18446744073709551615 %lu %lu %lu 0 0 %lu %lu %lu %lu 0 0 0 17 0 0 0 0 0 0 ",
+	    mm ? mm->start_code : 0, mm ? mm->end_code : 0, mm ? mm->start_stack : 0,
+	    proc->signal_pending, proc->signal_blocked, ignored, caught);
+	add(&t, "%lu %lu %lu %lu %lu %lu %lu %d\n",
+	    mm ? mm->start_data : 0, mm ? mm->end_data : 0, mm ? mm->brk_start : 0,
+	    mm ? mm->arg_start : 0, mm ? mm->arg_end : 0, mm ? mm->env_start : 0,
+	    mm ? mm->env_end : 0, proc->state == PROC_ZOMBIE ? proc->exit_status : 0);
+	return t.length;
+}
+
+long procinfo_pid_status(int pid, char *buf, size_t size)
+{
+	struct proc *proc = proc_find(pid);
+	struct text t = { buf, size, 0 };
+	struct mm_usage usage = { 0 };
+	uint64_t caught, ignored;
+
+	if (!proc)
+		return -ESRCH;
+	if (proc->mm)
+		mm_usage(proc->mm, &usage);
+	uint64_t rss = proc->mm ? kib(proc->mm->resident_pages) : 0;
+	signal_masks(proc, &caught, &ignored);
+	add(&t, "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
+	    "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t64\nGroups:\t\n",
+	    proc->name, proc->umask, state_name(proc), proc->pid, proc->pid, parent_pid(proc),
+	    proc->uid, proc->euid, proc->euid, proc->euid,
+	    proc->gid, proc->egid, proc->egid, proc->egid);
+	if (proc->mm)
+		add(&t, "VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t%8lu kB\nVmPin:\t%8lu kB\n"
+		    "VmHWM:\t%8lu kB\nVmRSS:\t%8lu kB\nRssAnon:\t%8lu kB\nRssFile:\t%8lu kB\n"
+		    "RssShmem:\t%8lu kB\nVmData:\t%8lu kB\nVmStk:\t%8lu kB\nVmExe:\t%8lu kB\n"
+		    "VmLib:\t%8lu kB\nVmPTE:\t%8lu kB\nVmSwap:\t%8lu kB\n",
+		    usage.total >> 10, usage.total >> 10, 0ul, 0ul, rss, rss, rss, 0ul, 0ul,
+		    usage.data >> 10, usage.stack >> 10, usage.exec >> 10, 0ul,
+		    kib(pt_count_tables(proc->mm->root)), 0ul);
+	add(&t, "Threads:\t1\nSigQ:\t0/3000\nSigPnd:\t%016lx\nShdPnd:\t0000000000000000\n"
+	    "SigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
+	    proc->signal_pending, proc->signal_blocked, ignored, caught);
+	return t.length;
+}
+
+long procinfo_pid_cmdline(int pid, char *buf, size_t size)
+{
+	struct proc *proc = proc_find(pid);
+
+	if (!proc)
+		return -ESRCH;
+	if (!proc->mm || proc->mm->arg_end <= proc->mm->arg_start)
+		return 0;
+	size_t length = proc->mm->arg_end - proc->mm->arg_start;
+	if (length > size)
+		length = size;
+	return mm_copy_out(proc->mm, proc->mm->arg_start, buf, length);
+}
+
+long procinfo_pid_maps(int pid, char *buf, size_t size)
+{
+	struct proc *proc = proc_find(pid);
+	struct text t = { buf, size, 0 };
+	struct list_node *node;
+
+	if (!proc)
+		return -ESRCH;
+	if (!proc->mm)
+		return 0;
+	list_for_each(node, &proc->mm->vmas) {
+		struct vma *vma = list_entry(node, struct vma, link);
+		const char *name = vma->flags & VMA_STACK ? "[stack]" :
+				   vma->flags & VMA_HEAP ? "[heap]" : NULL;
+		size_t start = t.length;
+		add(&t, "%08lx-%08lx %c%c%c%c %08lx 00:00 0 ", vma->start, vma->end,
+		    vma->prot & PROT_READ ? 'r' : '-', vma->prot & PROT_WRITE ? 'w' : '-',
+		    vma->prot & PROT_EXEC ? 'x' : '-', vma->flags & VMA_SHARED ? 's' : 'p', 0ul);
+		if (name) {
+			/* Linux pads the fields to 73 columns before a name. */
+			size_t width = t.length - start;
+			add(&t, "%*s%s", width < 73 ? (int)(73 - width) : 0, "", name);
+		}
+		add(&t, "\n");
+	}
+	return t.length;
+}

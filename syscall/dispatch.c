@@ -1,0 +1,70 @@
+/*
+ * syscall/dispatch.c - from the syscall instruction to sys_<name>.
+ *
+ * The table is generated from syscall/syscalls.def. Every handler is a weak
+ * reference, so a call that no file implements is simply NULL here: it returns
+ * -ENOSYS and its name is logged the first time a program uses it.
+ */
+#include "syscall/syscall.h"
+#include "arch/x86_64/context.h"
+#include "arch/x86_64/cpu.h"
+#include "proc/proc.h"
+#include "lib/printk.h"
+
+#define SYSCALL(number, name) \
+	extern long sys_##name(const struct syscall_args *) __attribute__((weak));
+#include "syscall/syscalls.def"
+#undef SYSCALL
+
+struct syscall_entry {
+	syscall_fn handler;
+	const char *name;
+};
+
+static const struct syscall_entry table[] = {
+#define SYSCALL(number, name) [number] = { sys_##name, #name },
+#include "syscall/syscalls.def"
+#undef SYSCALL
+};
+
+#define TABLE_SIZE (sizeof(table) / sizeof(table[0]))
+
+static uint64_t logged[(TABLE_SIZE + 63) / 64];
+
+const char *syscall_name(uint64_t number)
+{
+	return number < TABLE_SIZE && table[number].name ? table[number].name : "?";
+}
+
+static long unimplemented(uint64_t number)
+{
+	if (number >= TABLE_SIZE) {
+		printk("syscall: %s (pid %d) called unknown system call %lu\n",
+		       current_proc()->name, current_proc()->pid, number);
+		return -ENOSYS;
+	}
+	if (!(logged[number / 64] & (1ull << (number % 64)))) {
+		logged[number / 64] |= 1ull << (number % 64);
+		printk("syscall: %s not implemented (first called by %s, pid %d)\n",
+		       syscall_name(number), current_proc()->name, current_proc()->pid);
+	}
+	return -ENOSYS;
+}
+
+/* Set by proc/: signals and rescheduling on the way back to user mode. */
+void sched_return_to_user(struct trap_frame *frame);
+
+void syscall_dispatch(struct trap_frame *frame)
+{
+	uint64_t number = frame->rax;
+	struct syscall_args args = {
+		{ frame->rdi, frame->rsi, frame->rdx, frame->r10, frame->r8, frame->r9 },
+		frame,
+	};
+
+	irq_enable();
+	current_proc()->syscall_nr = number;
+	syscall_fn handler = number < TABLE_SIZE ? table[number].handler : NULL;
+	frame->rax = handler ? handler(&args) : unimplemented(number);
+	sched_return_to_user(frame);
+}

@@ -1,0 +1,82 @@
+/*
+ * syscall/syscall.h - defining system calls.
+ *
+ * A system call `name` is implemented by writing, in any kernel file,
+ *
+ *     SYSCALL_DEFINE3(name, int, fd, void *, buf, size_t, count)
+ *     {
+ *             ...return a value or a negative errno...
+ *     }
+ *
+ * which defines sys_name(const struct syscall_args *) unpacking the registers into
+ * typed parameters. syscall/dispatch.c builds the table from syscall/syscalls.def,
+ * where every sys_name is a weak reference: calls nobody defined stay NULL in the
+ * table and return -ENOSYS (logged once by name).
+ */
+#ifndef CALF_SYSCALL_SYSCALL_H
+#define CALF_SYSCALL_SYSCALL_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include "lib/errno.h"
+
+struct trap_frame;
+
+struct syscall_args {
+	uint64_t arg[6];		/* rdi, rsi, rdx, r10, r8, r9 */
+	struct trap_frame *frame;	/* the user registers, for fork, execve, sigreturn */
+};
+
+typedef long (*syscall_fn)(const struct syscall_args *args);
+
+#define SYSCALL_HEAD(name) long sys_##name(const struct syscall_args *args)
+
+#define SYSCALL_DEFINE0(name) \
+	static long do_sys_##name(const struct syscall_args *args); \
+	SYSCALL_HEAD(name) { return do_sys_##name(args); } \
+	static long do_sys_##name(const struct syscall_args *args __attribute__((unused)))
+
+#define SYSCALL_DEFINE1(name, t1, a1) \
+	static long do_sys_##name(t1 a1); \
+	SYSCALL_HEAD(name) { return do_sys_##name((t1)args->arg[0]); } \
+	static long do_sys_##name(t1 a1)
+
+#define SYSCALL_DEFINE2(name, t1, a1, t2, a2) \
+	static long do_sys_##name(t1 a1, t2 a2); \
+	SYSCALL_HEAD(name) { return do_sys_##name((t1)args->arg[0], (t2)args->arg[1]); } \
+	static long do_sys_##name(t1 a1, t2 a2)
+
+#define SYSCALL_DEFINE3(name, t1, a1, t2, a2, t3, a3) \
+	static long do_sys_##name(t1 a1, t2 a2, t3 a3); \
+	SYSCALL_HEAD(name) { return do_sys_##name((t1)args->arg[0], (t2)args->arg[1], \
+						  (t3)args->arg[2]); } \
+	static long do_sys_##name(t1 a1, t2 a2, t3 a3)
+
+#define SYSCALL_DEFINE4(name, t1, a1, t2, a2, t3, a3, t4, a4) \
+	static long do_sys_##name(t1 a1, t2 a2, t3 a3, t4 a4); \
+	SYSCALL_HEAD(name) { return do_sys_##name((t1)args->arg[0], (t2)args->arg[1], \
+						  (t3)args->arg[2], (t4)args->arg[3]); } \
+	static long do_sys_##name(t1 a1, t2 a2, t3 a3, t4 a4)
+
+#define SYSCALL_DEFINE5(name, t1, a1, t2, a2, t3, a3, t4, a4, t5, a5) \
+	static long do_sys_##name(t1 a1, t2 a2, t3 a3, t4 a4, t5 a5); \
+	SYSCALL_HEAD(name) { return do_sys_##name((t1)args->arg[0], (t2)args->arg[1], \
+						  (t3)args->arg[2], (t4)args->arg[3], \
+						  (t5)args->arg[4]); } \
+	static long do_sys_##name(t1 a1, t2 a2, t3 a3, t4 a4, t5 a5)
+
+#define SYSCALL_DEFINE6(name, t1, a1, t2, a2, t3, a3, t4, a4, t5, a5, t6, a6) \
+	static long do_sys_##name(t1 a1, t2 a2, t3 a3, t4 a4, t5 a5, t6 a6); \
+	SYSCALL_HEAD(name) { return do_sys_##name((t1)args->arg[0], (t2)args->arg[1], \
+						  (t3)args->arg[2], (t4)args->arg[3], \
+						  (t5)args->arg[4], \
+						  (t6)args->arg[5]); } \
+	static long do_sys_##name(t1 a1, t2 a2, t3 a3, t4 a4, t5 a5, t6 a6)
+
+/* Handle the system call in frame (number in rax); the result goes to frame->rax. */
+void syscall_dispatch(struct trap_frame *frame);
+
+/* Name of a system call number, for logs ("?" when unknown). */
+const char *syscall_name(uint64_t number);
+
+#endif

@@ -1,0 +1,40 @@
+#!/bin/sh
+# Run every guest test program (tests/progs/, built with musl and with glibc) inside
+# calf in one boot, and relay their TAP: each program's lines are prefixed with its
+# libc and name. A program must also print its whole plan and exit 0.
+. "$(dirname "$0")/lib.sh"
+
+log=$OUT/programs.log
+output=$OUT/programs.out
+command='for t in /tests/musl/* /tests/glibc/*; do
+	[ -x "$t" ] || continue
+	echo "=== begin $t"
+	"$t" 2>&1
+	echo "=== end $t $?"
+done'
+CALF_RUN_LOG=$log CALF_RUN_TIMEOUT=600 "$ROOT/tools/calf-run" -- "$command" > "$output" 2>/dev/null
+code=$?
+
+awk '
+/^=== begin / { program = $3; sub("^/tests/", "", program); plan = 0; seen = 0; next }
+/^=== end / {
+	status = $4
+	if (plan == 0 || seen != plan)
+		print "not ok - " program ": reported " seen " of " plan " planned tests"
+	else if (status != 0)
+		print "not ok - " program ": exited with status " status
+	program = ""
+	next
+}
+program != "" && /^1\.\.[0-9]+$/ { plan = substr($0, 4) + 0; next }
+program != "" && /^(not )?ok [0-9]+/ {
+	seen++
+	line = $0
+	sub(/^(not )?ok [0-9]+ (- )?/, "", line)
+	print (/^not ok/ ? "not ok - " : "ok - ") program ": " line
+	next
+}
+program != "" && /^# / { print "# " program ": " substr($0, 3) }
+' "$output"
+check "calf-run of all test programs finished (status $code)" test "$code" = 0
+check "test programs were found and run" grep -q '^=== end ' "$output"

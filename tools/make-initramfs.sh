@@ -1,0 +1,43 @@
+#!/bin/sh
+# tools/make-initramfs.sh STAGING OUTPUT [HOST:GUEST]...
+#
+# Build calf's initramfs: Debian's static busybox with a link per applet, rootfs/
+# (init, /etc), calf's own programs (build/user -> /bin) and guest tests
+# (build/progs/<libc>/ -> /tests/<libc>/), plus any HOST:GUEST files given. The
+# archive is cpio "newc", sorted and with fixed owners so it is reproducible.
+set -e
+mkdir -p "$1" "$(dirname "$2")"
+staging=$(cd "$1" && pwd)
+output=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
+shift 2
+root=$(cd "$(dirname "$0")/.." && pwd)
+busybox=${BUSYBOX:-/bin/busybox}
+
+OLDPWD_ROOT=$(pwd)
+rm -rf "$staging"
+mkdir -p "$staging"
+cd "$staging"
+mkdir -p bin sbin usr/bin usr/sbin dev proc sys tmp root etc tests
+cp "$busybox" bin/busybox
+for applet in $(bin/busybox --list); do
+	[ -e "bin/$applet" ] || ln -s busybox "bin/$applet"
+done
+cp -R "$root/rootfs/." .
+if [ -d "$root/build/user" ]; then
+	for program in "$root"/build/user/*; do
+		[ -f "$program" ] && cp "$program" bin/
+	done
+fi
+for libc in musl glibc; do
+	if [ -d "$root/build/progs/$libc" ]; then
+		mkdir -p "tests/$libc"
+		cp "$root/build/progs/$libc"/* "tests/$libc/" 2>/dev/null || true
+	fi
+done
+for pair in "$@"; do
+	host=$(cd "$OLDPWD_ROOT" && realpath "${pair%%:*}")
+	guest=${pair#*:}
+	mkdir -p "./$(dirname "$guest")"
+	cp -R "$host" "./$guest"
+done
+find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 --reproducible > "$output"
