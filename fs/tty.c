@@ -583,7 +583,7 @@ static int tty_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
-const struct file_ops tty_file_ops = {
+static const struct file_ops tty_file_ops = {
 	.read = tty_read,
 	.write = tty_write,
 	.ioctl = tty_ioctl,

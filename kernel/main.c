@@ -20,6 +20,7 @@
 #include "mm/frame.h"
 #include "fs/fs.h"
 #include "proc/proc.h"
+#include "proc/procinfo.h"
 #include "arch/x86_64/paging.h"
 #include "lib/panic.h"
 #include "lib/printk.h"
@@ -73,6 +74,7 @@ static void __attribute__((noreturn)) start_userland(void)
 	static const char *init_argv[2];
 	uint64_t start = boot_info.initrd_start, end = boot_info.initrd_end;
 
+	procinfo_init();
 	int error = fs_init(phys_to_virt(start), end - start);
 	if (error)
 		panic("initramfs: cannot unpack (error %d)", error);

@@ -54,6 +54,7 @@ static void copy_identity(struct proc *child, const struct proc *parent)
 	child->euid = parent->euid;
 	child->egid = parent->egid;
 	child->umask = parent->umask;
+	memcpy(child->limits, parent->limits, sizeof(child->limits));
 	child->fs_base = parent->fs_base;
 	memcpy(child->actions, parent->actions, sizeof(child->actions));
 	child->signal_blocked = parent->signal_blocked;

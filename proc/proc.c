@@ -71,6 +71,7 @@ struct proc *proc_alloc(void)
 	list_init(&proc->timer_link);
 	wait_queue_init(&proc->child_event);
 	proc->umask = 022;
+	rlimits_set_defaults(proc->limits);
 	proc->start_ns = 0;
 
 	spin_lock(&proc_table_lock);

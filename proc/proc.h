@@ -18,6 +18,7 @@
 #include "lib/list.h"
 #include "proc/wait.h"
 #include "proc/signal.h"
+#include "proc/limits.h"
 #include "arch/x86_64/percpu.h"
 
 #define PROC_NAME_MAX	16	/* like Linux's comm, including the NUL */
@@ -74,6 +75,7 @@ struct proc {
 	struct fdtable *files;
 	struct inode *cwd;
 	unsigned umask;
+	struct rlimit_k limits[RLIMIT_NLIMITS];
 
 	/* Sessions and job control. */
 	int pgid, sid;

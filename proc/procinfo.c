@@ -4,6 +4,8 @@
  */
 #include <stdarg.h>
 #include "proc/procinfo.h"
+#include "fs/procfs.h"
+#include "fs/vfs.h"
 #include "proc/internal.h"
 #include "arch/x86_64/timer.h"
 #include "mm/frame.h"
@@ -47,8 +49,9 @@ static void meminfo_line(struct text *t, const char *name, uint64_t kilobytes)
 	add(t, "%-16s%8lu kB\n", label, kilobytes);
 }
 
-size_t procinfo_meminfo(char *buf, size_t size)
+static long show_meminfo(int pid, char *buf, size_t size)
 {
+	(void)pid;
 	struct text t = { buf, size, 0 };
 	uint64_t cached = kib(frames_of_kind(PAGE_CACHE));
 	uint64_t slab = kib(kmalloc_frames());
@@ -85,8 +88,9 @@ size_t procinfo_meminfo(char *buf, size_t size)
 	return t.length;
 }
 
-size_t procinfo_vmstat(char *buf, size_t size)
+static long show_vmstat(int pid, char *buf, size_t size)
 {
+	(void)pid;
 	struct text t = { buf, size, 0 };
 
 	add(&t, "nr_free_pages %lu\n", frames_free());
@@ -96,8 +100,9 @@ size_t procinfo_vmstat(char *buf, size_t size)
 	return t.length;
 }
 
-size_t procinfo_uptime(char *buf, size_t size)
+static long show_uptime(int pid, char *buf, size_t size)
 {
+	(void)pid;
 	struct text t = { buf, size, 0 };
 	uint64_t ns = clock_monotonic_ns();
 
@@ -105,16 +110,18 @@ size_t procinfo_uptime(char *buf, size_t size)
 	return t.length;
 }
 
-size_t procinfo_loadavg(char *buf, size_t size)
+static long show_loadavg(int pid, char *buf, size_t size)
 {
+	(void)pid;
 	struct text t = { buf, size, 0 };
 
 	add(&t, "0.00 0.00 0.00 1/%u %d\n", proc_count, proc_count ? 1 : 0);
 	return t.length;
 }
 
-size_t procinfo_stat(char *buf, size_t size)
+static long show_stat(int pid, char *buf, size_t size)
 {
+	(void)pid;
 	struct text t = { buf, size, 0 };
 	uint64_t ticks = timer_ticks();
 
@@ -125,7 +132,7 @@ size_t procinfo_stat(char *buf, size_t size)
 	return t.length;
 }
 
-size_t procinfo_pids(int *pids, size_t max)
+static size_t live_pids(int *pids, size_t max)
 {
 	struct list_node *node;
 	size_t count = 0;
@@ -186,7 +193,7 @@ static void signal_masks(const struct proc *proc, uint64_t *caught, uint64_t *ig
 	}
 }
 
-long procinfo_pid_stat(int pid, char *buf, size_t size)
+static long show_pid_stat(int pid, char *buf, size_t size)
 {
 	struct proc *proc = proc_find(pid);
 	struct text t = { buf, size, 0 };
@@ -214,7 +221,7 @@ long procinfo_pid_stat(int pid, char *buf, size_t size)
 	return t.length;
 }
 
-long procinfo_pid_status(int pid, char *buf, size_t size)
+static long show_pid_status(int pid, char *buf, size_t size)
 {
 	struct proc *proc = proc_find(pid);
 	struct text t = { buf, size, 0 };
@@ -246,7 +253,7 @@ long procinfo_pid_status(int pid, char *buf, size_t size)
 	return t.length;
 }
 
-long procinfo_pid_cmdline(int pid, char *buf, size_t size)
+static long show_pid_cmdline(int pid, char *buf, size_t size)
 {
 	struct proc *proc = proc_find(pid);
 
@@ -256,11 +263,38 @@ long procinfo_pid_cmdline(int pid, char *buf, size_t size)
 		return 0;
 	size_t length = proc->mm->arg_end - proc->mm->arg_start;
 	if (length > size)
-		length = size;
+		return length;	/* the caller asks again with room */
 	return mm_copy_out(proc->mm, proc->mm->arg_start, buf, length);
 }
 
-long procinfo_pid_maps(int pid, char *buf, size_t size)
+/* Sizes in pages: total, resident, shared (file-backed), text, lib (0), data+stack,
+ * dirty (0). */
+static long show_pid_statm(int pid, char *buf, size_t size)
+{
+	struct proc *proc = proc_find(pid);
+	struct text t = { buf, size, 0 };
+	struct mm_usage usage = { 0 };
+
+	if (!proc)
+		return -ESRCH;
+	if (proc->mm)
+		mm_usage(proc->mm, &usage);
+	add(&t, "%lu %lu 0 %lu 0 %lu 0\n", usage.total / PAGE_SIZE,
+	    proc->mm ? proc->mm->resident_pages : 0, usage.exec / PAGE_SIZE,
+	    (usage.data + usage.stack) / PAGE_SIZE);
+	return t.length;
+}
+
+static long show_self(int pid, char *buf, size_t size)
+{
+	struct text t = { buf, size, 0 };
+
+	(void)pid;
+	add(&t, "%d", current_proc()->pid);
+	return t.length;
+}
+
+static long show_pid_maps(int pid, char *buf, size_t size)
 {
 	struct proc *proc = proc_find(pid);
 	struct text t = { buf, size, 0 };
@@ -286,4 +320,45 @@ long procinfo_pid_maps(int pid, char *buf, size_t size)
 		add(&t, "\n");
 	}
 	return t.length;
+}
+
+/* ---- the tables procfs presents ---- */
+
+static bool pid_alive(int pid)
+{
+	return proc_find(pid) != NULL;
+}
+
+#define TEXT_FILE(file_name, generator) \
+	{ .name = file_name, .mode = S_IFREG | 0444, .show = generator }
+
+static const struct procfs_entry root_entries[] = {
+	TEXT_FILE("loadavg", show_loadavg),
+	TEXT_FILE("meminfo", show_meminfo),
+	{ .name = "self", .mode = S_IFLNK | 0777, .show = show_self },
+	TEXT_FILE("stat", show_stat),
+	TEXT_FILE("uptime", show_uptime),
+	TEXT_FILE("vmstat", show_vmstat),
+	{ 0 }
+};
+
+static const struct procfs_entry pid_entries[] = {
+	TEXT_FILE("cmdline", show_pid_cmdline),
+	TEXT_FILE("maps", show_pid_maps),
+	TEXT_FILE("stat", show_pid_stat),
+	TEXT_FILE("statm", show_pid_statm),
+	TEXT_FILE("status", show_pid_status),
+	{ 0 }
+};
+
+static const struct procfs_source proc_source = {
+	.root = root_entries,
+	.pid_dir = pid_entries,
+	.pids = live_pids,
+	.pid_alive = pid_alive,
+};
+
+void procinfo_init(void)
+{
+	procfs_set_source(&proc_source);
 }

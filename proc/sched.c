@@ -58,6 +58,7 @@ void sched_init(void)
 {
 	strlcpy(idle.name, "swapper", sizeof(idle.name));
 	idle.state = PROC_RUNNABLE;
+	rlimits_set_defaults(idle.limits);
 	list_init(&idle.run_link);
 	list_init(&idle.wait_link);
 	list_init(&idle.timer_link);

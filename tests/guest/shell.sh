@@ -26,6 +26,15 @@ run_case "sleep 1 sleeps about a second" "slept" \
 run_case "ls / lists the root" "yes" 'ls / | grep -qx bin && ls / | grep -qx proc && echo yes'
 run_case "/proc/meminfo starts with MemTotal and MemFree" "MemTotal MemFree" \
 	'head -2 /proc/meminfo | cut -d: -f1 | tr "\n" " " | sed "s/ $//"'
+run_case "ps lists init as pid 1" "1 init" 'ps -o pid= -o comm= | awk "\$1 == 1 { print \$1, \$2 }"'
+run_case "/proc/self names the process that reads it" "2 1" \
+	'sh -c "echo \$\$; exec readlink /proc/self" > /tmp/o; echo $(wc -l < /tmp/o) $(uniq /tmp/o | wc -l)'
+run_case "/proc/<pid>/status gives the parent" "2 1" \
+	'sh -c "echo \$PPID; exec awk \"/^PPid:/ { print \\\$2 }\" /proc/self/status" > /tmp/o
+	 echo $(wc -l < /tmp/o) $(uniq /tmp/o | wc -l)'
+run_case "/proc/self/maps shows one stack" "1" 'grep -c "\[stack\]" /proc/self/maps'
+run_case "/proc/<pid>/stat: pid, (comm) and state" "yes" \
+	'sh -c "read pid comm state rest < /proc/self/stat; [ \$pid = \$\$ ] && [ \$comm = \"(sh)\" ] && [ \$state = R ] && echo yes"'
 # Pids differ between kernels (Linux's kernel threads take some): check the shape,
 # and that the child's parent is the parent and the parent's child is the child.
 run_case "the seed program forkdemo" "consistent" \
