@@ -18,6 +18,8 @@
 #include "kernel/monitor.h"
 #include "kernel/selftest.h"
 #include "mm/frame.h"
+#include "mm/mm.h"
+#include "lib/string.h"
 #include "fs/fs.h"
 #include "proc/proc.h"
 #include "proc/procinfo.h"
@@ -65,6 +67,22 @@ static void banner(void)
 	       boot_info.usable_bytes >> 20, frames_free(), frames_free() >> (20 - PAGE_SHIFT),
 	       TIMER_HZ);
 	printk("calf: command line '%s'\n", cmdline_text());
+	printk("calf: fork_mode %s\n", fork_mode_name(mm_fork_mode));
+}
+
+/* fork_mode=copy|cow on the command line picks how fork treats private memory. */
+static void apply_fork_mode(void)
+{
+	char value[16];
+	enum fork_mode mode;
+
+	if (!cmdline_value("fork_mode", value, sizeof(value)))
+		return;
+	if (fork_mode_parse(value, strlen(value), &mode))
+		printk("calf: unknown fork_mode '%s'; keeping '%s'\n", value,
+		       fork_mode_name(mm_fork_mode));
+	else
+		mm_fork_mode = mode;
 }
 
 /* Unpack the initramfs into the root file system and start init from it. */
@@ -107,6 +125,7 @@ void kernel_main(uint64_t start_info_phys)
 	timer_init();
 	serial_enable_input(SERIAL_COM1);
 	irq_enable();
+	apply_fork_mode();
 	banner();
 
 	if (cmdline_value("crash", value, sizeof(value)))

@@ -3,7 +3,14 @@
  *
  * The handler first decides what a fault means, then acts (the shape OpenBSD's uvm
  * and the design use): the decision is a value, so the cases are easy to see and,
- * later, to test one by one. Copy-on-write will add its decisions here.
+ * later, to test one by one.
+ *
+ * Copy-on-write: fork leaves the private pages of both processes read-only and
+ * shared. A write to one finds a read-only entry in a writable private region; if
+ * someone else still holds the frame the writer gets a copy, and if not (the other
+ * side exited or already made its own copy) the writer takes the frame over by
+ * making the entry writable again. Kernel writes to user memory (copy_to_user)
+ * fault the same way, because CR0.WP makes read-only entries bind the kernel too.
  */
 #include "mm/internal.h"
 #include "mm/frame.h"
@@ -14,8 +21,11 @@
 enum fault_decision {
 	FAULT_SIGNAL,		/* no region, or the region forbids this access */
 	FAULT_ZERO_FILL,	/* first touch of an anonymous page */
+	FAULT_COW,		/* write to a read-only page of a writable private region */
 	FAULT_FIX_FLAGS,	/* the page exists; its entry lags behind the region */
 };
+
+struct vm_stats vm_stats;
 
 static bool access_allowed(const struct vma *vma, enum fault_access access)
 {
@@ -50,17 +60,57 @@ static struct vma *region_for(struct mm *mm, uint64_t address)
 	return vma;
 }
 
-static enum fault_decision decide(struct vma *vma, pte_t pte, enum fault_access access)
+static enum fault_decision decide(const struct vma *vma, pte_t pte, enum fault_access access)
 {
 	if (!vma || !access_allowed(vma, access))
 		return FAULT_SIGNAL;
 	if (!pte_maps_frame(pte))
 		return FAULT_ZERO_FILL;
+	if (access == FAULT_WRITE && !(vma->flags & VMA_SHARED) && (pte & PTE_PRESENT) &&
+	    !(pte & PTE_WRITE))
+		return FAULT_COW;
 	return FAULT_FIX_FLAGS;
+}
+
+int mm_break_cow(struct mm *mm, const struct vma *vma, pte_t *pte, uint64_t address)
+{
+	struct page *old = pte_page(*pte);
+
+	vm_stats.cow_fault++;
+	if (page_exclusive(old)) {
+		/* Every other owner has gone (exited, exec'd, written its own copy). */
+		vm_stats.cow_reuse++;
+	} else {
+		struct page *copy = frame_alloc(PAGE_ANON, 0);
+		if (!copy)
+			return -ENOMEM;
+		memcpy(page_address(copy), page_address(old), PAGE_SIZE);
+		frame_put(old);
+		old = copy;
+		vm_stats.cow_copy++;
+	}
+	*pte = mm_page_pte(vma, old);
+	pt_flush_page(mm->root, address);
+	return 0;
+}
+
+static int zero_fill(struct mm *mm, const struct vma *vma, pte_t *pte)
+{
+	struct page *page = frame_alloc(PAGE_ANON, FRAME_ZERO);
+
+	if (!page)
+		return -ENOMEM;
+	*pte = mm_page_pte(vma, page);
+	mm->resident_pages++;
+	mm->counters.zero_fills++;
+	vm_stats.zero_fill++;
+	return 0;
 }
 
 int mm_fault(struct mm *mm, uint64_t address, enum fault_access access)
 {
+	int error = 0;
+
 	if (address >= MM_STACK_TOP)
 		return -EFAULT;
 	struct vma *vma = region_for(mm, address);
@@ -71,20 +121,20 @@ int mm_fault(struct mm *mm, uint64_t address, enum fault_access access)
 	switch (decide(vma, pte ? *pte : 0, access)) {
 	case FAULT_SIGNAL:
 		return -EFAULT;
-	case FAULT_ZERO_FILL: {
-		struct page *page = frame_alloc(PAGE_ANON, FRAME_ZERO);
-		if (!page)
-			return -ENOMEM;
-		*pte = page_to_phys(page) | mm_pte_flags(vma);
-		mm->resident_pages++;
-		mm->counters.zero_fills++;
+	case FAULT_ZERO_FILL:
+		error = zero_fill(mm, vma, pte);
 		break;
-	}
+	case FAULT_COW:
+		error = mm_break_cow(mm, vma, pte, address);
+		break;
 	case FAULT_FIX_FLAGS:
-		*pte = (*pte & PTE_ADDR_MASK) | mm_pte_flags(vma);
+		*pte = mm_page_pte(vma, pte_page(*pte));
 		pt_flush_page(mm->root, address);
 		break;
 	}
+	if (error)
+		return error;
 	mm->counters.faults++;
+	vm_stats.pgfault++;
 	return 0;
 }

@@ -26,9 +26,23 @@ pte_t mm_pte_flags(const struct vma *vma)
 	return flags;
 }
 
-static struct page *pte_page(pte_t pte)
+struct page *pte_page(pte_t pte)
 {
 	return pfn_to_page((pte & PTE_ADDR_MASK) >> PAGE_SHIFT);
+}
+
+bool page_exclusive(const struct page *page)
+{
+	return page->refcount == 1 && page->kind == PAGE_ANON;
+}
+
+pte_t mm_page_pte(const struct vma *vma, const struct page *page)
+{
+	pte_t flags = mm_pte_flags(vma);
+
+	if (!(vma->flags & VMA_SHARED) && !page_exclusive(page))
+		flags &= ~PTE_WRITE;
+	return page_to_phys(page) | flags;
 }
 
 struct mm *mm_create(void)
@@ -89,75 +103,6 @@ void mm_put(struct mm *mm)
 	}
 	pt_destroy(mm->root);
 	kfree(mm);
-}
-
-/* ------------------------------------------------------------------ fork */
-
-struct copy_context {
-	struct mm *child;
-	const struct vma *vma;
-	int error;
-};
-
-/* Give the child its own copy of a private page, or share a shared one. */
-static int copy_one(pte_t *pte, uint64_t address, void *opaque)
-{
-	struct copy_context *c = opaque;
-	pte_t *child_pte = pt_lookup_create(c->child->root, address);
-	struct page *page = pte_page(*pte);
-
-	if (!child_pte)
-		return c->error = -ENOMEM;
-	if (c->vma->flags & VMA_SHARED) {
-		frame_get(page);
-		*child_pte = *pte;
-	} else {
-		struct page *copy = frame_alloc(PAGE_ANON, 0);
-		if (!copy)
-			return c->error = -ENOMEM;
-		memcpy(page_address(copy), page_address(page), PAGE_SIZE);
-		*child_pte = page_to_phys(copy) | (*pte & ~PTE_ADDR_MASK);
-		c->child->counters.pages_copied_at_fork++;
-	}
-	c->child->resident_pages++;
-	return 0;
-}
-
-struct mm *mm_fork(struct mm *parent)
-{
-	struct mm *child = mm_create();
-	struct list_node *node;
-
-	if (!child)
-		return NULL;
-	child->brk_start = parent->brk_start;
-	child->brk = parent->brk;
-	child->start_code = parent->start_code;
-	child->end_code = parent->end_code;
-	child->start_data = parent->start_data;
-	child->end_data = parent->end_data;
-	child->start_stack = parent->start_stack;
-	child->arg_start = parent->arg_start;
-	child->arg_end = parent->arg_end;
-	child->env_start = parent->env_start;
-	child->env_end = parent->env_end;
-
-	list_for_each(node, &parent->vmas) {
-		struct vma *vma = list_entry(node, struct vma, link);
-		struct vma *copy = vma_new(vma->start, vma->end, vma->prot, vma->flags);
-		if (!copy)
-			goto out_of_memory;
-		list_push_back(&child->vmas, &copy->link);
-		struct copy_context context = { child, vma, 0 };
-		pt_for_each_mapped(parent->root, vma->start, vma->end, copy_one, &context);
-		if (context.error)
-			goto out_of_memory;
-	}
-	return child;
-
-out_of_memory:
-	mm_put(child);
-	return NULL;
 }
 
 /* ------------------------------------------------------------------ regions */
@@ -242,30 +187,33 @@ uint64_t mm_find_free(struct mm *mm, uint64_t hint, uint64_t length)
 
 int mm_discard(struct mm *mm, uint64_t start, uint64_t length)
 {
-	uint64_t end = start + page_up(length);
+	uint64_t end = start + page_up(length), reached = start;
+	bool hole = false;
 
-	for (uint64_t at = start; at < end;) {
-		struct vma *vma = mm_find_vma(mm, at);
-		if (!vma)
-			return -ENOMEM;
-		uint64_t stop = vma->end < end ? vma->end : end;
+	/* Like Linux, the mapped parts are discarded even when the range has holes. */
+	for (struct vma *vma = vma_first_ending_after(mm, start); vma && vma->start < end;
+	     vma = vma_next(mm, vma)) {
+		uint64_t from = vma->start > start ? vma->start : start;
+		uint64_t to = vma->end < end ? vma->end : end;
+		hole |= from > reached;
 		if (!(vma->flags & VMA_SHARED))
-			unmap_pages(mm, at, stop);
-		at = stop;
+			unmap_pages(mm, from, to);
+		reached = to;
 	}
-	return 0;
+	return hole || reached < end ? -ENOMEM : 0;
 }
 
 struct protect_context {
 	struct mm *mm;
-	pte_t flags;
+	const struct vma *vma;
 };
 
+/* The new permissions, except that a shared copy-on-write page stays read-only. */
 static int protect_one(pte_t *pte, uint64_t address, void *opaque)
 {
 	struct protect_context *c = opaque;
 
-	*pte = (*pte & PTE_ADDR_MASK) | c->flags;
+	*pte = mm_page_pte(c->vma, pte_page(*pte));
 	pt_flush_page(c->mm->root, address);
 	return 0;
 }
@@ -291,7 +239,7 @@ int mm_protect(struct mm *mm, uint64_t start, uint64_t length, unsigned prot)
 	struct vma *vma = mm_find_vma(mm, start);
 	while (vma && vma->start < end) {
 		vma->prot = prot;
-		struct protect_context context = { mm, mm_pte_flags(vma) };
+		struct protect_context context = { mm, vma };
 		pt_for_each_mapped(mm->root, vma->start, vma->end, protect_one, &context);
 		vma = vma_next(mm, vma);
 	}
@@ -342,8 +290,13 @@ static void *page_for_loader(struct mm *mm, uint64_t address, int *error)
 			*error = -ENOMEM;
 			return NULL;
 		}
-		*pte = page_to_phys(page) | mm_pte_flags(vma);
+		*pte = mm_page_pte(vma, page);
 		mm->resident_pages++;
+	} else if (!(vma->flags & VMA_SHARED) && !page_exclusive(pte_page(*pte))) {
+		/* Writing into a shared copy-on-write page: the writer gets a copy. */
+		*error = mm_break_cow(mm, vma, pte, address);
+		if (*error)
+			return NULL;
 	}
 	return phys_to_virt(*pte & PTE_ADDR_MASK);
 }

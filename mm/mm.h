@@ -8,7 +8,10 @@
  * are merged.
  *
  * Pages are created on first touch (mm_fault): a present PTE always maps a frame
- * whose reference count includes that mapping. An address space can be shared by
+ * whose reference count includes that mapping. Copy-on-write rests on one rule: in
+ * a private region, a PTE is writable only while its frame has no other reference;
+ * a write to a read-only PTE of a writable private region copies the frame, or
+ * takes it over in place when it has no other owner left. An address space can be shared by
  * several processes (vfork's parent and child): `users` counts them.
  */
 #ifndef CALF_MM_MM_H
@@ -43,12 +46,38 @@ struct vma {
 	unsigned flags;			/* VMA_* */
 };
 
-/* What the counters in /proc/<pid>/stat and /proc/vmstat will show. */
+/* Per address space, for /proc/<pid>/stat. */
 struct mm_counters {
 	uint64_t faults;		/* page faults resolved */
 	uint64_t zero_fills;		/* demand-zero pages created */
 	uint64_t pages_copied_at_fork;
 };
+
+/* System-wide, for /proc/vmstat (Linux's names where Linux has the counter). */
+struct vm_stats {
+	uint64_t pgfault;		/* user page faults resolved */
+	uint64_t zero_fill;		/* demand-zero pages created */
+	uint64_t cow_fault;		/* write faults on a copy-on-write page */
+	uint64_t cow_copy;		/* ... resolved by copying the frame */
+	uint64_t cow_reuse;		/* ... resolved in place: no other owner was left */
+	uint64_t fork_pages_copied;	/* private pages copied at fork (fork_mode=copy) */
+	uint64_t fork_pages_shared;	/* private pages shared copy-on-write at fork */
+	uint64_t oom_kill;		/* processes killed by a fault finding no frame */
+};
+extern struct vm_stats vm_stats;
+
+/*
+ * How fork treats private memory: copy every page now (Unix before copy-on-write),
+ * or share it read-only and copy on the first write (the default). Both give the
+ * same semantics; only the cost differs. A third strategy (sharing page tables)
+ * is planned, hence the enumeration.
+ */
+enum fork_mode { FORK_MODE_COPY, FORK_MODE_COW, FORK_MODE_COUNT };
+extern enum fork_mode mm_fork_mode;
+/* The mode's name ("copy", "cow"), and the mode a name (with optional trailing
+ * newline) spells: 0, or -EINVAL for an unknown name. */
+const char *fork_mode_name(enum fork_mode mode);
+int fork_mode_parse(const char *text, size_t length, enum fork_mode *mode);
 
 struct mm {
 	uint64_t root;			/* page-table root (physical) */
@@ -74,9 +103,10 @@ void mm_get(struct mm *mm);
 void mm_put(struct mm *mm);
 
 /*
- * The child's copy of parent for fork. Private pages are copied now (the copy-on-
- * write issue replaces this), shared pages are shared. NULL when out of memory, with
- * everything the partial copy took given back.
+ * The child's address space for fork, by mm_fork_mode: shared regions stay shared;
+ * private pages are copied (copy) or shared read-only in both until one side writes
+ * (cow). The parent's stale writable TLB entries are flushed before it returns.
+ * NULL when out of memory, with everything the partial copy took given back.
  */
 struct mm *mm_fork(struct mm *parent);
 
@@ -97,8 +127,9 @@ uint64_t mm_find_free(struct mm *mm, uint64_t hint, uint64_t length);
  * region needs memory). */
 int mm_unmap(struct mm *mm, uint64_t start, uint64_t length);
 
-/* MADV_DONTNEED: drop the private pages of a fully mapped range, so the next touch
- * sees zeroes (shared pages stay). 0 or -ENOMEM for a hole. */
+/* MADV_DONTNEED: drop the private pages of the range, so the next touch sees
+ * zeroes (shared pages stay). -ENOMEM if the range has holes (the mapped parts are
+ * still discarded, as in Linux), else 0. */
 int mm_discard(struct mm *mm, uint64_t start, uint64_t length);
 
 /* Change protection in the range, which must be fully mapped (-ENOMEM otherwise). */

@@ -26,8 +26,22 @@ void vma_merge_around(struct mm *mm, struct vma *vma);
 /* Merge every pair of identical touching regions that meet in [start, end]. */
 void vma_merge_range(struct mm *mm, uint64_t start, uint64_t end);
 
-/* The leaf entry bits (present, write, user, NX or PROT_NONE) for the region. */
+/* The leaf entry bits (present, write, user, NX or PROT_NONE) the region allows. */
 #include "mm/pagetable.h"
 pte_t mm_pte_flags(const struct vma *vma);
+
+struct page;
+struct page *pte_page(pte_t pte);
+
+/* No one but this one mapping holds the frame: anonymous with one reference. */
+bool page_exclusive(const struct page *page);
+
+/* The entry mapping page in vma: the region's permissions, except that in a private
+ * region a frame someone else also holds is mapped read-only (copy-on-write). */
+pte_t mm_page_pte(const struct vma *vma, const struct page *page);
+
+/* Give mm its own writable copy of the shared frame *pte maps at address in the
+ * private region vma (or take it over if it is exclusive after all). 0 or -ENOMEM. */
+int mm_break_cow(struct mm *mm, const struct vma *vma, pte_t *pte, uint64_t address);
 
 #endif

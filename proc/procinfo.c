@@ -97,6 +97,15 @@ static long show_vmstat(int pid, char *buf, size_t size)
 	add(&t, "nr_anon_pages %lu\n", frames_of_kind(PAGE_ANON));
 	add(&t, "nr_file_pages %lu\n", frames_of_kind(PAGE_CACHE));
 	add(&t, "nr_page_table_pages %lu\n", frames_of_kind(PAGE_TABLE));
+	add(&t, "pgfault %lu\n", vm_stats.pgfault);
+	add(&t, "oom_kill %lu\n", vm_stats.oom_kill);
+	/* calf's own counters: how fork and copy-on-write spent memory. */
+	add(&t, "zero_fill %lu\n", vm_stats.zero_fill);
+	add(&t, "cow_fault %lu\n", vm_stats.cow_fault);
+	add(&t, "cow_copy %lu\n", vm_stats.cow_copy);
+	add(&t, "cow_reuse %lu\n", vm_stats.cow_reuse);
+	add(&t, "fork_pages_copied %lu\n", vm_stats.fork_pages_copied);
+	add(&t, "fork_pages_shared %lu\n", vm_stats.fork_pages_shared);
 	return t.length;
 }
 
@@ -332,11 +341,43 @@ static bool pid_alive(int pid)
 #define TEXT_FILE(file_name, generator) \
 	{ .name = file_name, .mode = S_IFREG | 0444, .show = generator }
 
+static long show_fork_mode(int pid, char *buf, size_t size)
+{
+	struct text t = { buf, size, 0 };
+
+	(void)pid;
+	add(&t, "%s\n", fork_mode_name(mm_fork_mode));
+	return t.length;
+}
+
+static int store_fork_mode(int pid, const char *text, size_t length)
+{
+	enum fork_mode mode;
+	int error = fork_mode_parse(text, length, &mode);
+
+	(void)pid;
+	if (!error)
+		mm_fork_mode = mode;
+	return error;
+}
+
+static const struct procfs_entry sys_vm_entries[] = {
+	{ .name = "fork_mode", .mode = S_IFREG | 0644, .show = show_fork_mode,
+	  .store = store_fork_mode },
+	{ 0 }
+};
+
+static const struct procfs_entry sys_entries[] = {
+	{ .name = "vm", .mode = S_IFDIR | 0555, .children = sys_vm_entries },
+	{ 0 }
+};
+
 static const struct procfs_entry root_entries[] = {
 	TEXT_FILE("loadavg", show_loadavg),
 	TEXT_FILE("meminfo", show_meminfo),
 	{ .name = "self", .mode = S_IFLNK | 0777, .show = show_self },
 	TEXT_FILE("stat", show_stat),
+	{ .name = "sys", .mode = S_IFDIR | 0555, .children = sys_entries },
 	TEXT_FILE("uptime", show_uptime),
 	TEXT_FILE("vmstat", show_vmstat),
 	{ 0 }

@@ -34,6 +34,7 @@ static int setup(void **state)
 	(void)state;
 	mm_host_boot(32 * MIB, ranges, 1);
 	baseline = frames_free();
+	mm_fork_mode = FORK_MODE_COW;
 	return 0;
 }
 
@@ -178,6 +179,7 @@ static void test_fork_copies_private_shares_shared(void **state)
 	(void)state;
 	struct mm *parent = mm_create();
 
+	mm_fork_mode = FORK_MODE_COPY;
 	mm_map(parent, BASE, 3 * PAGE_SIZE, RW, 0);
 	mm_map(parent, BASE + 8 * PAGE_SIZE, PAGE_SIZE, RW, VMA_SHARED);
 	mm_populate(parent, BASE, 3 * PAGE_SIZE);
@@ -202,6 +204,177 @@ static void test_fork_copies_private_shares_shared(void **state)
 	check_no_leak();
 }
 
+
+static pte_t pte_of(struct mm *mm, uint64_t address)
+{
+	pte_t *pte = pt_lookup(mm->root, address);
+	return pte ? *pte : 0;
+}
+
+static struct page *frame_of(struct mm *mm, uint64_t address)
+{
+	return virt_to_page(page_of(mm, address));
+}
+
+/* Touch (write) a page the way a user write would, and store a byte in it. */
+static int user_write(struct mm *mm, uint64_t address, uint8_t value)
+{
+	int error = mm_fault(mm, address, FAULT_WRITE);
+	if (!error)
+		*page_of(mm, address) = value;
+	return error;
+}
+
+/* cow: fork shares every private frame read-only; the first write copies it, and a
+ * write by the last owner takes it over in place. */
+static void test_cow_shares_then_copies_then_reuses(void **state)
+{
+	(void)state;
+	struct mm *parent = mm_create();
+
+	mm_map(parent, BASE, 4 * PAGE_SIZE, RW, 0);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(user_write(parent, BASE + i * PAGE_SIZE, 'a' + i), 0);
+	size_t free_before = frames_free();
+	struct vm_stats before = vm_stats;
+
+	struct mm *child = mm_fork(parent);
+	assert_non_null(child);
+	assert_int_equal(child->counters.pages_copied_at_fork, 0);
+	assert_int_equal(vm_stats.fork_pages_shared - before.fork_pages_shared, 4);
+	for (int i = 0; i < 4; i++) {
+		uint64_t at = BASE + i * PAGE_SIZE;
+		assert_ptr_equal(frame_of(parent, at), frame_of(child, at));
+		assert_int_equal(frame_of(parent, at)->refcount, 2);
+		assert_false(pte_of(parent, at) & PTE_WRITE);
+		assert_false(pte_of(child, at) & PTE_WRITE);
+	}
+	/* Only page tables were allocated: far less than the 4 pages of data. */
+	assert_true(free_before - frames_free() < 4 + 8);
+
+	/* The child writes page 1: it alone gets a copy. */
+	struct page *original = frame_of(parent, BASE + PAGE_SIZE);
+	assert_int_equal(user_write(child, BASE + PAGE_SIZE, 'C'), 0);
+	assert_int_equal(vm_stats.cow_copy - before.cow_copy, 1);
+	assert_ptr_not_equal(frame_of(child, BASE + PAGE_SIZE), original);
+	assert_int_equal(*page_of(parent, BASE + PAGE_SIZE), 'b');
+	assert_int_equal(original->refcount, 1);
+	assert_true(pte_of(child, BASE + PAGE_SIZE) & PTE_WRITE);
+
+	/* The parent, now the frame's last owner, writes it: no copy. */
+	assert_int_equal(user_write(parent, BASE + PAGE_SIZE, 'P'), 0);
+	assert_int_equal(vm_stats.cow_reuse - before.cow_reuse, 1);
+	assert_int_equal(vm_stats.cow_copy - before.cow_copy, 1);
+	assert_ptr_equal(frame_of(parent, BASE + PAGE_SIZE), original);
+	assert_int_equal(*page_of(child, BASE + PAGE_SIZE), 'C');
+
+	/* Reads never copy. */
+	assert_int_equal(mm_fault(child, BASE + 2 * PAGE_SIZE, FAULT_READ), 0);
+	assert_ptr_equal(frame_of(parent, BASE + 2 * PAGE_SIZE), frame_of(child, BASE + 2 * PAGE_SIZE));
+
+	/* The child exits: the parent takes the rest over in place. */
+	mm_put(child);
+	assert_int_equal(user_write(parent, BASE + 3 * PAGE_SIZE, 'Z'), 0);
+	assert_int_equal(vm_stats.cow_copy - before.cow_copy, 1);
+	mm_put(parent);
+	check_no_leak();
+}
+
+/* A copy-on-write fault that finds no frame fails and changes nothing. */
+static void test_cow_fault_out_of_memory(void **state)
+{
+	(void)state;
+	struct mm *parent = mm_create();
+
+	mm_map(parent, BASE, PAGE_SIZE, RW, 0);
+	user_write(parent, BASE, 'p');
+	struct mm *child = mm_fork(parent);
+	mm_host_fail_nth(1);
+	assert_int_equal(mm_fault(child, BASE, FAULT_WRITE), -ENOMEM);
+	mm_host_fail_nth(0);
+	assert_ptr_equal(frame_of(parent, BASE), frame_of(child, BASE));
+	assert_int_equal(frame_of(parent, BASE)->refcount, 2);
+	assert_false(pte_of(child, BASE) & PTE_WRITE);
+	mm_put(child);
+	mm_put(parent);
+	check_no_leak();
+}
+
+/* mprotect may not make a shared copy-on-write page writable. */
+static void test_cow_survives_mprotect(void **state)
+{
+	(void)state;
+	struct mm *parent = mm_create();
+
+	mm_map(parent, BASE, 2 * PAGE_SIZE, RW, 0);
+	user_write(parent, BASE, 'p');
+	struct mm *child = mm_fork(parent);
+	assert_int_equal(mm_protect(parent, BASE, 2 * PAGE_SIZE, PROT_READ), 0);
+	assert_int_equal(mm_protect(parent, BASE, 2 * PAGE_SIZE, RW), 0);
+	assert_false(pte_of(parent, BASE) & PTE_WRITE);
+	assert_int_equal(user_write(parent, BASE, 'q'), 0);
+	assert_int_equal(*page_of(child, BASE), 'p');
+	mm_put(child);
+	/* Exclusive again: mprotect may now grant writing directly. */
+	assert_int_equal(mm_protect(parent, BASE, PAGE_SIZE, PROT_READ), 0);
+	assert_int_equal(mm_protect(parent, BASE, PAGE_SIZE, RW), 0);
+	assert_true(pte_of(parent, BASE) & PTE_WRITE);
+	mm_put(parent);
+	check_no_leak();
+}
+
+/* The kernel's writes into a non-active address space (the loader's mm_copy_in)
+ * break sharing like a user write. */
+static void test_cow_kernel_write(void **state)
+{
+	(void)state;
+	struct mm *parent = mm_create();
+
+	mm_map(parent, BASE, PAGE_SIZE, RW, 0);
+	user_write(parent, BASE, 'p');
+	struct mm *child = mm_fork(parent);
+	assert_int_equal(mm_copy_in(child, BASE, "k", 1), 0);
+	assert_int_equal(*page_of(child, BASE), 'k');
+	assert_int_equal(*page_of(parent, BASE), 'p');
+	mm_put(child);
+	mm_put(parent);
+	check_no_leak();
+}
+
+/* Shared regions stay shared in every mode, and stay writable. */
+static void test_shared_stays_shared(void **state)
+{
+	(void)state;
+	for (int mode = 0; mode < FORK_MODE_COUNT; mode++) {
+		struct mm *parent = mm_create();
+		mm_fork_mode = mode;
+		mm_map(parent, BASE, PAGE_SIZE, RW, VMA_SHARED);
+		user_write(parent, BASE, 'p');
+		struct mm *child = mm_fork(parent);
+		assert_true(pte_of(parent, BASE) & PTE_WRITE);
+		assert_int_equal(user_write(child, BASE, 'c'), 0);
+		assert_int_equal(*page_of(parent, BASE), 'c');
+		mm_put(parent);
+		mm_put(child);
+		check_no_leak();
+	}
+}
+
+static void test_fork_mode_names(void **state)
+{
+	(void)state;
+	enum fork_mode mode;
+
+	assert_int_equal(fork_mode_parse("copy\n", 5, &mode), 0);
+	assert_int_equal(mode, FORK_MODE_COPY);
+	assert_int_equal(fork_mode_parse("cow", 3, &mode), 0);
+	assert_int_equal(mode, FORK_MODE_COW);
+	assert_int_equal(fork_mode_parse("co", 2, &mode), -EINVAL);
+	assert_int_equal(fork_mode_parse("cowx", 4, &mode), -EINVAL);
+	assert_string_equal(fork_mode_name(FORK_MODE_COPY), "copy");
+	assert_string_equal(fork_mode_name(FORK_MODE_COW), "cow");
+}
+
 /* Fork under memory pressure: every possible allocation failure leaks nothing. */
 static void test_fork_out_of_memory(void **state)
 {
@@ -214,8 +387,9 @@ static void test_fork_out_of_memory(void **state)
 	mm_populate(parent, 0x40000000ul, 8 * PAGE_SIZE);
 	size_t before = frames_free();
 	unsigned failed = 0;
-	for (unsigned n = 1; n < 64; n++) {
-		mm_host_fail_nth(n);
+	for (unsigned n = 1; n < 128; n++) {
+		mm_fork_mode = n % 2 ? FORK_MODE_COPY : FORK_MODE_COW;
+		mm_host_fail_nth((n + 1) / 2);
 		struct mm *child = mm_fork(parent);
 		mm_host_fail_nth(0);
 		if (child)
@@ -321,6 +495,38 @@ static void audit_refcounts(struct mm **spaces)
 	assert_int_equal(frames_check(), 0);
 }
 
+/*
+ * What each page of each space must hold: the byte last written there by that
+ * space (or, through fork, by its ancestor), 0 if never written since mapped. A
+ * private write that showed through to another space breaks this.
+ */
+static uint8_t shadow[SPACES][SLOTS];
+
+static void shadow_clear(int i, uint64_t address, uint64_t length)
+{
+	for (uint64_t at = address; at < address + length; at += PAGE_SIZE)
+		if (at >= BASE && at < BASE + SLOTS * PAGE_SIZE)
+			shadow[i][(at - BASE) / PAGE_SIZE] = 0;
+}
+
+static void audit_contents(struct mm **spaces)
+{
+	for (int i = 0; i < SPACES; i++) {
+		for (int slot = 0; spaces[i] && slot < SLOTS; slot++) {
+			uint64_t at = BASE + slot * PAGE_SIZE;
+			struct vma *vma = mm_find_vma(spaces[i], at);
+			uint8_t *byte = page_of(spaces[i], at);
+			pte_t pte = pte_of(spaces[i], at);
+			assert_int_equal(byte ? *byte : 0, shadow[i][slot]);
+			/* The copy-on-write rule: writable and private means exclusive. */
+			if (vma && !(vma->flags & VMA_SHARED) && (pte & PTE_WRITE))
+				assert_int_equal(frame_of(spaces[i], at)->refcount, 1);
+		}
+	}
+}
+
+/* Shared regions make the shadow of every space sharing a frame change together;
+ * keep the random test to private regions so the shadow stays simple. */
 static void random_step(struct mm **spaces, unsigned *seed)
 {
 	int i = rand_r(seed) % SPACES;
@@ -329,12 +535,15 @@ static void random_step(struct mm **spaces, unsigned *seed)
 
 	if (!spaces[i]) {
 		spaces[i] = mm_create();
+		memset(shadow[i], 0, SLOTS);
 		return;
 	}
-	switch (rand_r(seed) % 8) {
-	case 0: mm_map(spaces[i], address, length, rand_r(seed) % 2 ? RW : PROT_READ,
-		       rand_r(seed) % 4 ? 0 : VMA_SHARED); break;
-	case 1: mm_unmap(spaces[i], address, length); break;
+	switch (rand_r(seed) % 9) {
+	case 0:
+		if (mm_map(spaces[i], address, length, rand_r(seed) % 2 ? RW : PROT_READ, 0) == 0)
+			shadow_clear(i, address, length);
+		break;
+	case 1: mm_unmap(spaces[i], address, length); shadow_clear(i, address, length); break;
 	case 2: mm_protect(spaces[i], address, length, rand_r(seed) % 3 ? RW : PROT_READ); break;
 	case 3: mm_fault(spaces[i], address, rand_r(seed) % 2 ? FAULT_WRITE : FAULT_READ); break;
 	case 4: mm_populate(spaces[i], address, PAGE_SIZE); break;
@@ -343,28 +552,52 @@ static void random_step(struct mm **spaces, unsigned *seed)
 		if (spaces[j])
 			mm_put(spaces[j]);
 		spaces[j] = mm_fork(spaces[i]);
+		memcpy(shadow[j], shadow[i], SLOTS);
 		break;
 	}
-	case 6: mm_discard(spaces[i], address, length); break;
+	case 6:
+		/* Even when a hole makes it fail (ENOMEM), the mapped part is discarded. */
+		mm_discard(spaces[i], address, length);
+		shadow_clear(i, address, length);
+		break;
 	case 7: if (rand_r(seed) % 4 == 0) { mm_put(spaces[i]); spaces[i] = NULL; } break;
+	case 8: {
+		uint8_t value = 1 + rand_r(seed) % 255;
+		if (user_write(spaces[i], address, value) == 0)
+			shadow[i][slot] = value;
+		break;
+	}
 	}
 }
 
-static void test_random_sequences(void **state)
+static void random_sequences(enum fork_mode mode)
 {
-	(void)state;
 	for (unsigned run = 0; run < 20; run++) {
 		unsigned seed = 1000 + run;
 		struct mm *spaces[SPACES] = { 0 };
-		for (int step = 0; step < 300; step++) {
+		mm_fork_mode = mode;
+		for (int step = 0; step < 400; step++) {
 			random_step(spaces, &seed);
 			audit_refcounts(spaces);
+			audit_contents(spaces);
 		}
 		for (int i = 0; i < SPACES; i++)
 			if (spaces[i])
 				mm_put(spaces[i]);
 		check_no_leak();
 	}
+}
+
+static void test_random_sequences_copy(void **state)
+{
+	(void)state;
+	random_sequences(FORK_MODE_COPY);
+}
+
+static void test_random_sequences_cow(void **state)
+{
+	(void)state;
+	random_sequences(FORK_MODE_COW);
 }
 
 int main(void)
@@ -380,7 +613,14 @@ int main(void)
 		cmocka_unit_test_setup(test_brk, setup),
 		cmocka_unit_test_setup(test_stack_grows_down, setup),
 		cmocka_unit_test_setup(test_find_free_top_down, setup),
-		cmocka_unit_test_setup(test_random_sequences, setup),
+		cmocka_unit_test_setup(test_cow_shares_then_copies_then_reuses, setup),
+		cmocka_unit_test_setup(test_cow_fault_out_of_memory, setup),
+		cmocka_unit_test_setup(test_cow_survives_mprotect, setup),
+		cmocka_unit_test_setup(test_cow_kernel_write, setup),
+		cmocka_unit_test_setup(test_shared_stays_shared, setup),
+		cmocka_unit_test_setup(test_fork_mode_names, setup),
+		cmocka_unit_test_setup(test_random_sequences_copy, setup),
+		cmocka_unit_test_setup(test_random_sequences_cow, setup),
 	};
 	return cmocka_run_group_tests_name("vm", tests, NULL, NULL);
 }

@@ -1,0 +1,140 @@
+/*
+ * mm/fork.c - the child's address space at fork, by one of the fork strategies.
+ *
+ * Every strategy gives the child the same regions and the same contents; they
+ * differ in when private pages are copied:
+ *   copy  every private page now, as Unix did before copy-on-write: fork costs a
+ *         copy of the parent's resident memory;
+ *   cow   none now: both sides map the frame read-only with its reference count
+ *         raised, and the first write by either copies it (mm/fault.c). fork costs
+ *         one page-table entry per resident page.
+ * Shared regions (MAP_SHARED) are shared in every mode.
+ */
+#include "mm/internal.h"
+#include "mm/frame.h"
+#include "mm/kmalloc.h"
+#include "mm/mm.h"
+#include "mm/pagetable.h"
+#include "mm/vma.h"
+
+enum fork_mode mm_fork_mode = FORK_MODE_COW;
+
+static const char *const mode_names[FORK_MODE_COUNT] = {
+	[FORK_MODE_COPY] = "copy",
+	[FORK_MODE_COW] = "cow",
+};
+
+const char *fork_mode_name(enum fork_mode mode)
+{
+	return mode < FORK_MODE_COUNT ? mode_names[mode] : "?";
+}
+
+int fork_mode_parse(const char *text, size_t length, enum fork_mode *mode)
+{
+	if (length > 0 && text[length - 1] == '\n')
+		length--;
+	for (int m = 0; m < FORK_MODE_COUNT; m++) {
+		if (strlen(mode_names[m]) == length && memcmp(mode_names[m], text, length) == 0) {
+			*mode = m;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+struct fork_context {
+	struct mm *parent, *child;
+	const struct vma *vma;
+	enum fork_mode mode;
+	int error;
+};
+
+/* The child's own copy of a private page. */
+static int copy_page(struct fork_context *c, pte_t *child_pte, pte_t pte)
+{
+	struct page *copy = frame_alloc(PAGE_ANON, 0);
+
+	if (!copy)
+		return -ENOMEM;
+	memcpy(page_address(copy), page_address(pte_page(pte)), PAGE_SIZE);
+	*child_pte = mm_page_pte(c->vma, copy);
+	c->child->counters.pages_copied_at_fork++;
+	vm_stats.fork_pages_copied++;
+	return 0;
+}
+
+/* One more owner of the frame; in a private region neither side may write it now. */
+static void share_page(struct fork_context *c, pte_t *parent_pte, pte_t *child_pte)
+{
+	struct page *page = pte_page(*parent_pte);
+
+	frame_get(page);
+	if (!(c->vma->flags & VMA_SHARED)) {
+		*parent_pte &= ~PTE_WRITE;
+		vm_stats.fork_pages_shared++;
+	}
+	*child_pte = *parent_pte;
+}
+
+static int fork_one(pte_t *pte, uint64_t address, void *opaque)
+{
+	struct fork_context *c = opaque;
+	pte_t *child_pte = pt_lookup_create(c->child->root, address);
+
+	if (!child_pte)
+		return c->error = -ENOMEM;
+	if ((c->vma->flags & VMA_SHARED) || c->mode == FORK_MODE_COW)
+		share_page(c, pte, child_pte);
+	else if ((c->error = copy_page(c, child_pte, *pte)))
+		return c->error;
+	c->child->resident_pages++;
+	return 0;
+}
+
+static void copy_layout(struct mm *child, const struct mm *parent)
+{
+	child->brk_start = parent->brk_start;
+	child->brk = parent->brk;
+	child->start_code = parent->start_code;
+	child->end_code = parent->end_code;
+	child->start_data = parent->start_data;
+	child->end_data = parent->end_data;
+	child->start_stack = parent->start_stack;
+	child->arg_start = parent->arg_start;
+	child->arg_end = parent->arg_end;
+	child->env_start = parent->env_start;
+	child->env_end = parent->env_end;
+}
+
+struct mm *mm_fork(struct mm *parent)
+{
+	struct mm *child = mm_create();
+	struct list_node *node;
+	int error = 0;
+
+	if (!child)
+		return NULL;
+	copy_layout(child, parent);
+	list_for_each(node, &parent->vmas) {
+		struct vma *vma = list_entry(node, struct vma, link);
+		struct vma *copy = vma_new(vma->start, vma->end, vma->prot, vma->flags);
+		if (!copy) {
+			error = -ENOMEM;
+			break;
+		}
+		list_push_back(&child->vmas, &copy->link);
+		struct fork_context context = { parent, child, vma, mm_fork_mode, 0 };
+		pt_for_each_mapped(parent->root, vma->start, vma->end, fork_one, &context);
+		if ((error = context.error))
+			break;
+	}
+	/* The parent's entries may have lost their write bit: no stale TLB entry may
+	 * let it write a frame the child now shares. (Also after a failure: the
+	 * entries stay read-only, and the next write takes the frame back in place.) */
+	pt_flush_all(parent->root);
+	if (error) {
+		mm_put(child);
+		return NULL;
+	}
+	return child;
+}
