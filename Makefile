@@ -58,14 +58,16 @@ $(KERNEL): $(KOBJS) $(BUILD)/ksyms-empty.o arch/x86_64/kernel.ld tools/gen-ksyms
 # ---------------------------------------------------------------- user programs
 
 # calf's own programs (user/) go to /bin; guest test programs (tests/progs/) are
-# built with both C libraries and go to /tests/musl and /tests/glibc.
+# built with both C libraries and go to /tests/musl and /tests/glibc; tests of
+# calf's own interfaces (tests/calf/, musl only) go to /tests/calf.
 USER_CFLAGS := -std=gnu11 -static -O2 -g -Wall -Wextra -Werror
 USER_BINS := $(patsubst user/%.c,$(BUILD)/user/%,$(wildcard user/*.c))
 PROG_SRCS := $(wildcard tests/progs/*.c)
 PROG_BINS := $(patsubst tests/progs/%.c,$(BUILD)/progs/musl/%,$(PROG_SRCS)) \
-	$(patsubst tests/progs/%.c,$(BUILD)/progs/glibc/%,$(PROG_SRCS))
+	$(patsubst tests/progs/%.c,$(BUILD)/progs/glibc/%,$(PROG_SRCS)) \
+	$(patsubst tests/calf/%.c,$(BUILD)/progs/calf/%,$(wildcard tests/calf/*.c))
 
-$(BUILD)/user/%: user/%.c
+$(BUILD)/user/%: user/%.c $(wildcard user/*.h)
 	@mkdir -p $(dir $@)
 	musl-gcc $(USER_CFLAGS) $< -o $@
 
@@ -76,6 +78,10 @@ $(BUILD)/progs/musl/%: tests/progs/%.c $(wildcard tests/progs/*.h)
 $(BUILD)/progs/glibc/%: tests/progs/%.c $(wildcard tests/progs/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) $< -o $@
+
+$(BUILD)/progs/calf/%: tests/calf/%.c $(wildcard tests/progs/*.h user/*.h)
+	@mkdir -p $(dir $@)
+	musl-gcc $(USER_CFLAGS) $< -o $@
 
 INITRAMFS := $(BUILD)/initramfs.cpio
 $(INITRAMFS): $(USER_BINS) $(PROG_BINS) $(shell find rootfs -type f) tools/make-initramfs.sh

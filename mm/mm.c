@@ -107,6 +107,22 @@ void mm_put(struct mm *mm)
 
 /* ------------------------------------------------------------------ regions */
 
+/* Give back the page tables of the hole [start, end) that no region still needs;
+ * next is the first region after the hole (NULL if none). */
+static void free_unused_tables(struct mm *mm, uint64_t start, uint64_t end, struct vma *next)
+{
+	struct vma *prev = next ? vma_prev(mm, next) : NULL;
+	struct pt_range range = { start, end, 0, MM_STACK_TOP };
+
+	if (!next && !list_empty(&mm->vmas))
+		prev = list_entry(mm->vmas.prev, struct vma, link);
+	if (prev)
+		range.floor = prev->end;
+	if (next)
+		range.ceiling = next->start;
+	pt_prune(mm->root, &range);
+}
+
 int mm_unmap(struct mm *mm, uint64_t start, uint64_t length)
 {
 	uint64_t end = start + page_up(length);
@@ -124,6 +140,7 @@ int mm_unmap(struct mm *mm, uint64_t start, uint64_t length)
 		kfree(vma);
 		vma = next;
 	}
+	free_unused_tables(mm, start, end, vma);
 	return 0;
 }
 

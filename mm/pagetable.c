@@ -154,6 +154,56 @@ int pt_for_each_mapped(uint64_t root, uint64_t start, uint64_t end,
 	return 0;
 }
 
+/*
+ * Free the tables below `table` (at `level`, mapping from `base`) that serve
+ * [start, end) and whose whole span lies within [floor, ceiling): no region uses
+ * any of it, so they are empty. Returns whether anything was freed.
+ */
+static bool prune_level(uint64_t table, int level, uint64_t base, const struct pt_range *r)
+{
+	pte_t *entries = table_at(table);
+	uint64_t span = 1ul << LEVEL_SHIFT(level);
+	bool freed = false;
+
+	for (int i = 0; i < ENTRIES; i++) {
+		uint64_t lo = base + (uint64_t)i * span, hi = lo + span;
+		if (hi <= r->start || lo >= r->end || !(entries[i] & PTE_PRESENT))
+			continue;
+		if (lo >= r->floor && hi <= r->ceiling) {
+			free_subtree(entries[i] & PTE_ADDR_MASK, level - 1);
+			entries[i] = 0;
+			freed = true;
+		} else if (level > 1) {
+			freed |= prune_level(entries[i] & PTE_ADDR_MASK, level - 1, lo, r);
+		}
+	}
+	return freed;
+}
+
+void pt_prune(uint64_t root, const struct pt_range *range)
+{
+	/* The PML4 is level 3; its user half is all a process owns. */
+	pte_t *pml4 = table_at(root);
+	uint64_t span = 1ul << LEVEL_SHIFT(3);
+	bool freed = false;
+
+	for (int i = 0; i < USER_ENTRIES; i++) {
+		uint64_t lo = (uint64_t)i * span, hi = lo + span;
+		if (hi <= range->start || lo >= range->end || !(pml4[i] & PTE_PRESENT))
+			continue;
+		if (lo >= range->floor && hi <= range->ceiling) {
+			free_subtree(pml4[i] & PTE_ADDR_MASK, 2);
+			pml4[i] = 0;
+			freed = true;
+		} else {
+			freed |= prune_level(pml4[i] & PTE_ADDR_MASK, 2, lo, range);
+		}
+	}
+	/* The CPU may cache upper-level entries: none may lead to a freed table. */
+	if (freed)
+		pt_flush_all(root);
+}
+
 void pt_flush_page(uint64_t root, uint64_t address)
 {
 	if (hw_active_root() == root)

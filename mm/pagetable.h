@@ -28,6 +28,16 @@ pte_t *pt_lookup(uint64_t root, uint64_t address);
 /* The same, creating missing tables; NULL when out of memory. */
 pte_t *pt_lookup_create(uint64_t root, uint64_t address);
 
+/*
+ * Free the tables that served [start, end) and are wholly inside [floor, ceiling),
+ * the gap between the regions around it, after its leaves were unmapped. Like
+ * Linux's free_pgtables: an unmapped range gives back its page tables too.
+ */
+struct pt_range {
+	uint64_t start, end, floor, ceiling;
+};
+void pt_prune(uint64_t root, const struct pt_range *range);
+
 /* Number of table frames (not counting the root) under root, for tests and stats. */
 uint64_t pt_count_tables(uint64_t root);
 

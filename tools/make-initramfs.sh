@@ -3,7 +3,8 @@
 #
 # Build calf's initramfs: Debian's static busybox with a link per applet, rootfs/
 # (init, /etc), calf's own programs (build/user -> /bin) and guest tests
-# (build/progs/<libc>/ -> /tests/<libc>/), plus any HOST:GUEST files given. The
+# (build/progs/<libc>/ -> /tests/<libc>/; calf-only ones in build/progs/calf/)
+# plus any HOST:GUEST files given. The
 # archive is cpio "newc", sorted and with fixed owners so it is reproducible.
 set -e
 mkdir -p "$1" "$(dirname "$2")"
@@ -28,7 +29,7 @@ if [ -d "$root/build/user" ]; then
 		[ -f "$program" ] && cp "$program" bin/
 	done
 fi
-for libc in musl glibc; do
+for libc in musl glibc calf; do
 	if [ -d "$root/build/progs/$libc" ]; then
 		mkdir -p "tests/$libc"
 		cp "$root/build/progs/$libc"/* "tests/$libc/" 2>/dev/null || true

@@ -375,6 +375,38 @@ static void test_fork_mode_names(void **state)
 	assert_string_equal(fork_mode_name(FORK_MODE_COW), "cow");
 }
 
+/* munmap gives back the page tables no region needs any more, and only those. */
+static void test_unmap_frees_page_tables(void **state)
+{
+	(void)state;
+	struct mm *mm = mm_create();
+	uint64_t big = 0x40000000ul;	/* 1 GiB: its own page directory */
+
+	mm_map(mm, BASE, PAGE_SIZE, RW, 0);
+	mm_populate(mm, BASE, PAGE_SIZE);
+	uint64_t tables = pt_count_tables(mm->root);
+	mm_map(mm, big, 8 * MIB, RW, 0);
+	mm_populate(mm, big, 8 * MIB);
+	assert_int_equal(pt_count_tables(mm->root), tables + 1 + 4);	/* a PD, 4 PTs */
+	/* Unmapping half keeps the tables the other half uses. */
+	assert_int_equal(mm_unmap(mm, big, 4 * MIB), 0);
+	assert_int_equal(pt_count_tables(mm->root), tables + 1 + 2);
+	assert_int_equal(*page_of(mm, big + 4 * MIB), 0);
+	assert_int_equal(mm_unmap(mm, big + 4 * MIB, 4 * MIB), 0);
+	assert_int_equal(pt_count_tables(mm->root), tables);
+	/* The first region's page is untouched, and new mappings there work again. */
+	assert_non_null(page_of(mm, BASE));
+	assert_int_equal(mm_map(mm, big, PAGE_SIZE, RW, 0), 0);
+	assert_int_equal(user_write(mm, big, 'x'), 0);
+	/* A small hole next to a live region keeps the shared table. */
+	assert_int_equal(mm_map(mm, BASE + PAGE_SIZE, PAGE_SIZE, RW, VMA_SHARED), 0);
+	assert_int_equal(user_write(mm, BASE + PAGE_SIZE, 'y'), 0);
+	assert_int_equal(mm_unmap(mm, BASE + PAGE_SIZE, PAGE_SIZE), 0);
+	assert_non_null(page_of(mm, BASE));
+	mm_put(mm);
+	check_no_leak();
+}
+
 /* Fork under memory pressure: every possible allocation failure leaks nothing. */
 static void test_fork_out_of_memory(void **state)
 {
@@ -619,6 +651,7 @@ int main(void)
 		cmocka_unit_test_setup(test_cow_kernel_write, setup),
 		cmocka_unit_test_setup(test_shared_stays_shared, setup),
 		cmocka_unit_test_setup(test_fork_mode_names, setup),
+		cmocka_unit_test_setup(test_unmap_frees_page_tables, setup),
 		cmocka_unit_test_setup(test_random_sequences_copy, setup),
 		cmocka_unit_test_setup(test_random_sequences_cow, setup),
 	};
