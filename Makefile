@@ -97,13 +97,18 @@ QEMU_BASE := -machine pc -cpu max -m $(QEMU_MEM) -no-reboot -display none \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 APPEND ?=
 
-.PHONY: deps run debug debug-triple
+.PHONY: deps run run-bare debug debug-triple
 deps:
 	@tools/deps.sh
 
 run: deps $(KERNEL) $(INITRAMFS)
 	$(QEMU) $(QEMU_BASE) -serial mon:stdio -kernel $(KERNEL) -initrd $(INITRAMFS) \
 		-append "$(APPEND)"; \
+		status=$$?; [ $$status -eq 0 ] || [ $$status -eq 1 ] || [ $$status -eq 3 ]
+
+# The kernel alone, without an initramfs: banner, heartbeat, serial monitor.
+run-bare: deps $(KERNEL)
+	$(QEMU) $(QEMU_BASE) -serial mon:stdio -kernel $(KERNEL) -append "$(APPEND)"; \
 		status=$$?; [ $$status -eq 0 ] || [ $$status -eq 1 ] || [ $$status -eq 3 ]
 
 # Boot halted, waiting for gdb on :1234; `gdb -x tools/gdbinit` in another terminal.
@@ -157,7 +162,8 @@ clean:
 
 help:
 	@echo "make            build the kernel ($(KERNEL))"
-	@echo "make run        boot calf in QEMU on this terminal (Ctrl-A x quits)"
+	@echo "make run        boot calf into busybox sh in QEMU (Ctrl-A x quits QEMU)"
+	@echo "make run-bare   boot the kernel alone: banner, heartbeat, serial monitor"
 	@echo "make test       host unit tests + guest tests; ends with 'N passed, N failed'"
 	@echo "make debug      boot halted, waiting for gdb (gdb -x tools/gdbinit)"
 	@echo "make debug-triple  boot logging interrupts/resets to $(BUILD)/qemu.log"
