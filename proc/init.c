@@ -25,7 +25,9 @@ void proc_start_init(const char *path, const char *const argv[])
 	if (!init || init->pid != 1)
 		panic("init: cannot create process 1");
 	init->parent = init;	/* reparenting and SIGCHLD never need a NULL check */
-	init->pgid = init->sid = 1;
+	/* As in Linux, PID 1 starts in session 0 and process group 0 (the kernel's);
+	 * a session of its own comes only from setsid(). */
+	init->pgid = init->sid = 0;
 	init->files = fdtable_create();
 	if (!init->files || fdtable_open_console(init->files) < 0)
 		panic("init: cannot open /dev/console");

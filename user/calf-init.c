@@ -92,8 +92,10 @@ static pid_t spawn(char *const argv[], void (*setup)(void))
 	return pid;
 }
 
-static void stdin_from_null(void)
+/* The command runs as a login would: a session of its own, stdin from nowhere. */
+static void script_session(void)
 {
+	setsid();
 	int fd = open("/dev/null", O_RDONLY);
 
 	if (fd > 0) {
@@ -155,7 +157,7 @@ static void report_on_log_port(int code)
 static int run_script(void)
 {
 	char *argv[] = { "/bin/sh", RUN_SCRIPT, NULL };
-	int code = exit_code(reap_until(spawn(argv, stdin_from_null)));
+	int code = exit_code(reap_until(spawn(argv, script_session)));
 	struct stat port;
 
 	/* Only Linux has a second serial port node; calf reports init's exit itself. */
