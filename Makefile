@@ -84,7 +84,7 @@ $(BUILD)/progs/calf/%: tests/calf/%.c $(wildcard tests/progs/*.h user/*.h)
 	musl-gcc $(USER_CFLAGS) $< -o $@
 
 INITRAMFS := $(BUILD)/initramfs.cpio
-$(INITRAMFS): $(USER_BINS) $(PROG_BINS) $(shell find rootfs -type f) tools/make-initramfs.sh
+$(INITRAMFS): $(USER_BINS) $(PROG_BINS) $(shell find rootfs tests/scripts -type f) tools/make-initramfs.sh
 	tools/make-initramfs.sh $(BUILD)/initramfs $@
 
 .PHONY: initramfs

@@ -5,7 +5,7 @@
 set -e
 
 PACKAGES="gcc make binutils qemu-system-x86 musl-tools busybox-static cpio
-libcmocka-dev pkg-config gdb python3"
+libcmocka-dev pkg-config gdb python3 bash-static"
 
 missing=""
 for p in $PACKAGES; do

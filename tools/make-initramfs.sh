@@ -1,11 +1,12 @@
 #!/bin/sh
 # tools/make-initramfs.sh STAGING OUTPUT [HOST:GUEST]...
 #
-# Build calf's initramfs: Debian's static busybox with a link per applet, rootfs/
-# (init, /etc), calf's own programs (build/user -> /bin) and guest tests
-# (build/progs/<libc>/ -> /tests/<libc>/; calf-only ones in build/progs/calf/)
-# plus any HOST:GUEST files given. The
-# archive is cpio "newc", sorted and with fixed owners so it is reproducible.
+# Build calf's initramfs: Debian's static busybox with a link per applet (and static
+# bash as /bin/bash when installed), rootfs/ (init, /etc), calf's own programs
+# (build/user -> /bin), guest tests (build/progs/<libc>/ -> /tests/<libc>/, calf-only
+# ones from build/progs/calf/), shell scripts (tests/scripts/ -> /tests/scripts/),
+# plus any HOST:GUEST files given. The archive is cpio "newc", sorted and with fixed
+# owners so it is reproducible.
 set -e
 mkdir -p "$1" "$(dirname "$2")"
 staging=$(cd "$1" && pwd)
@@ -23,6 +24,8 @@ cp "$busybox" bin/busybox
 for applet in $(bin/busybox --list); do
 	[ -e "bin/$applet" ] || ln -s busybox "bin/$applet"
 done
+# Debian's static bash, for the scripts that compare shells on both kernels.
+[ -x /bin/bash-static ] && cp /bin/bash-static bin/bash
 cp -R "$root/rootfs/." .
 if [ -d "$root/build/user" ]; then
 	for program in "$root"/build/user/*; do
@@ -35,6 +38,8 @@ for libc in musl glibc calf; do
 		cp "$root/build/progs/$libc"/* "tests/$libc/" 2>/dev/null || true
 	fi
 done
+mkdir -p tests/scripts
+cp "$root"/tests/scripts/* tests/scripts/ 2>/dev/null || true
 for pair in "$@"; do
 	host=$(cd "$OLDPWD_ROOT" && realpath "${pair%%:*}")
 	guest=${pair#*:}
