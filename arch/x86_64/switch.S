@@ -75,5 +75,57 @@ syscall_entry:
 	xorl %ebp, %ebp			/* the backtrace ends here */
 	movq %rsp, %rdi
 	call syscall_dispatch
-	/* iretq restores everything, including what signal delivery or exec changed. */
-	jmp trap_return
+	jmp syscall_return
+
+/*
+ * Back to user mode after a system call. sysretq is much cheaper than iretq but
+ * rebuilds only part of the state: rip from %rcx, rflags from %r11, and fixed user
+ * selectors. Use it when the frame holds exactly what it would rebuild (the usual
+ * case: the frame is as syscall_entry made it); otherwise (signal delivery, exec
+ * and rt_sigreturn rewrite the frame) iretq restores everything. A non-canonical
+ * %rcx would make sysretq fault in ring 0 with the user's stack, so it also goes
+ * the iretq way, as do TF and RF, which sysretq would mishandle.
+ */
+#define FRAME_RCX	96
+#define FRAME_R11	32
+#define FRAME_RIP	136
+#define FRAME_CS	144
+#define FRAME_RFLAGS	152
+#define FRAME_RSP	160
+#define FRAME_SS	168
+#define RFLAGS_TF_RF	0x10100
+
+syscall_return:
+	cli				/* no interrupt once %rsp is the user's */
+	movq FRAME_RCX(%rsp), %rcx
+	cmpq %rcx, FRAME_RIP(%rsp)
+	jne trap_return
+	movq FRAME_R11(%rsp), %r11
+	cmpq %r11, FRAME_RFLAGS(%rsp)
+	jne trap_return
+	cmpq $SEL_USER_CODE, FRAME_CS(%rsp)
+	jne trap_return
+	cmpq $SEL_USER_DATA, FRAME_SS(%rsp)
+	jne trap_return
+	testq $RFLAGS_TF_RF, %r11
+	jnz trap_return
+	shrq $47, %rcx			/* user addresses have bits 63..47 clear */
+	jnz trap_return
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11			/* = the user rflags (checked above) */
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx			/* = the user rip (checked above) */
+	popq %rbx
+	popq %rax
+	movq FRAME_RSP - 120(%rsp), %rsp
+	swapgs
+	sysretq
