@@ -55,5 +55,7 @@
 /* Kernel-internal: restart the system call after a signal handler (never seen by
  * user programs, as in Linux). */
 #define ERESTARTSYS	512
+/* The same, but EINTR whenever a handler ran, SA_RESTART or not (pause, sigsuspend). */
+#define ERESTARTNOHAND	514
 
 #endif

@@ -13,11 +13,19 @@
 #include "lib/string.h"
 
 #define WNOHANG		1
-#define WUNTRACED	2
+#define WUNTRACED	2	/* wait4's name for WSTOPPED */
+#define WSTOPPED	2
+#define WEXITED		4
 #define WCONTINUED	8
+#define WNOWAIT		0x01000000
 #define WNOTHREAD	0x20000000
 #define WALL		0x40000000
 #define WCLONE		0x80000000
+
+/* waitid's idtype. */
+#define P_ALL		0
+#define P_PID		1
+#define P_PGID		2
 
 int wait_status_exited(int code)
 {
@@ -29,22 +37,59 @@ int wait_status_signaled(int sig)
 	return sig & 0x7f;
 }
 
+/* Make init the child's parent; init reaps whatever zombies it is given. */
+static void give_to_init(struct proc *child)
+{
+	struct proc *init = proc_init_process();
+
+	list_remove(&child->sibling);
+	child->parent = init;
+	list_push_back(&init->children, &child->sibling);
+	if (child->state == PROC_ZOMBIE)
+		wake_up(&init->child_event);
+}
+
 /* Give the dying process's children to init, which will reap them. */
 static void reparent_children(struct proc *proc)
 {
-	struct proc *init = proc_init_process();
 	struct list_node *node, *next;
-	bool zombies = false;
 
-	list_for_each_safe(node, next, &proc->children) {
-		struct proc *child = list_entry(node, struct proc, sibling);
-		list_remove(&child->sibling);
-		child->parent = init;
-		list_push_back(&init->children, &child->sibling);
-		zombies |= child->state == PROC_ZOMBIE;
+	list_for_each_safe(node, next, &proc->children)
+		give_to_init(list_entry(node, struct proc, sibling));
+}
+
+/* The wait status in waitid's terms: CLD_EXITED and the exit code, or CLD_KILLED
+ * (CLD_DUMPED with a core) and the signal. */
+static void exit_report(int wait_status, int *code, int *status)
+{
+	if ((wait_status & 0x7f) == 0) {
+		*code = CLD_EXITED;
+		*status = (wait_status >> 8) & 0xff;
+	} else {
+		*code = wait_status & 0x80 ? CLD_DUMPED : CLD_KILLED;
+		*status = wait_status & 0x7f;
 	}
-	if (zombies)
-		wake_up(&init->child_event);
+}
+
+/*
+ * The parent hears of the exit by SIGCHLD and from wait. A parent that ignores
+ * SIGCHLD or set SA_NOCLDWAIT wants no zombies: like Linux it gets no SIGCHLD for
+ * SIG_IGN, and its wait finds no such child; init reaps it instead (the dying
+ * process cannot free the stack it runs on).
+ */
+static void notify_parent_of_exit(struct proc *proc)
+{
+	struct proc *parent = proc->parent;
+	const struct sigaction_k *action = &parent->actions[SIGCHLD - 1];
+	int code, status;
+
+	exit_report(proc->exit_status, &code, &status);
+	if (action->handler == SIG_IGN)
+		wake_up(&parent->child_event);	/* not even a blocked SIGCHLD */
+	else
+		jobctl_notify_parent(proc, code, status);
+	if (parent->pid != 1 && (action->handler == SIG_IGN || (action->flags & SA_NOCLDWAIT)))
+		give_to_init(proc);
 }
 
 static void release_resources(struct proc *proc)
@@ -93,13 +138,14 @@ void proc_exit(int wait_status)
 		proc->vfork_parent = NULL;
 	}
 
+	itimer_exit(proc);
+
 	irq_disable();
+	jobctl_exit(proc);
 	reparent_children(proc);
 	proc->exit_status = wait_status;
 	proc->state = PROC_ZOMBIE;
-	struct proc *parent = proc->parent;
-	signal_send(parent, SIGCHLD);
-	wake_up(&parent->child_event);
+	notify_parent_of_exit(proc);
 	schedule();
 	panic("proc_exit: zombie %d was scheduled", proc->pid);
 }
@@ -114,74 +160,212 @@ SYSCALL_DEFINE1(exit_group, int, code)
 	proc_exit(wait_status_exited(code));
 }
 
-static bool matches(const struct proc *child, int pid, const struct proc *self)
+/* Which children a wait is for: all, one pid, or one process group. */
+struct wait_target {
+	int type;	/* P_ALL, P_PID, P_PGID */
+	int id;
+};
+
+/* What wait reports about a child, in waitid's terms. */
+struct child_report {
+	int pid;
+	unsigned uid;
+	int code;	/* CLD_EXITED, CLD_KILLED, CLD_DUMPED, CLD_STOPPED, CLD_CONTINUED */
+	int status;	/* the exit code, or the signal */
+};
+
+static bool matches(const struct proc *child, const struct wait_target *target)
 {
-	if (pid > 0)
-		return child->pid == pid;
-	if (pid == -1)
+	switch (target->type) {
+	case P_PID:
+		return child->pid == target->id;
+	case P_PGID:
+		return child->pgid == target->id;
+	default:
 		return true;
-	if (pid == 0)
-		return child->pgid == self->pgid;
-	return child->pgid == -pid;
+	}
 }
 
 /*
- * One look at the children: a reaped pid, 0 if some match but none has exited,
- * -ECHILD if none match. *status gets the zombie's wait status.
+ * The child's news for a waiter with these options, if any: its exit (the zombie
+ * is reaped), a stop or a continue not yet reported. WNOWAIT leaves it all for
+ * the next wait.
  */
-static int reap_one(struct proc *self, int pid, int *status)
+static bool take_report(struct proc *child, int options, struct child_report *report)
+{
+	bool keep = options & WNOWAIT;
+
+	report->pid = child->pid;
+	report->uid = child->uid;
+	if (child->state == PROC_ZOMBIE) {
+		if (!(options & WEXITED))
+			return false;
+		exit_report(child->exit_status, &report->code, &report->status);
+		if (!keep) {
+			list_remove(&child->sibling);
+			proc_free(child);
+		}
+		return true;
+	}
+	if ((options & WSTOPPED) && child->stop_unreported) {
+		report->code = CLD_STOPPED;
+		report->status = child->stop_signal;
+		child->stop_unreported = keep;
+		return true;
+	}
+	if ((options & WCONTINUED) && child->continue_unreported) {
+		report->code = CLD_CONTINUED;
+		report->status = SIGCONT;
+		child->continue_unreported = keep;
+		return true;
+	}
+	return false;
+}
+
+/* One look at the children: a pid with its report, 0 if some match but have no
+ * news, -ECHILD if none match. */
+static int look_at_children(struct proc *self, const struct wait_target *target, int options,
+			    struct child_report *report)
 {
 	struct list_node *node;
 	bool any = false;
 
 	list_for_each(node, &self->children) {
 		struct proc *child = list_entry(node, struct proc, sibling);
-		if (!matches(child, pid, self))
+		if (!matches(child, target))
 			continue;
 		any = true;
-		if (child->state != PROC_ZOMBIE)
-			continue;
-		int reaped = child->pid;
-		*status = child->exit_status;
-		list_remove(&child->sibling);
-		proc_free(child);
-		return reaped;
+		if (take_report(child, options, report))
+			return report->pid;
 	}
 	return any ? 0 : -ECHILD;
+}
+
+/*
+ * wait4 and waitid: a pid with its report, 0 (WNOHANG and no news yet), -ECHILD,
+ * or -ERESTARTSYS when a signal comes first. The children are looked at again
+ * after every wake-up before the signals: the SIGCHLD of a child's exit must not
+ * hide the exit itself (as in Linux).
+ */
+static int wait_for_child(const struct wait_target *target, int options,
+			  struct child_report *report)
+{
+	struct proc *self = current_proc();
+	uint64_t flags = irq_save();
+	int result;
+
+	while ((result = look_at_children(self, target, options, report)) == 0 &&
+	       !(options & WNOHANG)) {
+		if (signal_pending()) {
+			result = -ERESTARTSYS;
+			break;
+		}
+		wait_sleep_irqs_off(&self->child_event);
+	}
+	irq_restore(flags);
+	return result;
+}
+
+/* The report as a wait4 status word. */
+static int wait_status_of(const struct child_report *report)
+{
+	switch (report->code) {
+	case CLD_EXITED:
+		return wait_status_exited(report->status);
+	case CLD_KILLED:
+		return wait_status_signaled(report->status);
+	case CLD_DUMPED:
+		return wait_status_signaled(report->status) | 0x80;
+	case CLD_STOPPED:
+		return (report->status & 0xff) << 8 | 0x7f;
+	default:
+		return 0xffff;	/* CLD_CONTINUED */
+	}
 }
 
 struct rusage_user {
 	int64_t fields[18];	/* two timevals and fourteen longs: 144 bytes */
 };
 
+static int clear_rusage(struct rusage_user *usage)
+{
+	struct rusage_user zero = { { 0 } };
+
+	return usage && copy_to_user(usage, &zero, sizeof(zero)) ? -EFAULT : 0;
+}
+
+/* wait4's pid: one child (> 0), any (-1), the caller's group (0), group -pid. */
+static struct wait_target wait4_target(int pid)
+{
+	if (pid > 0)
+		return (struct wait_target){ P_PID, pid };
+	if (pid == -1)
+		return (struct wait_target){ P_ALL, 0 };
+	return (struct wait_target){ P_PGID, pid == 0 ? current_proc()->pgid : -pid };
+}
+
 SYSCALL_DEFINE4(wait4, int, pid, int *, status_out, int, options, struct rusage_user *, usage)
 {
-	struct proc *self = current_proc();
-	int status = 0, result;
+	struct child_report report;
 
 	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | WNOTHREAD | WALL | WCLONE))
 		return -EINVAL;
 	if (pid == INT32_MIN)
 		return -ESRCH;
-	for (;;) {
-		uint64_t flags = irq_save();
-		result = reap_one(self, pid, &status);
-		if (result == 0 && !(options & WNOHANG)) {
-			int slept = wait_sleep_irqs_off(&self->child_event);
-			irq_restore(flags);
-			if (slept)
-				return -ERESTARTSYS;
-			continue;
-		}
-		irq_restore(flags);
-		break;
-	}
-	if (result > 0 && status_out && copy_to_user(status_out, &status, sizeof(status)))
+	struct wait_target target = wait4_target(pid);
+	int result = wait_for_child(&target, options | WEXITED, &report);
+	if (result <= 0)
+		return result;
+	int status = wait_status_of(&report);
+	if (status_out && copy_to_user(status_out, &status, sizeof(status)))
 		return -EFAULT;
-	if (result > 0 && usage) {
-		struct rusage_user zero = { { 0 } };
-		if (copy_to_user(usage, &zero, sizeof(zero)))
-			return -EFAULT;
+	return clear_rusage(usage) ? -EFAULT : result;
+}
+
+/* The fields of siginfo_t waitid fills in (it leaves the others alone). */
+struct waitid_info_user {
+	int32_t signo, errno_value, code;
+	int32_t pad;		/* not written */
+	int32_t pid;
+	uint32_t uid;
+	int32_t status;
+};
+
+static int put_waitid_info(struct waitid_info_user *out, int result,
+			   const struct child_report *report)
+{
+	struct waitid_info_user info = { 0 };
+	size_t head = offsetof(struct waitid_info_user, pad);
+	size_t tail = sizeof(info) - offsetof(struct waitid_info_user, pid);
+
+	if (result > 0) {
+		info = (struct waitid_info_user){ SIGCHLD, 0, report->code, 0, report->pid,
+						  report->uid, report->status };
 	}
-	return result;
+	if (copy_to_user(out, &info, head) || copy_to_user(&out->pid, &info.pid, tail))
+		return -EFAULT;
+	return 0;
+}
+
+SYSCALL_DEFINE5(waitid, int, type, int, id, struct waitid_info_user *, info, int, options,
+		struct rusage_user *, usage)
+{
+	struct wait_target target = { type, id };
+	struct child_report report;
+
+	if (options & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | WNOTHREAD |
+			WALL | WCLONE))
+		return -EINVAL;
+	if (!(options & (WEXITED | WSTOPPED | WCONTINUED)))
+		return -EINVAL;
+	if (type == P_PGID && id == 0)
+		target.id = current_proc()->pgid;
+	else if (type == P_PGID ? id < 0 : type == P_PID ? id <= 0 : type != P_ALL)
+		return -EINVAL;
+	int result = wait_for_child(&target, options, &report);
+	if (result < 0)
+		return result;
+	if (result > 0 && clear_rusage(usage))
+		return -EFAULT;
+	return info ? put_waitid_info(info, result, &report) : 0;
 }

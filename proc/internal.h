@@ -26,9 +26,24 @@ void sched_return_to_user(struct trap_frame *frame);
 
 /* signal.c */
 void signal_deliver_pending(struct trap_frame *frame);
-void signal_force(struct proc *proc, int sig);	/* a fault: cannot be ignored or blocked */
+/* A fault: cannot be ignored or blocked. signal_force says SI_KERNEL. */
+void signal_force_info(struct proc *proc, const struct ksiginfo *info);
+void signal_force(struct proc *proc, int sig);
 void signal_reset_for_exec(struct proc *proc);
 int signal_sleep_wakeable(struct proc *proc);	/* wake a sleeper because of a signal */
+
+/* jobctl.c */
+bool jobctl_is_stop_signal(int sig);
+void jobctl_signal_sent(struct proc *proc, int sig);	/* SIGCONT continues, ... */
+void jobctl_stop(int sig);	/* a stop signal's default action, for the current process */
+/* SIGCHLD (unless SA_NOCLDSTOP says otherwise) and a wake-up for the parent. */
+void jobctl_notify_parent(struct proc *child, int code, int status);
+/* At exit, before the children go to init: hang up groups this orphans. */
+void jobctl_exit(struct proc *dying);
+
+/* itimer.c */
+void itimer_tick(struct proc *running);	/* timer interrupt */
+void itimer_exit(struct proc *proc);
 
 /* exit.c */
 int wait_status_exited(int code);

@@ -29,7 +29,7 @@ enum proc_state {
 	PROC_RUNNABLE,		/* on the run queue, or running */
 	PROC_SLEEPING,		/* on a wait queue, a signal wakes it */
 	PROC_SLEEPING_UNINTERRUPTIBLE,
-	PROC_STOPPED,
+	PROC_STOPPED,		/* by a stop signal, until SIGCONT or SIGKILL */
 	PROC_ZOMBIE,		/* exited; parent has not waited yet */
 };
 
@@ -55,7 +55,7 @@ struct proc {
 	struct list_node children;
 	struct list_node sibling;	/* in parent->children */
 	struct list_node all_link;	/* in the table of all processes */
-	struct wait_queue child_event;	/* wait4 sleeps here: a child exited or stopped */
+	struct wait_queue child_event;	/* wait4 sleeps here: a child exited, stopped... */
 	int exit_status;		/* wait status, Linux encoding, once a zombie */
 
 	/* Scheduling. */
@@ -84,9 +84,20 @@ struct proc {
 	/* Signals. */
 	uint64_t signal_pending;	/* bit sig-1 */
 	uint64_t signal_blocked;
+	struct ksiginfo signal_info[NSIG];	/* for each pending signal, its siginfo */
+	uint64_t awaited;		/* blocked, but unblocked for rt_sigtimedwait */
 	struct sigaction_k actions[NSIG];
 	uint64_t altstack_sp, altstack_size;
 	int altstack_flags;
+
+	/* Job control (jobctl.c): what stopped it, and what wait has yet to report. */
+	int stop_signal;
+	bool stop_unreported, continue_unreported;
+
+	/* Interval timers (itimer.c): ITIMER_REAL's deadline on the monotonic clock,
+	 * the CPU-time timers' time left; 0 when disarmed. */
+	uint64_t itimer_value_ns[3], itimer_interval_ns[3];
+	struct list_node itimer_link;	/* in itimer.c's list while ITIMER_REAL is armed */
 
 	/* Threads ABI pieces glibc and musl use even without threads. */
 	uint64_t clear_child_tid;	/* user address zeroed and futex-woken at exit */

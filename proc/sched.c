@@ -51,6 +51,7 @@ static void tick(void)
 	wake_expired_sleepers();
 	if (proc && proc != &idle)
 		proc->ticks_user++;	/* refined into user/system with the stat files */
+	itimer_tick(proc != &idle ? proc : NULL);
 	need_resched = true;
 }
 

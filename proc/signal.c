@@ -1,31 +1,22 @@
 /*
  * proc/signal.c - sending, blocking and delivering signals; the signal system calls.
  *
- * A signal is a pending bit until the target returns to user mode; there, the lowest
- * pending unblocked signal is acted on: ignored, its default action taken
- * (terminate, or ignore; stopping is not implemented yet and is treated as ignore),
- * or a handler run on a frame built on the user stack exactly as Linux builds it
- * (struct rt_sigframe), so that libc's restorer can call rt_sigreturn.
+ * A signal is a pending bit, with the siginfo of whoever sent it, until the target
+ * returns to user mode; there, the lowest pending unblocked signal is acted on:
+ * ignored, its default action taken (terminate, or stop: jobctl.c), or a handler
+ * run on a frame built on the user stack exactly as Linux builds it (struct
+ * rt_sigframe, siginfo included), so that libc's restorer can call rt_sigreturn.
  */
 #include "proc/internal.h"
 #include "arch/x86_64/context.h"
 #include "arch/x86_64/gdt.h"
+#include "arch/x86_64/timer.h"
 #include "arch/x86_64/trap.h"
 #include "mm/uaccess.h"
 #include "syscall/syscall.h"
 #include "lib/printk.h"
 #include "lib/string.h"
 
-#define SIG_DFL 0
-#define SIG_IGN 1
-#define SA_NOCLDSTOP	0x00000001
-#define SA_NOCLDWAIT	0x00000002
-#define SA_SIGINFO	0x00000004
-#define SA_ONSTACK	0x08000000
-#define SA_RESTORER	0x04000000
-#define SA_RESTART	0x10000000
-#define SA_NODEFER	0x40000000
-#define SA_RESETHAND	0x80000000
 #define SIG_BLOCK	0
 #define SIG_UNBLOCK	1
 #define SIG_SETMASK	2
@@ -33,8 +24,7 @@
 #define SS_DISABLE	2
 #define MINSIGSTKSZ	2048
 
-#define BIT(sig) (1ull << ((sig) - 1))
-#define UNBLOCKABLE (BIT(SIGKILL) | BIT(SIGSTOP))
+#define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
 
 /* Linux's user-visible structures (arch/x86/include/uapi/asm/sigcontext.h etc.). */
 struct sigcontext_user {
@@ -61,8 +51,14 @@ struct siginfo_user {
 	int32_t signo, errno_value, code, pad;
 	union {
 		struct { int32_t pid; uint32_t uid; } kill;
+		struct { int32_t pid; uint32_t uid; uint64_t value; } queued;
 		struct { uint64_t address; } fault;
-		struct { int32_t pid; uint32_t uid; int32_t status; } child;
+		struct {
+			int32_t pid;
+			uint32_t uid;
+			int32_t status, pad;
+			int64_t utime, stime;	/* clock ticks */
+		} child;
 		uint8_t bytes[112];
 	};
 };
@@ -76,48 +72,90 @@ struct rt_sigframe {
 _Static_assert(sizeof(struct siginfo_user) == 128, "siginfo is 128 bytes");
 _Static_assert(sizeof(struct sigcontext_user) == 256, "sigcontext is 256 bytes");
 
+/* Signals whose default action is to do nothing. */
 static bool is_default_ignored(int sig)
 {
-	return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH ||
-	       sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+	return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
+}
+
+static bool is_ignored(const struct proc *proc, int sig)
+{
+	uint64_t handler = proc->actions[sig - 1].handler;
+
+	return handler == SIG_IGN || (handler == SIG_DFL && is_default_ignored(sig));
+}
+
+/* Mark sig pending with its siginfo; an instance already pending keeps its own. */
+static void make_pending(struct proc *proc, const struct ksiginfo *info)
+{
+	int sig = info->signo;
+
+	if (!(proc->signal_pending & SIGBIT(sig)))
+		proc->signal_info[sig - 1] = *info;
+	proc->signal_pending |= SIGBIT(sig);
+}
+
+void signal_send_info(struct proc *proc, const struct ksiginfo *info)
+{
+	int sig = info->signo;
+
+	if (sig <= 0 || sig > NSIG || proc->state == PROC_ZOMBIE)
+		return;
+	/* Like Linux, init only receives the signals it has handlers for. */
+	if (proc->pid == 1 && proc->actions[sig - 1].handler == SIG_DFL)
+		return;
+	/* Stopping and continuing happen on sending, whatever the disposition. */
+	jobctl_signal_sent(proc, sig);
+	/* Ignored signals are dropped at once, unless blocked: the disposition may
+	 * change before they are unblocked (as in Linux). */
+	if (sig != SIGKILL && is_ignored(proc, sig) &&
+	    !((proc->signal_blocked | proc->awaited) & SIGBIT(sig)))
+		return;
+	make_pending(proc, info);
+	if (sig == SIGKILL || !(proc->signal_blocked & SIGBIT(sig)))
+		signal_sleep_wakeable(proc);
 }
 
 void signal_send(struct proc *proc, int sig)
 {
-	if (sig <= 0 || sig > NSIG || proc->state == PROC_ZOMBIE)
-		return;
-	uint64_t handler = proc->actions[sig - 1].handler;
-	/* Like Linux, init only receives the signals it has handlers for. */
-	if (proc->pid == 1 && handler == SIG_DFL)
-		return;
-	/* Ignored signals are dropped at once (SIGCHLD's default is to ignore). */
-	if (sig != SIGKILL && (handler == SIG_IGN ||
-			       (handler == SIG_DFL && is_default_ignored(sig))))
-		return;
-	proc->signal_pending |= BIT(sig);
-	if (sig == SIGKILL || !(proc->signal_blocked & BIT(sig)))
-		signal_sleep_wakeable(proc);
+	struct proc *sender = current_proc();
+	struct ksiginfo info = { .signo = sig, .code = SI_USER };
+
+	if (sender) {
+		info.pid = sender->pid;
+		info.uid = sender->uid;
+	}
+	signal_send_info(proc, &info);
+}
+
+void signal_force_info(struct proc *proc, const struct ksiginfo *info)
+{
+	int sig = info->signo;
+	struct sigaction_k *action = &proc->actions[sig - 1];
+
+	if (action->handler == SIG_IGN || (proc->signal_blocked & SIGBIT(sig)))
+		action->handler = SIG_DFL;
+	proc->signal_blocked &= ~SIGBIT(sig);
+	make_pending(proc, info);
 }
 
 void signal_force(struct proc *proc, int sig)
 {
-	struct sigaction_k *action = &proc->actions[sig - 1];
+	struct ksiginfo info = { .signo = sig, .code = SI_KERNEL };
 
-	if (action->handler == SIG_IGN || (proc->signal_blocked & BIT(sig)))
-		action->handler = SIG_DFL;
-	proc->signal_blocked &= ~BIT(sig);
-	proc->signal_pending |= BIT(sig);
+	signal_force_info(proc, &info);
 }
 
 int signal_send_group(int pgid, int sig)
 {
+	struct ksiginfo info = { .signo = sig, .code = SI_KERNEL };
 	struct list_node *node;
 	int count = 0;
 
 	list_for_each(node, &all_procs) {
 		struct proc *proc = list_entry(node, struct proc, all_link);
 		if (proc->pgid == pgid && proc->state != PROC_ZOMBIE) {
-			signal_send(proc, sig);
+			signal_send_info(proc, &info);
 			count++;
 		}
 	}
@@ -147,17 +185,21 @@ void signal_reset_for_exec(struct proc *proc)
 /* -------------------------------------------------------------- delivery */
 
 /*
- * A system call that stopped because a signal arrived (-ERESTARTSYS): when a handler
- * without SA_RESTART is about to run, it fails with EINTR; otherwise (SA_RESTART, or
- * no handler ran) it is made to start over when the process resumes.
+ * A system call that stopped because a signal arrived: when a handler is about to
+ * run, it fails with EINTR unless it returned -ERESTARTSYS and the handler has
+ * SA_RESTART; when no handler runs (the signal stopped the process, or was
+ * ignored), it is made to start over when the process resumes. -ERESTARTNOHAND is
+ * for the calls that exist to wait for a handler (pause, sigsuspend).
  */
 static void settle_interrupted_syscall(struct trap_frame *frame, const struct sigaction_k *action)
 {
 	struct proc *proc = current_proc();
+	int64_t result = (int64_t)frame->rax;
+	bool restartable = result == -ERESTARTSYS || result == -ERESTARTNOHAND;
 
-	if (frame->vector != SYSCALL_VECTOR || (int64_t)frame->rax != -ERESTARTSYS)
+	if (frame->vector != SYSCALL_VECTOR || !restartable)
 		return;
-	if (!action || (action->flags & SA_RESTART)) {
+	if (!action || (result == -ERESTARTSYS && (action->flags & SA_RESTART))) {
 		frame->rax = proc->syscall_nr;
 		frame->rip -= 2;	/* back onto the syscall instruction */
 	} else {
@@ -167,7 +209,7 @@ static void settle_interrupted_syscall(struct trap_frame *frame, const struct si
 }
 
 static void fill_sigcontext(struct sigcontext_user *sc, const struct trap_frame *f,
-			    uint64_t fpstate)
+			    uint64_t fpstate, const struct ksiginfo *info)
 {
 	*sc = (struct sigcontext_user){
 		.r8 = f->r8, .r9 = f->r9, .r10 = f->r10, .r11 = f->r11, .r12 = f->r12,
@@ -176,12 +218,45 @@ static void fill_sigcontext(struct sigcontext_user *sc, const struct trap_frame 
 		.rsp = f->rsp, .rip = f->rip, .eflags = f->rflags, .cs = (uint16_t)f->cs,
 		.ss = (uint16_t)f->ss, .err = f->error_code,
 		.trapno = f->vector < 32 ? f->vector : 0, .fpstate = fpstate,
+		.cr2 = f->vector == VECTOR_PAGE_FAULT ? info->address : 0,
 	};
+}
+
+/*
+ * siginfo_t as Linux lays it out: which union member is filled depends on who sent
+ * the signal. Codes between SI_USER and SI_KERNEL are the kernel's own reports,
+ * specific to the signal: a child's for SIGCHLD, a fault's for the others. Codes
+ * below 0 but SI_TKILL come from sigqueue and carry a value.
+ */
+static void fill_siginfo(struct siginfo_user *out, const struct ksiginfo *in)
+{
+	bool specific = in->code > SI_USER && in->code < SI_KERNEL;
+
+	memset(out, 0, sizeof(*out));
+	out->signo = in->signo;
+	out->code = in->code;
+	if (in->code < 0 && in->code != SI_TKILL) {
+		out->queued.pid = in->pid;
+		out->queued.uid = in->uid;
+		out->queued.value = in->value;
+	} else if (specific && in->signo == SIGCHLD) {
+		out->child.pid = in->pid;
+		out->child.uid = in->uid;
+		out->child.status = in->status;
+		out->child.utime = in->utime;
+		out->child.stime = in->stime;
+	} else if (specific) {
+		out->fault.address = in->address;
+	} else {
+		out->kill.pid = in->pid;
+		out->kill.uid = in->uid;
+	}
 }
 
 /* Build the handler's frame on the user (or alternate) stack and point the
  * registers at the handler. Returns false when the stack is unusable. */
-static bool setup_frame(struct trap_frame *frame, int sig, const struct sigaction_k *action)
+static bool setup_frame(struct trap_frame *frame, const struct ksiginfo *info,
+			const struct sigaction_k *action)
 {
 	struct proc *proc = current_proc();
 	uint64_t sp = frame->rsp - 128;	/* skip the red zone */
@@ -200,11 +275,9 @@ static bool setup_frame(struct trap_frame *frame, int sig, const struct sigactio
 	sf.uc.ss_sp = proc->altstack_sp;
 	sf.uc.ss_size = proc->altstack_size;
 	sf.uc.ss_flags = proc->altstack_flags | (on_altstack ? SS_ONSTACK : 0);
-	fill_sigcontext(&sf.uc.mcontext, frame, fpstate);
+	fill_sigcontext(&sf.uc.mcontext, frame, fpstate, info);
 	sf.uc.sigmask = proc->restore_blocked ? proc->saved_blocked : proc->signal_blocked;
-	sf.info.signo = sig;
-	if (sig == SIGSEGV || sig == SIGBUS)
-		sf.info.fault.address = frame->vector == VECTOR_PAGE_FAULT ? read_cr2() : 0;
+	fill_siginfo(&sf.info, info);
 
 	fpu_save(proc->fpu_state);
 	if (copy_to_user((void *)fpstate, proc->fpu_state, FPU_STATE_SIZE) ||
@@ -214,7 +287,7 @@ static bool setup_frame(struct trap_frame *frame, int sig, const struct sigactio
 	proc->restore_blocked = false;
 	frame->rsp = frame_at;
 	frame->rip = action->handler;
-	frame->rdi = sig;
+	frame->rdi = info->signo;
 	frame->rsi = frame_at + offsetof(struct rt_sigframe, info);
 	frame->rdx = frame_at + offsetof(struct rt_sigframe, uc);
 	frame->rax = 0;
@@ -241,18 +314,22 @@ void signal_deliver_pending(struct trap_frame *frame)
 
 	while ((sig = lowest_deliverable(proc)) != 0) {
 		struct sigaction_k *action = &proc->actions[sig - 1];
-		proc->signal_pending &= ~BIT(sig);
+		struct ksiginfo info = proc->signal_info[sig - 1];
+		proc->signal_pending &= ~SIGBIT(sig);
 
-		if (action->handler == SIG_IGN ||
-		    (action->handler == SIG_DFL && is_default_ignored(sig)))
+		if (is_ignored(proc, sig))
 			continue;
+		if (action->handler == SIG_DFL && jobctl_is_stop_signal(sig)) {
+			jobctl_stop(sig);	/* back here once continued (or killed) */
+			continue;
+		}
 		if (action->handler == SIG_DFL) {
 			irq_enable();
 			proc_exit(wait_status_signaled(sig));
 		}
 		settle_interrupted_syscall(frame, action);
-		uint64_t mask = action->mask | (action->flags & SA_NODEFER ? 0 : BIT(sig));
-		if (!setup_frame(frame, sig, action)) {
+		uint64_t mask = action->mask | (action->flags & SA_NODEFER ? 0 : SIGBIT(sig));
+		if (!setup_frame(frame, &info, action)) {
 			irq_enable();
 			proc_exit(wait_status_signaled(SIGSEGV));
 		}
@@ -323,7 +400,7 @@ SYSCALL_DEFINE4(rt_sigaction, int, sig, const struct sigaction_k *, act,
 		/* Setting SIG_IGN discards a pending instance (POSIX). */
 		if (new_action.handler == SIG_IGN ||
 		    (new_action.handler == SIG_DFL && is_default_ignored(sig)))
-			proc->signal_pending &= ~BIT(sig);
+			proc->signal_pending &= ~SIGBIT(sig);
 	}
 	return 0;
 }
@@ -378,7 +455,97 @@ SYSCALL_DEFINE2(rt_sigsuspend, const uint64_t *, set, size_t, sigsetsize)
 	proc->restore_blocked = true;
 	proc->signal_blocked = mask & ~UNBLOCKABLE;
 	wait_event_interruptible(&nobody_wakes, false);
-	return -EINTR;
+	return -ERESTARTNOHAND;
+}
+
+/* The lowest pending signal of set, taken with its siginfo; 0 if none. */
+static int take_pending(struct proc *proc, uint64_t set, struct ksiginfo *info)
+{
+	uint64_t ready = proc->signal_pending & set;
+
+	if (!ready)
+		return 0;
+	int sig = __builtin_ctzll(ready) + 1;
+	proc->signal_pending &= ~SIGBIT(sig);
+	*info = proc->signal_info[sig - 1];
+	return sig;
+}
+
+/* Sleep with set unblocked, so that its signals wake us, until a signal comes
+ * (-EINTR) or the deadline (UINT64_MAX: none) passes (-EAGAIN). */
+static int await_signals(struct proc *proc, uint64_t set, uint64_t deadline)
+{
+	struct wait_queue nobody_wakes = WAIT_QUEUE_INIT(nobody_wakes);
+	uint64_t blocked = proc->signal_blocked;
+	uint64_t flags;
+	int result;
+
+	if (deadline <= clock_monotonic_ns())
+		return -EAGAIN;		/* a zero timeout only looks */
+	flags = irq_save();
+	proc->signal_blocked &= ~set;
+	proc->awaited = blocked & set;	/* still blocked as far as ignoring goes */
+	if (deadline == UINT64_MAX)
+		result = wait_sleep_irqs_off(&nobody_wakes);
+	else
+		result = wait_sleep_timeout_irqs_off(&nobody_wakes, deadline);
+	proc->signal_blocked = blocked;
+	proc->awaited = 0;
+	irq_restore(flags);
+	return result == -ETIMEDOUT ? -EAGAIN : -EINTR;
+}
+
+struct timespec_user { int64_t sec, nsec; };
+
+/* The deadline on the monotonic clock for a relative timeout (NULL: UINT64_MAX). */
+static int timeout_deadline(const struct timespec_user *timeout, uint64_t *deadline)
+{
+	struct timespec_user ts;
+	const int64_t nsec = 1000000000;
+
+	*deadline = UINT64_MAX;
+	if (!timeout)
+		return 0;
+	if (copy_from_user(&ts, timeout, sizeof(ts)))
+		return -EFAULT;
+	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= nsec)
+		return -EINVAL;
+	if (ts.sec < INT64_MAX / nsec - 1)
+		*deadline = clock_monotonic_ns() + ts.sec * nsec + ts.nsec;
+	return 0;
+}
+
+/* sigwaitinfo, sigtimedwait: take a pending signal of the set instead of having it
+ * delivered, waiting for one if need be. */
+SYSCALL_DEFINE4(rt_sigtimedwait, const uint64_t *, set_user, struct siginfo_user *, info_user,
+		const struct timespec_user *, timeout, size_t, sigsetsize)
+{
+	struct proc *proc = current_proc();
+	struct ksiginfo info;
+	uint64_t set, deadline;
+
+	if (sigsetsize != 8)
+		return -EINVAL;
+	if (copy_from_user(&set, set_user, sizeof(set)))
+		return -EFAULT;
+	int error = timeout_deadline(timeout, &deadline);
+	if (error)
+		return error;
+	set &= ~UNBLOCKABLE;
+	int sig = take_pending(proc, set, &info);
+	if (!sig) {
+		error = await_signals(proc, set, deadline);
+		sig = take_pending(proc, set, &info);
+		if (!sig)
+			return error;
+	}
+	if (info_user) {
+		struct siginfo_user out;
+		fill_siginfo(&out, &info);
+		if (copy_to_user(info_user, &out, sizeof(out)))
+			return -EFAULT;
+	}
+	return sig;
 }
 
 SYSCALL_DEFINE0(pause)
@@ -386,7 +553,7 @@ SYSCALL_DEFINE0(pause)
 	struct wait_queue nobody_wakes = WAIT_QUEUE_INIT(nobody_wakes);
 
 	wait_event_interruptible(&nobody_wakes, false);
-	return -EINTR;
+	return -ERESTARTNOHAND;
 }
 
 struct stack_user {
@@ -429,53 +596,4 @@ SYSCALL_DEFINE2(sigaltstack, const struct stack_user *, ss, struct stack_user *,
 		proc->altstack_flags = new_stack.flags & SS_DISABLE;
 	}
 	return 0;
-}
-
-/* May the current process signal proc? Root may signal anyone; calf runs as root. */
-static int send_checked(struct proc *proc, int sig)
-{
-	if (sig)
-		signal_send(proc, sig);
-	return 0;
-}
-
-SYSCALL_DEFINE2(kill, int, pid, int, sig)
-{
-	struct proc *self = current_proc();
-	struct list_node *node;
-	int found = 0;
-
-	if (sig < 0 || sig > NSIG)
-		return -EINVAL;
-	if (pid > 0) {
-		struct proc *proc = proc_find(pid);
-		return proc ? send_checked(proc, sig) : -ESRCH;
-	}
-	list_for_each(node, &all_procs) {
-		struct proc *proc = list_entry(node, struct proc, all_link);
-		bool chosen = pid == 0 ? proc->pgid == self->pgid :
-			      pid == -1 ? proc->pid > 1 && proc != self :
-			      proc->pgid == -pid;
-		if (chosen && proc->state != PROC_ZOMBIE) {
-			send_checked(proc, sig);
-			found++;
-		}
-	}
-	return found ? 0 : -ESRCH;
-}
-
-SYSCALL_DEFINE2(tkill, int, tid, int, sig)
-{
-	if (tid <= 0)
-		return -EINVAL;
-	return sys_kill(&(struct syscall_args){ { (uint64_t)tid, (uint64_t)sig }, NULL });
-}
-
-SYSCALL_DEFINE3(tgkill, int, tgid, int, tid, int, sig)
-{
-	if (tgid <= 0 || tid <= 0)
-		return -EINVAL;
-	if (tgid != tid)
-		return -ESRCH;
-	return sys_kill(&(struct syscall_args){ { (uint64_t)tid, (uint64_t)sig }, NULL });
 }

@@ -5,14 +5,18 @@
  * (SIGKILL when memory is exhausted: the process dies, the kernel goes on). A page
  * fault in the kernel is legitimate only inside the user-access routines; then it is
  * resolved the same way or the routine's fixup makes the copy return -EFAULT.
- * Other exceptions from user mode become their Linux signals.
+ * Other exceptions from user mode become their Linux signals, with Linux's si_code
+ * and si_addr.
  */
 #include "proc/internal.h"
+#include "arch/x86_64/context.h"
+#include "arch/x86_64/cpu.h"
 #include "arch/x86_64/trap.h"
 #include "mm/mm.h"
 #include "mm/uaccess.h"
 #include "lib/printk.h"
 #include "lib/errno.h"
+#include "lib/string.h"
 
 static enum fault_access access_of(uint64_t error_code)
 {
@@ -41,26 +45,94 @@ static bool page_fault(struct trap_frame *frame, uint64_t address)
 	if (result == -ENOMEM) {
 		printk("calf: out of memory: killing %s (pid %d)\n", proc->name, proc->pid);
 		signal_force(proc, SIGKILL);
-	} else {
-		signal_force(proc, SIGSEGV);
+		return true;
 	}
+	if (result == -EIO) {	/* a file mapping past the end of its file */
+		struct ksiginfo bus = { .signo = SIGBUS, .code = BUS_ADRERR, .address = address };
+		signal_force_info(proc, &bus);
+		return true;
+	}
+	/* A region there means the access was the problem, not the address. */
+	bool mapped = proc && proc->mm && address < USER_TOP && mm_find_vma(proc->mm, address);
+	struct ksiginfo info = { .signo = SIGSEGV, .code = mapped ? SEGV_ACCERR : SEGV_MAPERR,
+				 .address = address };
+	signal_force_info(proc, &info);
 	return true;
 }
 
-static int signal_for_vector(uint64_t vector)
+/*
+ * Which x87 or SSE exception a floating-point trap reports, from the unmasked
+ * exception flags of the state the program was running with (Linux's
+ * fpu__exception_code); 0 when none is set.
+ */
+static int fpu_exception_code(struct trap_frame *frame)
 {
-	switch (vector) {
-	case 0: case 16: case 19: return SIGFPE;	/* divide, x87, SIMD */
-	case 1: case 3: return SIGTRAP;
-	case 6: return SIGILL;
-	case 17: return SIGBUS;				/* alignment check */
-	default: return SIGSEGV;			/* #GP, #SS, #NP, bound... */
+	struct proc *proc = current_proc();
+	uint16_t x87_control, x87_status;
+	uint32_t mxcsr, flags;
+
+	fpu_save(proc->fpu_state);	/* FXSAVE: FCW at 0, FSW at 2, MXCSR at 24 */
+	memcpy(&x87_control, proc->fpu_state, 2);
+	memcpy(&x87_status, proc->fpu_state + 2, 2);
+	memcpy(&mxcsr, proc->fpu_state + 24, 4);
+	if (frame->vector == 16)
+		flags = x87_status & ~x87_control;
+	else
+		flags = ~(mxcsr >> 7) & mxcsr;	/* the masks sit 7 bits above the flags */
+	if (flags & 0x01)
+		return FPE_FLTINV;
+	if (flags & 0x04)
+		return FPE_FLTDIV;
+	if (flags & 0x08)
+		return FPE_FLTOVF;
+	if (flags & 0x12)
+		return FPE_FLTUND;	/* denormal or underflow */
+	if (flags & 0x20)
+		return FPE_FLTRES;
+	return 0;
+}
+
+/* The signal, si_code and si_addr Linux gives each exception raised in user mode:
+ * most report the instruction, some only that the kernel sent them (SI_KERNEL). */
+static struct ksiginfo exception_info(struct trap_frame *frame)
+{
+	struct ksiginfo info = { .signo = SIGSEGV, .code = SI_KERNEL };
+	uint64_t rip = frame->rip;
+
+	switch (frame->vector) {
+	case 0:			/* divide error */
+		return (struct ksiginfo){ .signo = SIGFPE, .code = FPE_INTDIV, .address = rip };
+	case 16: case 19:	/* x87, SIMD floating point */
+		return (struct ksiginfo){ .signo = SIGFPE, .address = rip,
+					  .code = fpu_exception_code(frame) };
+	case 1:			/* debug: a single step (TF), or icebp */
+		info.code = frame->rflags & RFLAGS_TF ? TRAP_TRACE : TRAP_BRKPT;
+		info.address = rip;
+		/* fall through */
+	case 3:			/* int3 */
+		info.signo = SIGTRAP;
+		return info;
+	case 6:			/* invalid opcode */
+		return (struct ksiginfo){ .signo = SIGILL, .code = ILL_ILLOPN, .address = rip };
+	case 11: case 12:	/* segment not present, stack segment */
+		info.signo = SIGBUS;
+		return info;
+	case 17:		/* alignment check */
+		return (struct ksiginfo){ .signo = SIGBUS, .code = BUS_ADRALN };
+	default:		/* #GP, bound, overflow... */
+		return info;
 	}
 }
 
 static void user_exception(struct trap_frame *frame)
 {
-	signal_force(current_proc(), signal_for_vector(frame->vector));
+	struct ksiginfo info = exception_info(frame);
+
+	/* Like Linux, a floating-point trap with no exception flag set is spurious:
+	 * the instruction simply runs again. */
+	if (info.signo == SIGFPE && info.code == 0)
+		return;
+	signal_force_info(current_proc(), &info);
 }
 
 void proc_traps_init(void)

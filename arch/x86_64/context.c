@@ -9,6 +9,7 @@
 #define CR0_MP (1ul << 1)
 #define CR0_EM (1ul << 2)
 #define CR0_TS (1ul << 3)
+#define CR0_NE (1ul << 5)
 #define FXSAVE_FCW 0
 #define FXSAVE_MXCSR 24
 #define MXCSR_DEFAULT 0x1f80	/* all SSE exceptions masked, round to nearest */
@@ -62,8 +63,9 @@ void context_set_fs_base(uint64_t base)
 
 void syscall_init(void)
 {
-	/* SSE for user programs: no emulation, no lazy switching. */
-	write_cr0((read_cr0() | CR0_MP) & ~(CR0_EM | CR0_TS));
+	/* SSE for user programs: no emulation, no lazy switching. x87 errors raise #MF
+	 * (a SIGFPE, as on Linux), not the PC's legacy FERR# line. */
+	write_cr0((read_cr0() | CR0_MP | CR0_NE) & ~(CR0_EM | CR0_TS));
 
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
 	/* STAR: syscall loads CS=0x10/SS=0x18; sysret would load CS=0x33/SS=0x2b. */

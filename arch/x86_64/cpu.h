@@ -24,6 +24,7 @@
 #define CR4_OSXMMEXCPT	(1ul << 10)
 #define CR4_SMEP	(1ul << 20)
 #define CR4_SMAP	(1ul << 21)
+#define RFLAGS_TF	(1ul << 8)	/* trap after each instruction (single step) */
 #define RFLAGS_IF	(1ul << 9)
 #define RFLAGS_AC	(1ul << 18)
 
