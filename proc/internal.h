@@ -12,6 +12,8 @@ struct trap_frame;
 extern struct spinlock proc_table_lock;
 extern struct list_node all_procs;
 extern unsigned proc_count;
+extern uint64_t procs_created;
+int proc_last_pid(void);		/* the pid given most recently */
 
 /* proc.c */
 struct proc *proc_alloc(void);		/* a fresh pid, kernel stack and FPU area */
@@ -23,6 +25,17 @@ void sched_init(void);
 void sched_make_runnable(struct proc *proc);
 void schedule(void);			/* with interrupts off */
 void sched_return_to_user(struct trap_frame *frame);
+unsigned sched_nr_running(void);	/* runnable processes, the running one included */
+
+/* What /proc/stat and /proc/loadavg report. */
+#define SCHED_LOAD_SHIFT 11		/* load averages: fixed point, 11 fraction bits */
+struct sched_stats {
+	uint64_t user_ticks, system_ticks, idle_ticks;
+	uint64_t context_switches;
+	uint64_t ticks_since_load;
+	unsigned long load_average[3];	/* 1, 5 and 15 minutes */
+};
+extern struct sched_stats sched_stats;
 
 /* signal.c */
 void signal_deliver_pending(struct trap_frame *frame);
@@ -42,7 +55,7 @@ void jobctl_notify_parent(struct proc *child, int code, int status);
 void jobctl_exit(struct proc *dying);
 
 /* itimer.c */
-void itimer_tick(struct proc *running);	/* timer interrupt */
+void itimer_tick(struct proc *running, bool from_user);	/* timer interrupt */
 void itimer_exit(struct proc *proc);
 
 /* exit.c */

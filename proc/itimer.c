@@ -63,7 +63,7 @@ static void charge_cpu_timer(struct proc *proc, int which, int sig)
 	send_expiry(proc, sig);
 }
 
-void itimer_tick(struct proc *running)
+void itimer_tick(struct proc *running, bool from_user)
 {
 	uint64_t now = clock_monotonic_ns();
 	struct list_node *node, *next;
@@ -74,7 +74,9 @@ void itimer_tick(struct proc *running)
 			expire_real(proc, now);
 	}
 	if (running) {
-		charge_cpu_timer(running, ITIMER_VIRTUAL, SIGVTALRM);
+		/* ITIMER_VIRTUAL counts user time only; ITIMER_PROF user and system. */
+		if (from_user)
+			charge_cpu_timer(running, ITIMER_VIRTUAL, SIGVTALRM);
 		charge_cpu_timer(running, ITIMER_PROF, SIGPROF);
 	}
 }

@@ -14,7 +14,13 @@
 struct spinlock proc_table_lock = SPINLOCK_INIT("proc_table");
 struct list_node all_procs = LIST_HEAD_INIT(all_procs);
 unsigned proc_count;
+uint64_t procs_created;		/* since boot: /proc/stat's "processes" */
 static int last_pid;
+
+int proc_last_pid(void)
+{
+	return last_pid;
+}
 
 struct proc *proc_find(int pid)
 {
@@ -83,6 +89,7 @@ struct proc *proc_alloc(void)
 	}
 	list_push_back(&all_procs, &proc->all_link);
 	proc_count++;
+	procs_created++;
 	spin_unlock(&proc_table_lock);
 	return proc;
 }

@@ -8,6 +8,8 @@
 #include "fs/vfs.h"
 #include "proc/internal.h"
 #include "arch/x86_64/timer.h"
+#include "arch/x86_64/trap.h"
+#include "arch/x86_64/rtc.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
@@ -111,33 +113,64 @@ static long show_vmstat(int pid, char *buf, size_t size)
 
 static long show_uptime(int pid, char *buf, size_t size)
 {
-	(void)pid;
 	struct text t = { buf, size, 0 };
-	uint64_t ns = clock_monotonic_ns();
+	uint64_t ns = clock_monotonic_ns(), idle = sched_stats.idle_ticks;
 
-	add(&t, "%lu.%02lu 0.00\n", ns / 1000000000, (ns / 10000000) % 100);
+	(void)pid;
+	add(&t, "%lu.%02lu %lu.%02lu\n", ns / 1000000000, (ns / 10000000) % 100,
+	    idle / TIMER_HZ, (idle % TIMER_HZ) * 100 / TIMER_HZ);
 	return t.length;
+}
+
+/* A load average in fixed point as Linux prints it: two decimals, rounded. */
+static void add_load(struct text *t, unsigned long load, const char *after)
+{
+	unsigned long one = 1ul << SCHED_LOAD_SHIFT;
+
+	load += one / 200;
+	add(t, "%lu.%02lu%s", load >> SCHED_LOAD_SHIFT,
+	    ((load & (one - 1)) * 100) >> SCHED_LOAD_SHIFT, after);
 }
 
 static long show_loadavg(int pid, char *buf, size_t size)
 {
-	(void)pid;
 	struct text t = { buf, size, 0 };
 
-	add(&t, "0.00 0.00 0.00 1/%u %d\n", proc_count, proc_count ? 1 : 0);
+	(void)pid;
+	for (int i = 0; i < 3; i++)
+		add_load(&t, sched_stats.load_average[i], " ");
+	add(&t, "%u/%u %d\n", sched_nr_running(), proc_count, proc_last_pid());
 	return t.length;
 }
 
+/* The wall-clock time of boot, in seconds: the RTC read once, less the uptime. */
+static uint64_t boot_time(void)
+{
+	static uint64_t seconds;
+
+	if (!seconds)
+		seconds = rtc_read_unix_time() - clock_monotonic_ns() / 1000000000;
+	return seconds;
+}
+
+/* Times in USER_HZ (100, the timer's rate): user nice system idle iowait irq
+ * softirq steal guest guest_nice. */
 static long show_stat(int pid, char *buf, size_t size)
 {
-	(void)pid;
 	struct text t = { buf, size, 0 };
-	uint64_t ticks = timer_ticks();
+	uint64_t user = sched_stats.user_ticks, system = sched_stats.system_ticks;
+	uint64_t idle = sched_stats.idle_ticks, interrupts = 0;
 
-	add(&t, "cpu  0 0 0 %lu 0 0 0 0 0 0\n", ticks);
-	add(&t, "cpu0 0 0 0 %lu 0 0 0 0 0 0\n", ticks);
-	add(&t, "intr 0\nctxt 0\nbtime 0\nprocesses %u\nprocs_running 1\nprocs_blocked 0\n",
-	    proc_count);
+	(void)pid;
+	add(&t, "cpu  %lu 0 %lu %lu 0 0 0 0 0 0\n", user, system, idle);
+	add(&t, "cpu0 %lu 0 %lu %lu 0 0 0 0 0 0\n", user, system, idle);
+	for (unsigned irq = 0; irq < IRQ_COUNT; irq++)
+		interrupts += irq_count(irq);
+	add(&t, "intr %lu", interrupts);
+	for (unsigned irq = 0; irq < IRQ_COUNT; irq++)
+		add(&t, " %lu", irq_count(irq));
+	add(&t, "\nctxt %lu\nbtime %lu\nprocesses %lu\nprocs_running %u\nprocs_blocked 0\n",
+	    sched_stats.context_switches, boot_time(), procs_created, sched_nr_running());
 	return t.length;
 }
 

@@ -44,15 +44,57 @@ static void wake_expired_sleepers(void)
 	}
 }
 
-static void tick(void)
+struct sched_stats sched_stats;
+
+/*
+ * Load averages as Linux computes them: every 5 s, each average moves toward the
+ * number of runnable processes by a fixed factor, exp(-5 s / 1, 5, 15 min), in
+ * fixed point with 11 fraction bits.
+ */
+#define LOAD_FIXED_1	(1ul << SCHED_LOAD_SHIFT)
+#define LOAD_INTERVAL	(5 * TIMER_HZ)
+static const unsigned long load_decay[3] = { 1884, 2014, 2037 };
+
+static void update_load_averages(void)
+{
+	unsigned long active = sched_nr_running() * LOAD_FIXED_1;
+
+	for (int i = 0; i < 3; i++) {
+		unsigned long load = sched_stats.load_average[i];
+		load = load * load_decay[i] + active * (LOAD_FIXED_1 - load_decay[i]);
+		sched_stats.load_average[i] = (load + LOAD_FIXED_1 / 2) >> SCHED_LOAD_SHIFT;
+	}
+}
+
+static void tick(bool from_user)
 {
 	struct proc *proc = current_proc();
 
 	wake_expired_sleepers();
-	if (proc && proc != &idle)
-		proc->ticks_user++;	/* refined into user/system with the stat files */
-	itimer_tick(proc != &idle ? proc : NULL);
+	if (!proc || proc == &idle) {
+		sched_stats.idle_ticks++;
+	} else if (from_user) {
+		proc->ticks_user++;
+		sched_stats.user_ticks++;
+	} else {
+		proc->ticks_system++;
+		sched_stats.system_ticks++;
+	}
+	itimer_tick(proc != &idle ? proc : NULL, from_user);
+	if (++sched_stats.ticks_since_load % LOAD_INTERVAL == 0)
+		update_load_averages();
 	need_resched = true;
+}
+
+unsigned sched_nr_running(void)
+{
+	struct list_node *node;
+	struct proc *proc = current_proc();
+	unsigned count = proc && proc != &idle && proc->state == PROC_RUNNABLE;
+
+	list_for_each(node, &run_queue)
+		count++;
+	return count;
 }
 
 void sched_init(void)
@@ -124,6 +166,7 @@ void schedule(void)
 	if (prev->fpu_state)
 		fpu_save(prev->fpu_state);
 	enter(next);
+	sched_stats.context_switches++;
 	context_switch(&prev->kernel_rsp, next->kernel_rsp);
 	resume(prev);
 }

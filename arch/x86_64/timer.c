@@ -13,14 +13,13 @@
 
 static volatile uint64_t ticks;
 static uint64_t last_cycles;	/* keeps the clock monotonic across read races */
-static void (*tick_hook)(void);
+static void (*tick_hook)(bool from_user);
 
 static void timer_interrupt(struct trap_frame *frame)
 {
-	(void)frame;
 	ticks++;
 	if (tick_hook)
-		tick_hook();
+		tick_hook((frame->cs & 3) == 3);
 }
 
 void timer_init(void)
@@ -36,7 +35,7 @@ uint64_t timer_ticks(void)
 	return ticks;
 }
 
-void timer_set_tick_hook(void (*hook)(void))
+void timer_set_tick_hook(void (*hook)(bool from_user))
 {
 	tick_hook = hook;
 }

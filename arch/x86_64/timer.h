@@ -11,6 +11,7 @@
 #define CALF_ARCH_TIMER_H
 
 #include <stdint.h>
+#include <stdbool.h>
 
 #define PIT_INPUT_HZ 1193182
 #define TIMER_HZ     100
@@ -24,7 +25,8 @@ uint64_t timer_ticks(void);
 /* Nanoseconds since timer_init; never goes backwards. */
 uint64_t clock_monotonic_ns(void);
 
-/* Called on every tick, in interrupt context, after the clock advanced. */
-void timer_set_tick_hook(void (*hook)(void));
+/* Called on every tick, in interrupt context, after the clock advanced; from_user
+ * says whether the tick interrupted user mode. */
+void timer_set_tick_hook(void (*hook)(bool from_user));
 
 #endif
