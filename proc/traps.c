@@ -38,15 +38,20 @@ static bool page_fault(struct trap_frame *frame, uint64_t address)
 		result = mm_fault(proc->mm, address, access_of(frame->error_code));
 	if (result == 0)
 		return true;
+	if (result == -ENOMEM) {
+		/* No frame for the page: the process that needed it dies, even when the
+		 * kernel was writing for it (the system call then fails with EFAULT
+		 * and the process never returns to user mode). */
+		printk("calf: out of memory: killing %s (pid %d)\n", proc->name, proc->pid);
+		vm_stats.oom_kill++;
+		signal_force(proc, SIGKILL);
+	}
 	if (!user_mode) {
 		frame->rip = fixup;
 		return true;
 	}
-	if (result == -ENOMEM) {
-		printk("calf: out of memory: killing %s (pid %d)\n", proc->name, proc->pid);
-		signal_force(proc, SIGKILL);
+	if (result == -ENOMEM)
 		return true;
-	}
 	if (result == -EIO) {	/* a file mapping past the end of its file */
 		struct ksiginfo bus = { .signo = SIGBUS, .code = BUS_ADRERR, .address = address };
 		signal_force_info(proc, &bus);

@@ -1,8 +1,10 @@
 #!/bin/sh
 # Copy-on-write, seen from outside: under each fork mode (chosen on the kernel
 # command line, and switched at run time through /proc/sys/vm/fork_mode), the
-# physical-evidence program tests/calf/cow_evidence.c and the fork semantics of
-# tests/progs/forksem.c, plus the demo, which must run and tell its story.
+# physical-evidence program tests/calf/cow_evidence.c, running out of memory
+# (tests/calf/oom.c), the fork semantics of tests/progs/forksem.c, and the demo,
+# which must run and tell its story. The calf-only programs read MemFree, which is
+# system-wide: they run alone, their output going to a file rather than a pipe.
 . "$(dirname "$0")/lib.sh"
 
 # relay NAME FILE: the TAP of one program, prefixed with NAME; its plan must be met.
@@ -26,6 +28,7 @@ for mode in cow copy; do
 	CALF_RUN_LOG=$OUT/cow-$mode.log "$ROOT/tools/calf-run" --append "fork_mode=$mode" -- '
 		echo "mode $(cat /proc/sys/vm/fork_mode)"
 		echo "=== evidence"; /tests/calf/cow_evidence
+		echo "=== oom"; /tests/calf/oom > /tmp/oom; cat /tmp/oom
 		echo "=== musl"; /tests/musl/forksem
 		echo "=== glibc"; /tests/glibc/forksem
 		echo "=== demo"; cowdemo 16 10 > /tmp/demo; echo "demo status $?"; cat /tmp/demo' \
@@ -34,7 +37,7 @@ for mode in cow copy; do
 	check "fork_mode=$mode: the runs finished (status $code)" test $code -eq 0
 	check "fork_mode=$mode on the command line shows in /proc/sys/vm/fork_mode" \
 		grep -qx "mode $mode" "$output"
-	for part in evidence musl glibc; do
+	for part in evidence oom musl glibc; do
 		sed -n "/^=== $part\$/,/^=== /p" "$output" | sed '1d;$d' > "$output.$part"
 		relay "$mode/$part" "$output.$part"
 	done
