@@ -60,12 +60,29 @@ static long null_read(struct file *file, struct iobuf buf, size_t n, uint64_t *p
 	return 0;
 }
 
+/* How much of the n - done bytes left fit before the destination's next page
+ * boundary, at most limit: stepping by these, a fault on a page leaves exactly the
+ * bytes before it done, and read(2) returns their count as Linux does. */
+static size_t step_to_page(struct iobuf buf, size_t done, size_t n, size_t limit)
+{
+	size_t room = PAGE_SIZE - ((uintptr_t)(buf.ptr + done) & (PAGE_SIZE - 1));
+	size_t step = n - done < room ? n - done : room;
+
+	return step < limit ? step : limit;
+}
+
 static long zero_read(struct file *file, struct iobuf buf, size_t n, uint64_t *pos)
 {
+	size_t done = 0;
+
 	(void)file, (void)pos;
-	if (iobuf_zero(buf, 0, n))
-		return -EFAULT;
-	return n;
+	while (done < n) {
+		size_t step = step_to_page(buf, done, n, n);
+		if (iobuf_zero(buf, done, step))
+			return done ? (long)done : -EFAULT;
+		done += step;
+	}
+	return done;
 }
 
 /* Random bytes, a block at a time through a kernel buffer; a fault after some
@@ -77,7 +94,7 @@ static long random_read(struct file *file, struct iobuf buf, size_t n, uint64_t 
 
 	(void)file, (void)pos;
 	while (done < n) {
-		size_t step = n - done < sizeof(chunk) ? n - done : sizeof(chunk);
+		size_t step = step_to_page(buf, done, n, sizeof(chunk));
 
 		random_bytes(chunk, step);
 		if (iobuf_out(buf, done, chunk, step))

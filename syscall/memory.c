@@ -160,7 +160,7 @@ SYSCALL_DEFINE3(madvise, uint64_t, address, uint64_t, length, int, advice)
 
 	if (address & ~PAGE_MASK)
 		return -EINVAL;
-	if (page_up(length) < length)
+	if (page_up(length) < length || address + page_up(length) < address)
 		return -EINVAL;
 	switch (advice) {
 	case MADV_NORMAL:
