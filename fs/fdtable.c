@@ -233,27 +233,13 @@ struct inode *fd_inode(struct fdtable *table, int fd)
 	return table->slots[fd].file->inode;
 }
 
-/*
- * Can fd be mmapped with prot (PROT_READ 1, PROT_WRITE 2, PROT_EXEC 4)? 0, -EBADF
- * (not open, or O_PATH), -EACCES (not open for reading; or a shared writable
- * mapping of a file not open for writing, or an append-only one), -ENODEV (not a
- * regular file, nor /dev/zero).
- */
-int fd_check_mappable(struct fdtable *table, int fd, unsigned prot, int shared)
+struct file *fd_mmap_file(struct fdtable *table, int fd)
 {
-	struct file *file;
-	struct inode *inode;
+	struct file *file = table ? fd_get(table, fd) : NULL;
 
-	if (!table || fd < 0 || (unsigned)fd >= table->capacity || !(file = table->slots[fd].file))
-		return -EBADF;
-	if (file->flags & O_PATH)
-		return -EBADF;
-	inode = file->inode;
-	if (!S_ISREG(inode->mode) && !(S_ISCHR(inode->mode) && inode->rdev == dev_encode(1, 5)))
-		return -ENODEV;
-	if (!file_readable(file))
-		return -EACCES;
-	if (shared && (prot & 2) && (!file_writable(file) || (file->flags & O_APPEND)))
-		return -EACCES;
-	return 0;
+	if (file && (file->flags & O_PATH)) {
+		file_put(file);
+		return NULL;
+	}
+	return file;
 }

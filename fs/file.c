@@ -167,6 +167,9 @@ void file_put(struct file *file)
 		return;
 	if (file->ops->release)
 		file->ops->release(file);
+	if (file->name_dir)
+		inode_put(file->name_dir);
+	kfree(file->name);
 	inode_put(file->inode);
 	kfree(file);
 }
@@ -268,13 +271,31 @@ static int may_open(struct inode *inode, unsigned flags)
 	return inode_permission(inode, mask);
 }
 
+/* Where a path led: the directory holding the last name, referenced, and the name. */
+struct found_name {
+	struct inode *dir;
+	char *name;
+};
+
+static int keep_name(struct found_name *found, struct inode *dir, const char *name, size_t len)
+{
+	found->name = kmalloc(len + 1);
+	if (!found->name)
+		return -ENOMEM;
+	memcpy(found->name, name, len);
+	found->name[len] = 0;
+	inode_get(dir);
+	found->dir = dir;
+	return 0;
+}
+
 /*
  * Find or create the last component for O_CREAT. A symlink there is followed, even
  * a dangling one (creating its target), unless O_NOFOLLOW or O_EXCL. Returns 0 with
- * *out referenced and *created set.
+ * *out referenced, *created set and *where filled in.
  */
 static int open_create(struct inode *base, const char *path, unsigned flags, unsigned mode,
-		       struct inode **out, bool *created)
+		       struct inode **out, bool *created, struct found_name *where)
 {
 	struct walk_parent parent = { 0 };
 	bool own_base = false;	/* base came from following a link: ours to put */
@@ -306,6 +327,8 @@ static int open_create(struct inode *base, const char *path, unsigned flags, uns
 								0, out);
 				*created = !error;
 			}
+			if (!error && (error = keep_name(where, parent.dir, parent.name, parent.len)))
+				inode_put(*out);	/* the file stays created, as after EFAULT */
 			break;
 		}
 		if (error)
@@ -321,7 +344,11 @@ static int open_create(struct inode *base, const char *path, unsigned flags, uns
 				error = -EISDIR;
 				break;
 			}
-			*out = found;
+			error = keep_name(where, parent.dir, parent.name, parent.len);
+			if (error)
+				inode_put(found);
+			else
+				*out = found;
 			break;
 		}
 		/* A symlink: create or open its target, relative to the link's directory. */
@@ -358,18 +385,19 @@ int vfs_open(struct inode *base, const char *path, unsigned flags, unsigned mode
 	     struct file **out)
 {
 	struct inode *inode = NULL;
+	struct found_name where = { NULL, NULL };
 	bool created = false;
 	int error;
 
 	if ((flags & O_TMPFILE) == O_TMPFILE)
 		return -EOPNOTSUPP;
 	if ((flags & O_CREAT) && !(flags & O_PATH)) {
-		error = open_create(base, path, flags, mode, &inode, &created);
+		error = open_create(base, path, flags, mode, &inode, &created, &where);
 	} else {
 		unsigned walk = (flags & O_NOFOLLOW) ? 0 : WALK_FOLLOW;
 		if (flags & O_DIRECTORY)
 			walk |= WALK_DIRECTORY;
-		error = path_lookup(base, path, walk, &inode);
+		error = path_lookup_named(base, path, walk, &inode, &where.dir, &where.name);
 	}
 	if (error)
 		return error;
@@ -382,6 +410,16 @@ int vfs_open(struct inode *base, const char *path, unsigned flags, unsigned mode
 		error = inode_set_size(inode, 0);
 	if (!error)
 		error = file_open_inode(inode, flags, out);
+	if (!error && S_ISREG(inode->mode)) {
+		/* Its name, for /proc/<pid>/maps should it be mapped. */
+		(*out)->name_dir = where.dir;
+		(*out)->name = where.name;
+		where.dir = NULL;
+		where.name = NULL;
+	}
+	if (where.dir)
+		inode_put(where.dir);
+	kfree(where.name);
 	inode_put(inode);
 	return error;
 }

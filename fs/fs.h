@@ -44,11 +44,19 @@ void inode_put(struct inode *inode);
 struct inode *fs_root(void);	/* the root directory; no reference taken */
 
 /*
- * Resolve kernel_path for execve: 0 with *out referenced, or -ENOENT, -ENOTDIR,
- * -ELOOP, -ENAMETOOLONG, -EACCES (a directory, not a regular file, or no execute
- * permission: root needs at least one x bit).
+ * Open kernel_path for execve: 0 with *out (read-only, named for /proc/<pid>/maps),
+ * or -ENOENT, -ENOTDIR, -ELOOP, -ENAMETOOLONG, -EACCES (a directory, not a regular
+ * file, or no execute permission: root needs at least one x bit), -ENOMEM.
+ * file_inode is its inode (no reference of its own); file_put closes it.
  */
-int vfs_open_exec(const char *kernel_path, struct inode **out);
+struct file;
+int vfs_open_exec(const char *kernel_path, struct file **out);
+struct inode *file_inode(struct file *file);
+void file_put(struct file *file);
+
+/* What a mapping of the file maps (mm/mm.h), or NULL: no page cache to map. */
+struct mm_backing;
+struct mm_backing *file_backing(struct file *file);
 
 /* Read up to n bytes at offset into a kernel buffer: the count (0 at end of file),
  * or -EINVAL (not a regular file), -EISDIR. */
@@ -71,11 +79,21 @@ void fdtable_close_on_exec(struct fdtable *table);
 /* fds 0, 1, 2 on /dev/console: 0 or a negative errno. */
 int fdtable_open_console(struct fdtable *table);
 
-/* mmap support: the inode open at fd (no reference taken: valid while fd stays
- * open), or NULL; and whether fd may be mapped with prot (0, -EBADF, -EACCES,
- * -ENODEV). */
+/* The inode open at fd (no reference taken: valid while fd stays open), or NULL. */
 struct inode *fd_inode(struct fdtable *table, int fd);
-int fd_check_mappable(struct fdtable *table, int fd, unsigned prot, int shared);
+
+/*
+ * mmap of a descriptor. fd_mmap_file: the file open at fd, with a reference
+ * (file_put it), or NULL for EBADF (not open, or an O_PATH descriptor).
+ * file_mmap_check: Linux's checks, in Linux's order, for mapping it with prot
+ * (PROT_*) shared or private: 0, -EACCES (not open for reading; shared and writable
+ * but not open for writing), -ENODEV (neither a regular file with a page cache nor
+ * /dev/zero). On success *backing is what to map (NULL: anonymous memory, for
+ * /dev/zero) and *may_write whether the mapping may ever be made writable.
+ */
+struct file *fd_mmap_file(struct fdtable *table, int fd);
+int file_mmap_check(struct file *file, unsigned prot, _Bool shared, struct mm_backing **backing,
+		    _Bool *may_write);
 
 /* Random bytes from the kernel's ChaCha20 generator (getrandom, AT_RANDOM). */
 void random_bytes(void *buf, size_t n);

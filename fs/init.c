@@ -58,10 +58,11 @@ int fdtable_open_console(struct fdtable *table)
 	return error;
 }
 
-int vfs_open_exec(const char *kernel_path, struct inode **out)
+int vfs_open_exec(const char *kernel_path, struct file **out)
 {
-	struct inode *inode;
-	int error = path_lookup(NULL, kernel_path, WALK_FOLLOW, &inode);
+	struct inode *inode, *dir;
+	char *name;
+	int error = path_lookup_named(NULL, kernel_path, WALK_FOLLOW, &inode, &dir, &name);
 
 	if (error)
 		return error;
@@ -69,11 +70,17 @@ int vfs_open_exec(const char *kernel_path, struct inode **out)
 		error = -EACCES;
 	else
 		error = inode_permission(inode, MAY_EXEC);
+	/* Read-only, whatever the read permission: the kernel reads the program. */
+	if (!error)
+		error = file_open_inode(inode, O_RDONLY | O_LARGEFILE, out);
+	inode_put(inode);
 	if (error) {
-		inode_put(inode);
+		inode_put(dir);
+		kfree(name);
 		return error;
 	}
-	*out = inode;
+	(*out)->name_dir = dir;
+	(*out)->name = name;
 	return 0;
 }
 

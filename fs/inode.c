@@ -50,6 +50,7 @@ struct inode *inode_alloc(struct superblock *sb, unsigned mode)
 	inode->sb = sb;
 	inode->ino = sb->next_ino++;
 	inode->atime = inode->mtime = inode->ctime = fs_now();
+	mm_object_init(&inode->mappings);
 	sb->inodes++;
 	sb->inode_refs++;
 	return inode;

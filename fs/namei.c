@@ -110,6 +110,10 @@ struct walk {
 	struct inode *cur;	/* directory reached, referenced */
 	unsigned links;		/* symlinks expanded */
 	bool trailing_slash;	/* the last component walked had a '/' after it */
+	bool want_name;		/* keep where the last component was found: */
+	struct inode *name_dir;	/* the directory it was looked up in, referenced */
+	const char *name;	/* the component, in buf (valid until buf is rewritten) */
+	size_t name_len;
 };
 
 static int walk_begin(struct walk *w, struct inode *base, const char *path)
@@ -129,6 +133,10 @@ static int walk_begin(struct walk *w, struct inode *base, const char *path)
 	inode_get(w->cur);
 	w->links = 0;
 	w->trailing_slash = false;
+	w->want_name = false;
+	w->name_dir = NULL;
+	w->name = NULL;
+	w->name_len = 0;
 	return 0;
 }
 
@@ -137,6 +145,8 @@ static void walk_end(struct walk *w)
 	kfree(w->buf);
 	if (w->cur)
 		inode_put(w->cur);
+	if (w->name_dir)
+		inode_put(w->name_dir);
 }
 
 /*
@@ -186,6 +196,10 @@ static int walk_step(struct walk *w, unsigned flags, bool stop_before_last,
 		inode_put(next);
 		if (error)
 			return error;
+		if (w->name_dir) {	/* the buffer was rewritten: w->name is stale */
+			inode_put(w->name_dir);
+			w->name_dir = NULL;
+		}
 		w->at = w->buf;
 		if (*w->at == '/') {
 			inode_put(w->cur);
@@ -194,19 +208,30 @@ static int walk_step(struct walk *w, unsigned flags, bool stop_before_last,
 		}
 		return 0;
 	}
-	inode_put(w->cur);
+	if (w->want_name) {
+		/* Keep the directory (its reference moves) and the name found in it. */
+		if (w->name_dir)
+			inode_put(w->name_dir);
+		w->name_dir = w->cur;
+		w->name = name;
+		w->name_len = len;
+	} else {
+		inode_put(w->cur);
+	}
 	w->cur = next;
 	w->trailing_slash = slash;
 	return 0;
 }
 
-int path_lookup(struct inode *base, const char *path, unsigned flags, struct inode **out)
+static int lookup(struct inode *base, const char *path, unsigned flags, struct inode **out,
+		  struct inode **dir, char **name)
 {
 	struct walk w;
 	int error = walk_begin(&w, base, path);
 
 	if (error)
 		return error;
+	w.want_name = dir != NULL;
 	while ((error = walk_step(&w, flags, false, NULL, NULL)) == 0)
 		;
 	if (error == 1) {
@@ -214,12 +239,39 @@ int path_lookup(struct inode *base, const char *path, unsigned flags, struct ino
 		if (!S_ISDIR(w.cur->mode) && (w.trailing_slash || (flags & WALK_DIRECTORY)))
 			error = -ENOTDIR;
 	}
+	if (!error && dir) {
+		/* No component at all ("/"): the root, named by itself. */
+		const char *last = w.name_dir ? w.name : "/";
+		size_t len = w.name_dir ? w.name_len : 1;
+		*name = kmalloc(len + 1);
+		if (!*name) {
+			error = -ENOMEM;
+		} else {
+			memcpy(*name, last, len);
+			(*name)[len] = 0;
+			*dir = w.name_dir ? w.name_dir : vfs_root();
+			if (!w.name_dir)
+				inode_get(*dir);
+			w.name_dir = NULL;
+		}
+	}
 	if (!error) {
 		*out = w.cur;
 		w.cur = NULL;
 	}
 	walk_end(&w);
 	return error;
+}
+
+int path_lookup(struct inode *base, const char *path, unsigned flags, struct inode **out)
+{
+	return lookup(base, path, flags, out, NULL, NULL);
+}
+
+int path_lookup_named(struct inode *base, const char *path, unsigned flags, struct inode **out,
+		      struct inode **dir, char **name)
+{
+	return lookup(base, path, flags, out, dir, name);
 }
 
 int path_parent(struct inode *base, const char *path, struct walk_parent *parent)
@@ -281,19 +333,27 @@ static int match_ino(void *ctx, const char *name, size_t len, uint64_t ino, unsi
 	return 1;
 }
 
+int dir_name_of(struct inode *dir, uint64_t ino, char *name, size_t *len)
+{
+	struct find_name find = { ino, name, 0, false };
+	uint64_t pos = 0;
+
+	if (!dir->ops || !dir->ops->readdir)
+		return -ENOENT;
+	int error = dir->ops->readdir(dir, &pos, match_ino, &find);
+	if (error < 0)
+		return error;
+	if (!find.found)
+		return -ENOENT;
+	name[find.len] = 0;
+	*len = find.len;
+	return 0;
+}
+
 /* The name dir has in its parent, into name (NAME_MAX + 1 bytes). */
 static int name_in_parent(struct inode *parent, struct inode *dir, char *name, size_t *len)
 {
-	struct find_name find = { dir->ino, name, 0, false };
-	uint64_t pos = 0;
-
-	if (!parent->ops || !parent->ops->readdir)
-		return -ENOENT;
-	int error = parent->ops->readdir(parent, &pos, match_ino, &find);
-	if (error < 0)
-		return error;
-	*len = find.len;
-	return find.found ? 0 : -ENOENT;
+	return dir_name_of(parent, dir->ino, name, len);
 }
 
 /*

@@ -1,8 +1,12 @@
 /*
  * fs/pagecache.c - the data of ramfs regular files: PAGE_CACHE frames in a radix
  * tree indexed by page number, allocated on first write. A missing page is a hole
- * and reads as zeros. The bytes of the last page past the file size are always zero
- * (truncation clears them), so growing a file never shows old data.
+ * and reads as zeros. The bytes of the last page past the file size are zero
+ * (truncation clears them), so growing a file shows no old data - unless a shared
+ * mapping wrote there, which Linux's tmpfs then shows too.
+ *
+ * The frames are also what file mappings map (fs/filemap.c): a mapped page has one
+ * reference from the cache and one per page-table entry.
  *
  * A node has RADIX_SLOTS pointers (2 KiB, a kmalloc slab object); height h covers
  * page indexes below RADIX_SLOTS^h, and height 0 is a single page at index 0.
@@ -123,6 +127,8 @@ int ramfs_set_size(struct inode *inode, uint64_t size)
 		return -EFBIG;
 	if (size < inode->size) {
 		uint64_t keep = (size + PAGE_SIZE - 1) / PAGE_SIZE;
+		/* Mappings lose the pages too: touching them is now SIGBUS, as in Linux. */
+		mm_object_truncate(&inode->mappings, keep);
 		ramfs_free_pages(inode, keep);
 		if (size % PAGE_SIZE) {
 			struct page *page = ramfs_get_page(inode, size / PAGE_SIZE, false);

@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include "lib/list.h"
+#include "mm/mm.h"
 #include "proc/wait.h"
 
 /* File types and permission bits (st_mode), as in Linux. */
@@ -185,6 +186,7 @@ struct inode {
 	struct inode *parent;		/* directories: where it is linked (not counted) */
 	unsigned mounts;		/* mounts on this directory */
 	bool dead;			/* evicted; only a bug would still see it */
+	struct mm_object mappings;	/* the regions mapping its pages (fs/filemap.c) */
 
 	/* Owned by the file system. */
 	union {
@@ -284,6 +286,18 @@ void walk_parent_done(struct walk_parent *parent);
 /* Look name up in dir, crossing mounts; *out referenced. */
 int dir_lookup(struct inode *dir, const char *name, size_t len, struct inode **out);
 
+/*
+ * path_lookup that also says where it found the result: *dir is the directory
+ * (referenced) whose entry *name (kmalloc'd, NUL-terminated) led to it. Only
+ * meaningful for a result that is not a directory (a path may end in "." or "..").
+ */
+int path_lookup_named(struct inode *base, const char *path, unsigned flags, struct inode **out,
+		      struct inode **dir, char **name);
+
+/* The name under which dir lists the inode numbered ino, into name (NAME_MAX + 1
+ * bytes, NUL-terminated): 0, or -ENOENT. */
+int dir_name_of(struct inode *dir, uint64_t ino, char *name, size_t *len);
+
 /* The global root directory (no reference taken). */
 struct inode *vfs_root(void);
 /* Write the absolute path of directory dir into buf; its length, -ENOENT (dir was
@@ -320,6 +334,11 @@ struct file {
 	unsigned flags;			/* open flags: O_ACCMODE, O_APPEND, O_NONBLOCK... */
 	const struct file_ops *ops;
 	void *private;
+	/* How a regular file was reached by path (open, exec), for /proc/<pid>/maps: the
+	 * directory holding its name (referenced) and the name; NULL otherwise. */
+	struct inode *name_dir;
+	char *name;
+	struct mm_backing backing;	/* what a mapping of it maps (fs/filemap.c) */
 };
 
 /* A struct file on inode with refcount 1; calls ops->open. */
@@ -337,6 +356,13 @@ long file_write(struct file *file, struct iobuf buf, size_t n, uint64_t *pos);
 int64_t file_lseek(struct file *file, int64_t offset, int whence);
 /* Truncate or extend a regular file to size. */
 int inode_set_size(struct inode *inode, uint64_t size);
+
+/* ---- filemap.c ---- */
+
+/* The absolute path of a file opened by path, with " (deleted)" when its last name
+ * is gone, as /proc/<pid>/maps shows it: its length (NUL-terminated into buf), or
+ * -ENOENT (not opened by path), -ERANGE, -ENOMEM. */
+long file_path(struct file *file, char *buf, size_t size);
 
 extern const struct file_ops regular_file_ops;
 extern const struct file_ops dir_file_ops;

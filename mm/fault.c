@@ -11,6 +11,15 @@
  * side exited or already made its own copy) the writer takes the frame over by
  * making the entry writable again. Kernel writes to user memory (copy_to_user)
  * fault the same way, because CR0.WP makes read-only entries bind the kernel too.
+ *
+ * File mappings: the first touch maps the file's page-cache frame itself (a minor
+ * fault: the file is in memory). In a shared region that is the whole story, and the
+ * region's writes are the file's. In a private region the frame is mapped read-only
+ * - a page-cache frame is never exclusive - so the process reads the file's current
+ * contents until it writes; the write is then an ordinary copy-on-write fault, which
+ * leaves the cache's own reference alone. A first touch that is a write copies the
+ * file page at once, without mapping it first. Past the end of the file there is no
+ * page: -EIO, which the trap handler turns into SIGBUS.
  */
 #include "mm/internal.h"
 #include "mm/frame.h"
@@ -21,6 +30,7 @@
 enum fault_decision {
 	FAULT_SIGNAL,		/* no region, or the region forbids this access */
 	FAULT_ZERO_FILL,	/* first touch of an anonymous page */
+	FAULT_FILE,		/* first touch of a file page */
 	FAULT_COW,		/* write to a read-only page of a writable private region */
 	FAULT_FIX_FLAGS,	/* the page exists; its entry lags behind the region */
 };
@@ -65,7 +75,7 @@ static enum fault_decision decide(const struct vma *vma, pte_t pte, enum fault_a
 	if (!vma || !access_allowed(vma, access))
 		return FAULT_SIGNAL;
 	if (!pte_maps_frame(pte))
-		return FAULT_ZERO_FILL;
+		return vma->backing ? FAULT_FILE : FAULT_ZERO_FILL;
 	if (access == FAULT_WRITE && !(vma->flags & VMA_SHARED) && (pte & PTE_PRESENT) &&
 	    !(pte & PTE_WRITE))
 		return FAULT_COW;
@@ -91,6 +101,32 @@ int mm_break_cow(struct mm *mm, const struct vma *vma, pte_t *pte, uint64_t addr
 	}
 	*pte = mm_page_pte(vma, old);
 	pt_flush_page(mm->root, address);
+	return 0;
+}
+
+int mm_fault_file_page(struct mm *mm, const struct vma *vma, pte_t *pte, uint64_t address,
+		       bool write)
+{
+	struct page *page;
+	int error = vma->backing->ops->get_page(vma->backing, vma_file_index(vma, address), &page);
+
+	if (error)
+		return error;
+	if (write && !(vma->flags & VMA_SHARED)) {
+		/* The process's own copy right away; the file's frame is not mapped. */
+		struct page *copy = frame_alloc(PAGE_ANON, 0);
+		if (!copy) {
+			frame_put(page);
+			return -ENOMEM;
+		}
+		memcpy(page_address(copy), page_address(page), PAGE_SIZE);
+		frame_put(page);
+		page = copy;
+		vm_stats.file_copy++;
+	}
+	*pte = mm_page_pte(vma, page);
+	mm->resident_pages++;
+	vm_stats.file_fault++;
 	return 0;
 }
 
@@ -123,6 +159,9 @@ int mm_fault(struct mm *mm, uint64_t address, enum fault_access access)
 		return -EFAULT;
 	case FAULT_ZERO_FILL:
 		error = zero_fill(mm, vma, pte);
+		break;
+	case FAULT_FILE:
+		error = mm_fault_file_page(mm, vma, pte, address, access == FAULT_WRITE);
 		break;
 	case FAULT_COW:
 		error = mm_break_cow(mm, vma, pte, address);

@@ -8,7 +8,9 @@
  *   cow   none now: both sides map the frame read-only with its reference count
  *         raised, and the first write by either copies it (mm/fault.c). fork costs
  *         one page-table entry per resident page.
- * Shared regions (MAP_SHARED) are shared in every mode.
+ * Shared regions (MAP_SHARED) are shared in every mode, and so are the page-cache
+ * frames a private file mapping has not yet copied: they are the file's, not the
+ * process's, and must keep showing the file's current contents in both.
  */
 #include "mm/internal.h"
 #include "mm/frame.h"
@@ -69,7 +71,7 @@ static void share_page(struct fork_context *c, pte_t *parent_pte, pte_t *child_p
 	struct page *page = pte_page(*parent_pte);
 
 	frame_get(page);
-	if (!(c->vma->flags & VMA_SHARED)) {
+	if (!(c->vma->flags & VMA_SHARED) && page->kind == PAGE_ANON) {
 		*parent_pte &= ~PTE_WRITE;
 		vm_stats.fork_pages_shared++;
 	}
@@ -83,7 +85,8 @@ static int fork_one(pte_t *pte, uint64_t address, void *opaque)
 
 	if (!child_pte)
 		return c->error = -ENOMEM;
-	if ((c->vma->flags & VMA_SHARED) || c->mode == FORK_MODE_COW)
+	if ((c->vma->flags & VMA_SHARED) || c->mode == FORK_MODE_COW ||
+	    pte_page(*pte)->kind != PAGE_ANON)
 		share_page(c, pte, child_pte);
 	else if ((c->error = copy_page(c, child_pte, *pte)))
 		return c->error;
@@ -117,12 +120,12 @@ struct mm *mm_fork(struct mm *parent)
 	copy_layout(child, parent);
 	list_for_each(node, &parent->vmas) {
 		struct vma *vma = list_entry(node, struct vma, link);
-		struct vma *copy = vma_new(vma->start, vma->end, vma->prot, vma->flags);
+		struct vma *copy = vma_clone(vma);
 		if (!copy) {
 			error = -ENOMEM;
 			break;
 		}
-		list_push_back(&child->vmas, &copy->link);
+		vma_insert(child, copy);
 		struct fork_context context = { parent, child, vma, mm_fork_mode, 0 };
 		pt_for_each_mapped(parent->root, vma->start, vma->end, fork_one, &context);
 		if ((error = context.error))

@@ -98,8 +98,7 @@ void mm_put(struct mm *mm)
 	list_for_each_safe(node, next, &mm->vmas) {
 		struct vma *vma = list_entry(node, struct vma, link);
 		unmap_pages(mm, vma->start, vma->end);
-		list_remove(&vma->link);
-		kfree(vma);
+		vma_destroy(vma);
 	}
 	pt_destroy(mm->root);
 	kfree(mm);
@@ -136,15 +135,15 @@ int mm_unmap(struct mm *mm, uint64_t start, uint64_t length)
 	while (vma && vma->start < end) {
 		struct vma *next = vma_next(mm, vma);
 		unmap_pages(mm, vma->start, vma->end);
-		list_remove(&vma->link);
-		kfree(vma);
+		vma_destroy(vma);
 		vma = next;
 	}
 	free_unused_tables(mm, start, end, vma);
 	return 0;
 }
 
-int mm_map(struct mm *mm, uint64_t start, uint64_t length, unsigned prot, unsigned flags)
+int mm_map_file(struct mm *mm, uint64_t start, uint64_t length, unsigned prot,
+		unsigned flags, struct mm_backing *backing, uint64_t pgoff)
 {
 	uint64_t end = start + page_up(length);
 	int error;
@@ -155,14 +154,42 @@ int mm_map(struct mm *mm, uint64_t start, uint64_t length, unsigned prot, unsign
 	struct vma *vma = vma_new(start, end, prot, flags);
 	if (!vma)
 		return -ENOMEM;
+	if (backing)
+		vma_set_backing(vma, backing, pgoff);
 	error = mm_unmap(mm, start, end - start);
 	if (error) {
-		kfree(vma);
+		vma_destroy(vma);
 		return error;
 	}
 	vma_insert(mm, vma);
 	vma_merge_around(mm, vma);
 	return 0;
+}
+
+int mm_map(struct mm *mm, uint64_t start, uint64_t length, unsigned prot, unsigned flags)
+{
+	return mm_map_file(mm, start, length, prot, flags, NULL, 0);
+}
+
+void mm_object_init(struct mm_object *object)
+{
+	list_init(&object->vmas);
+}
+
+void mm_object_truncate(struct mm_object *object, uint64_t first)
+{
+	struct list_node *node;
+
+	list_for_each(node, &object->vmas) {
+		struct vma *vma = list_entry(node, struct vma, object_link);
+		uint64_t from = vma->start;
+
+		if (vma_file_index(vma, vma->end) <= first)
+			continue;
+		if (vma->pgoff < first)
+			from += (first - vma->pgoff) << PAGE_SHIFT;
+		unmap_pages(vma->mm, from, vma->end);
+	}
 }
 
 /* Is [start, end) free of regions, and clear of the stack's guard gap? */
@@ -243,11 +270,13 @@ int mm_protect(struct mm *mm, uint64_t start, uint64_t length, unsigned prot)
 		return -EINVAL;
 	if (length == 0)
 		return 0;
-	/* The whole range must be mapped: walk it for holes first. */
+	/* The whole range must be mapped, and may become writable: check it all first. */
 	for (uint64_t at = start; at < end;) {
 		struct vma *vma = mm_find_vma(mm, at);
 		if (!vma)
 			return -ENOMEM;
+		if ((prot & PROT_WRITE) && (vma->flags & VMA_NOWRITE))
+			return -EACCES;
 		at = vma->end;
 	}
 	if (vma_split(mm, start) || vma_split(mm, end))
@@ -286,6 +315,8 @@ int mm_populate(struct mm *mm, uint64_t start, uint64_t length)
 {
 	for (uint64_t at = page_down(start); at < start + length; at += PAGE_SIZE) {
 		int error = mm_fault(mm, at, FAULT_READ);
+		if (error == -EIO)
+			break;		/* the end of a mapped file: nothing more to create */
 		if (error)
 			return error;
 	}
@@ -301,7 +332,11 @@ static void *page_for_loader(struct mm *mm, uint64_t address, int *error)
 	*error = !vma ? -EFAULT : !pte ? -ENOMEM : 0;
 	if (*error)
 		return NULL;
-	if (!pte_maps_frame(*pte)) {
+	if (!pte_maps_frame(*pte) && vma->backing) {
+		*error = mm_fault_file_page(mm, vma, pte, address, true);
+		if (*error)
+			return NULL;
+	} else if (!pte_maps_frame(*pte)) {
 		struct page *page = frame_alloc(PAGE_ANON, FRAME_ZERO);
 		if (!page) {
 			*error = -ENOMEM;

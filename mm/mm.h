@@ -2,17 +2,24 @@
  * mm/mm.h - user address spaces: a page table and a sorted list of regions.
  *
  * A region (struct vma) is a page-aligned range [start, end) with one protection and
- * one kind: private or shared, anonymous (today every region is anonymous; file
- * mappings come with the copy-on-write issue), growing down for the stack. Regions
- * never overlap and are kept sorted by address; neighbours with identical attributes
- * are merged.
+ * one kind: private or shared, anonymous or backed by a file, growing down for the
+ * stack. Regions never overlap and are kept sorted by address; neighbours with
+ * identical attributes are merged (file regions only when they map the same open
+ * file at contiguous offsets).
  *
  * Pages are created on first touch (mm_fault): a present PTE always maps a frame
- * whose reference count includes that mapping. Copy-on-write rests on one rule: in
- * a private region, a PTE is writable only while its frame has no other reference;
- * a write to a read-only PTE of a writable private region copies the frame, or
- * takes it over in place when it has no other owner left. An address space can be shared by
- * several processes (vfork's parent and child): `users` counts them.
+ * whose reference count includes that mapping. In an anonymous region the first
+ * touch gets a zeroed frame; in a file region it maps the file's page-cache frame
+ * (struct mm_backing, below), or raises SIGBUS past the end of the file.
+ *
+ * Copy-on-write rests on one rule: in a private region, a PTE is writable only while
+ * its frame is exclusive (PAGE_ANON with no other reference); a write to a read-only
+ * PTE of a writable private region copies the frame, or takes it over in place when
+ * it has no other owner left. A page-cache frame is never exclusive, so a private
+ * file mapping reads the file's own frames and the first write gives the process
+ * its copy; a shared file mapping maps them writable, and its writes are the file's.
+ * An address space can be shared by several processes (vfork's parent and child):
+ * `users` counts them.
  */
 #ifndef CALF_MM_MM_H
 #define CALF_MM_MM_H
@@ -31,6 +38,8 @@
 #define VMA_GROWSDOWN	(1u << 1)	/* the stack: grows down on faults below it */
 #define VMA_HEAP	(1u << 2)	/* made by brk; "[heap]" in maps */
 #define VMA_STACK	(1u << 3)	/* "[stack]" in maps */
+#define VMA_NOWRITE	(1u << 4)	/* may never be made writable: a shared mapping of a
+					 * file not open for writing (Linux: no VM_MAYWRITE) */
 
 /* The layout of a fresh address space (as Linux with randomisation off). */
 #define MM_STACK_TOP	0x00007ffffffff000ul
@@ -39,11 +48,57 @@
 #define MM_STACK_GUARD	(256ul << 12)			/* stack_guard_gap: 256 pages */
 #define MM_MIN_ADDRESS	0x10000ul			/* vm.mmap_min_addr */
 
+struct page;
+struct mm;
+struct mm_backing;
+
+/*
+ * What a file mapping maps. mm/ knows files only through this interface (so that it
+ * builds on the host without fs/); fs/ implements it for open files whose inode has
+ * a page cache (fs/filemap.c). A region holds a reference on its backing for as long
+ * as it maps it, which keeps the file alive after its descriptor is closed.
+ */
+struct mm_backing_id {
+	uint32_t major, minor;		/* the device of its file system */
+	uint64_t ino;
+};
+
+struct mm_backing_ops {
+	/* The page at index (in pages from the start of the file) with a reference for
+	 * the caller: 0, -EIO when index is past the end of the file (the fault
+	 * becomes SIGBUS), -ENOMEM. */
+	int (*get_page)(struct mm_backing *backing, uint64_t index, struct page **out);
+	void (*get)(struct mm_backing *backing);
+	void (*put)(struct mm_backing *backing);
+	/* For /proc/<pid>/maps: the file's device and inode number, and its path
+	 * (NUL-terminated into buf: the length, or a negative errno). */
+	void (*identify)(struct mm_backing *backing, struct mm_backing_id *id);
+	long (*path)(struct mm_backing *backing, char *buf, size_t size);
+};
+
+/*
+ * The regions mapping one file's pages, through whichever open file (fs/ keeps one
+ * per inode): what truncation must unmap. Initialise with mm_object_init.
+ */
+struct mm_object {
+	struct list_node vmas;		/* struct vma, by object_link */
+};
+
+struct mm_backing {
+	const struct mm_backing_ops *ops;
+	struct mm_object *object;	/* the pages' owner: the same for every open file
+					 * of one inode */
+};
+
 struct vma {
 	struct list_node link;		/* in mm->vmas, sorted */
 	uint64_t start, end;
 	unsigned prot;			/* PROT_* */
 	unsigned flags;			/* VMA_* */
+	struct mm *mm;			/* the address space it is in */
+	struct mm_backing *backing;	/* the file mapped, referenced; NULL: anonymous */
+	uint64_t pgoff;			/* the file page mapped at start */
+	struct list_node object_link;	/* in backing->object->vmas */
 };
 
 /* Per address space, for /proc/<pid>/stat. */
@@ -62,6 +117,8 @@ struct vm_stats {
 	uint64_t cow_reuse;		/* ... resolved in place: no other owner was left */
 	uint64_t fork_pages_copied;	/* private pages copied at fork (fork_mode=copy) */
 	uint64_t fork_pages_shared;	/* private pages shared copy-on-write at fork */
+	uint64_t file_fault;		/* page-cache frames mapped by faults */
+	uint64_t file_copy;		/* ... copied at once: a write to a private mapping */
 	uint64_t oom_kill;		/* processes killed by a fault finding no frame */
 };
 extern struct vm_stats vm_stats;
@@ -119,6 +176,21 @@ struct vma *mm_find_vma(struct mm *mm, uint64_t address);
  */
 int mm_map(struct mm *mm, uint64_t start, uint64_t length, unsigned prot, unsigned flags);
 
+/* The same for a file mapping: backing's page pgoff appears at start. The region
+ * takes its own reference on backing. */
+int mm_map_file(struct mm *mm, uint64_t start, uint64_t length, unsigned prot,
+		unsigned flags, struct mm_backing *backing, uint64_t pgoff);
+
+/* Set up an empty object (fs/, for each inode with a page cache). */
+void mm_object_init(struct mm_object *object);
+
+/*
+ * The file shrank to end at page index first: unmap every page at index first or
+ * beyond from every region mapping the object, private copies included (as Linux
+ * does), so that the next touch finds the end of the file and gets SIGBUS.
+ */
+void mm_object_truncate(struct mm_object *object, uint64_t first);
+
 /* A free range of length bytes, highest first below MM_MMAP_BASE (or at hint if that
  * is free). 0 when none. */
 uint64_t mm_find_free(struct mm *mm, uint64_t hint, uint64_t length);
@@ -128,30 +200,37 @@ uint64_t mm_find_free(struct mm *mm, uint64_t hint, uint64_t length);
 int mm_unmap(struct mm *mm, uint64_t start, uint64_t length);
 
 /* MADV_DONTNEED: drop the private pages of the range, so the next touch sees
- * zeroes (shared pages stay). -ENOMEM if the range has holes (the mapped parts are
- * still discarded, as in Linux), else 0. */
+ * zeroes, or the file's contents in a private file mapping (shared pages stay).
+ * -ENOMEM if the range has holes (the mapped parts are still discarded, as in
+ * Linux), else 0. */
 int mm_discard(struct mm *mm, uint64_t start, uint64_t length);
 
-/* Change protection in the range, which must be fully mapped (-ENOMEM otherwise). */
+/* Change protection in the range, which must be fully mapped (-ENOMEM otherwise);
+ * -EACCES if prot has PROT_WRITE and a region there is VMA_NOWRITE. Either error
+ * leaves every region unchanged. */
 int mm_protect(struct mm *mm, uint64_t start, uint64_t length, unsigned prot);
 
 /* Move the program break; returns the new break (the old one on failure), like the
  * Linux system call. */
 uint64_t mm_brk(struct mm *mm, uint64_t new_brk);
 
-/* Create the pages of [start, start + length) now. 0 or -ENOMEM. */
+/* Create the pages of [start, start + length) now. 0 or -ENOMEM; stops quietly at
+ * the end of a mapped file. */
 int mm_populate(struct mm *mm, uint64_t start, uint64_t length);
 
 /*
  * Resolve a fault at address: 0 when the page is now mapped with the access allowed,
- * -EFAULT when the access is not allowed (SIGSEGV), -ENOMEM when no frame is left.
+ * -EFAULT when the access is not allowed (SIGSEGV), -EIO when the page is past the
+ * end of a mapped file (SIGBUS), -ENOMEM when no frame is left.
  */
 int mm_fault(struct mm *mm, uint64_t address, enum fault_access access);
 
 /*
  * Write into mm's pages regardless of their protection (the loader fills read-only
- * text this way), creating pages as needed. 0 or -ENOMEM; the range must be mapped
- * (-EFAULT otherwise). mm_zero_in writes zeroes.
+ * text this way), creating pages as needed; in a private region the written pages
+ * become the process's own (copies of the file's, in a file region). 0 or -ENOMEM;
+ * the range must be mapped (-EFAULT otherwise), and -EIO past the end of a mapped
+ * file. mm_zero_in writes zeroes.
  */
 int mm_copy_in(struct mm *mm, uint64_t address, const void *src, size_t length);
 int mm_zero_in(struct mm *mm, uint64_t address, size_t length);

@@ -48,11 +48,39 @@ struct vma *vma_new(uint64_t start, uint64_t end, unsigned prot, unsigned flags)
 	if (!vma)
 		return NULL;
 	list_init(&vma->link);
+	list_init(&vma->object_link);
 	vma->start = start;
 	vma->end = end;
 	vma->prot = prot;
 	vma->flags = flags;
+	vma->mm = NULL;
+	vma->backing = NULL;
+	vma->pgoff = 0;
 	return vma;
+}
+
+void vma_set_backing(struct vma *vma, struct mm_backing *backing, uint64_t pgoff)
+{
+	backing->ops->get(backing);
+	vma->backing = backing;
+	vma->pgoff = pgoff;
+}
+
+struct vma *vma_clone(const struct vma *vma)
+{
+	struct vma *copy = vma_new(vma->start, vma->end, vma->prot, vma->flags);
+
+	if (copy && vma->backing)
+		vma_set_backing(copy, vma->backing, vma->pgoff);
+	return copy;
+}
+
+/* Enter vma in mm and, for a file region, in the file's list of mappings. */
+static void attach(struct mm *mm, struct vma *vma)
+{
+	vma->mm = mm;
+	if (vma->backing)
+		list_push_back(&vma->backing->object->vmas, &vma->object_link);
 }
 
 void vma_insert(struct mm *mm, struct vma *vma)
@@ -63,6 +91,16 @@ void vma_insert(struct mm *mm, struct vma *vma)
 		list_push_back(&after->link, &vma->link);	/* just before `after` */
 	else
 		list_push_back(&mm->vmas, &vma->link);
+	attach(mm, vma);
+}
+
+void vma_destroy(struct vma *vma)
+{
+	list_remove(&vma->link);
+	list_remove(&vma->object_link);
+	if (vma->backing)
+		vma->backing->ops->put(vma->backing);
+	kfree(vma);
 }
 
 int vma_split(struct mm *mm, uint64_t address)
@@ -71,18 +109,23 @@ int vma_split(struct mm *mm, uint64_t address)
 
 	if (!vma || vma->start == address)
 		return 0;
-	struct vma *upper = vma_new(address, vma->end, vma->prot, vma->flags);
+	struct vma *upper = vma_clone(vma);
 	if (!upper)
 		return -ENOMEM;
+	upper->start = address;
+	if (upper->backing)
+		upper->pgoff = vma_file_index(vma, address);
 	vma->end = address;
 	list_link_between(&upper->link, &vma->link, vma->link.next);
-	(void)mm;
+	attach(mm, upper);
 	return 0;
 }
 
+/* Touching, same attributes, and for files the same open file at contiguous pages. */
 static bool mergeable(const struct vma *a, const struct vma *b)
 {
-	return a->end == b->start && a->prot == b->prot && a->flags == b->flags;
+	return a->end == b->start && a->prot == b->prot && a->flags == b->flags &&
+	       a->backing == b->backing && (!a->backing || vma_file_index(a, a->end) == b->pgoff);
 }
 
 void vma_merge_around(struct mm *mm, struct vma *vma)
@@ -92,13 +135,11 @@ void vma_merge_around(struct mm *mm, struct vma *vma)
 
 	if (next && mergeable(vma, next)) {
 		vma->end = next->end;
-		list_remove(&next->link);
-		kfree(next);
+		vma_destroy(next);
 	}
 	if (prev && mergeable(prev, vma)) {
 		prev->end = vma->end;
-		list_remove(&vma->link);
-		kfree(vma);
+		vma_destroy(vma);
 	}
 }
 
@@ -110,8 +151,7 @@ void vma_merge_range(struct mm *mm, uint64_t start, uint64_t end)
 		struct vma *next = vma_next(mm, vma);
 		if (next && mergeable(vma, next)) {
 			vma->end = next->end;
-			list_remove(&next->link);
-			kfree(next);
+			vma_destroy(next);
 			continue;	/* vma may merge with the one after, too */
 		}
 		vma = next;

@@ -7,8 +7,13 @@
  * side. Only then does the process switch to it and drop the old one; after that
  * nothing can fail, so a failed execve always leaves the caller's image intact.
  *
- * ELF segments are copied into anonymous memory for now; the copy-on-write issue maps
- * them from the page cache instead.
+ * ELF segments are mapped from the file's page cache, as Linux maps them: each
+ * PT_LOAD is a private file mapping of the pages holding its file bytes, so text
+ * and read-only data are the cache's own frames (never copied) and writable data is
+ * copied on write; bss past those pages is anonymous memory, and the part of bss
+ * that shares the last file page is zeroed there (Linux's padzero), which gives the
+ * process its own copy of that one page. A segment whose file offset and address
+ * differ modulo the page size cannot be mapped: it is copied in instead.
  */
 #include "proc/internal.h"
 #include "proc/elf.h"
@@ -136,7 +141,7 @@ static int choose_bias(struct mm *mm, struct image *image)
 	return 0;
 }
 
-/* Copy file bytes like a private file mapping would show them: whole pages. */
+/* Copy file bytes (for segments that cannot be mapped). */
 static int load_file_bytes(struct mm *mm, struct inode *inode, uint64_t address,
 			   uint64_t offset, uint64_t length, uint8_t *bounce)
 {
@@ -177,37 +182,57 @@ static void note_layout(struct image *image, const struct elf64_program_header *
 		image->phdr_address = start + (image->header.phoff - ph->offset);
 }
 
-static int load_segment(struct mm *mm, struct inode *inode, struct image *image,
-			const struct elf64_program_header *ph, uint8_t *bounce)
+/* A segment Linux could not mmap either: anonymous memory with the bytes copied in. */
+static int copy_segment(struct mm *mm, struct inode *inode, const struct elf64_program_header *ph,
+			uint64_t start, uint8_t *bounce)
 {
-	uint64_t start = image->bias + ph->vaddr;
 	uint64_t map_start = page_down(start);
 	uint64_t lead = start - map_start;
-	int error;
+	int error = mm_map(mm, map_start, page_up(start + ph->memsz) - map_start,
+			   segment_prot(ph), 0);
 
-	if (ph->memsz == 0)
-		return 0;
-	error = mm_map(mm, map_start, page_up(start + ph->memsz) - map_start,
-		       segment_prot(ph), 0);
 	if (!error && ph->filesz)
 		error = load_file_bytes(mm, inode, map_start, ph->offset - lead,
 					lead + ph->filesz, bounce);
+	return error;
+}
+
+static int load_segment(struct mm *mm, struct file *file, struct image *image,
+			const struct elf64_program_header *ph, uint8_t *bounce)
+{
+	struct mm_backing *backing = file_backing(file);
+	uint64_t start = image->bias + ph->vaddr;
+	uint64_t map_start = page_down(start);
+	uint64_t lead = start - map_start;
+	uint64_t file_end = page_up(start + ph->filesz);	/* end of the file pages */
+	uint64_t mem_end = page_up(start + ph->memsz);
+	int error = 0;
+
+	if (ph->memsz == 0)
+		return 0;
+	if (!backing || ph->filesz == 0 || (ph->offset & ~PAGE_MASK) != lead) {
+		error = copy_segment(mm, file_inode(file), ph, start, bounce);
+	} else {
+		error = mm_map_file(mm, map_start, file_end - map_start, segment_prot(ph), 0,
+				    backing, (ph->offset - lead) >> PAGE_SHIFT);
+		if (!error && mem_end > file_end)
+			error = mm_map(mm, file_end, mem_end - file_end, segment_prot(ph), 0);
+	}
 	/* The rest of the last file page is bss: zero it (Linux's padzero). */
-	if (!error && ph->memsz > ph->filesz)
-		error = mm_zero_in(mm, start + ph->filesz,
-				   page_up(start + ph->filesz) - (start + ph->filesz));
+	if (!error && ph->memsz > ph->filesz && ((start + ph->filesz) & ~PAGE_MASK))
+		error = mm_zero_in(mm, start + ph->filesz, file_end - (start + ph->filesz));
 	note_layout(image, ph);
 	return error;
 }
 
-static int load_segments(struct mm *mm, struct inode *inode, struct image *image)
+static int load_segments(struct mm *mm, struct file *file, struct image *image)
 {
 	uint8_t *bounce = kmalloc(PAGE_SIZE);
 	int error = bounce ? choose_bias(mm, image) : -ENOMEM;
 
 	for (unsigned i = 0; !error && i < image->header.phnum; i++)
 		if (image->phdrs[i].type == PT_LOAD)
-			error = load_segment(mm, inode, image, &image->phdrs[i], bounce);
+			error = load_segment(mm, file, image, &image->phdrs[i], bounce);
 	kfree(bounce);
 	if (error)
 		return error;
@@ -369,7 +394,8 @@ static int parse_script(char *line, long length, const char *words[2], int *coun
 struct exec_state {
 	char path[PATH_MAX];
 	struct exec_args args;
-	struct inode *inode;
+	struct file *file;		/* the program, open read-only */
+	struct inode *inode;		/* its inode (the file's reference) */
 	struct image image;
 	struct mm *mm;
 	uint64_t sp;
@@ -377,8 +403,9 @@ struct exec_state {
 
 static void release_state(struct exec_state *s)
 {
-	if (s->inode)
-		inode_put(s->inode);
+	if (s->file)
+		file_put(s->file);
+	s->file = NULL;
 	s->inode = NULL;
 	kfree(s->image.phdrs);
 	s->image.phdrs = NULL;
@@ -393,9 +420,10 @@ static int resolve_program(struct exec_state *s)
 	char line[SCRIPT_LINE_MAX];
 
 	for (int depth = 0;; depth++) {
-		int error = vfs_open_exec(s->path, &s->inode);
+		int error = vfs_open_exec(s->path, &s->file);
 		if (error)
 			return error;
+		s->inode = file_inode(s->file);
 		long length = inode_read(s->inode, line, sizeof(line), 0);
 		if (length < 0)
 			return length;
@@ -418,7 +446,8 @@ static int resolve_program(struct exec_state *s)
 		if (strlen(words[0]) >= sizeof(s->path))
 			return -ENAMETOOLONG;
 		memmove(s->path, words[0], strlen(words[0]) + 1);
-		inode_put(s->inode);
+		file_put(s->file);
+		s->file = NULL;
 		s->inode = NULL;
 	}
 }
@@ -432,7 +461,7 @@ static int build_image(struct exec_state *s, struct proc *proc)
 	s->mm = mm_create();
 	if (!s->mm)
 		return -ENOMEM;
-	error = load_segments(s->mm, s->inode, &s->image);
+	error = load_segments(s->mm, s->file, &s->image);
 	if (error)
 		return error;
 	s->mm->start_code = s->image.start_code;

@@ -108,6 +108,8 @@ static long show_vmstat(int pid, char *buf, size_t size)
 	add(&t, "cow_reuse %lu\n", vm_stats.cow_reuse);
 	add(&t, "fork_pages_copied %lu\n", vm_stats.fork_pages_copied);
 	add(&t, "fork_pages_shared %lu\n", vm_stats.fork_pages_shared);
+	add(&t, "file_fault %lu\n", vm_stats.file_fault);
+	add(&t, "file_copy %lu\n", vm_stats.file_copy);
 	return t.length;
 }
 
@@ -336,11 +338,28 @@ static long show_self(int pid, char *buf, size_t size)
 	return t.length;
 }
 
+/* A file's path as maps shows it: a newline in it becomes \012 (seq_file_path). */
+static void add_path(struct text *t, const char *path)
+{
+	for (; *path; path++) {
+		if (*path == '\n')
+			add(t, "\\012");
+		else
+			add(t, "%c", *path);
+	}
+}
+
+/*
+ * One line per region, in Linux's format (show_map_vma): range, permissions, file
+ * offset, device (major:minor), inode, and the name - the file's path, [heap] or
+ * [stack] - after padding to column 73 (seq_pad after a width of 72).
+ */
 static long show_pid_maps(int pid, char *buf, size_t size)
 {
 	struct proc *proc = proc_find(pid);
 	struct text t = { buf, size, 0 };
 	struct list_node *node;
+	char *path = NULL;
 
 	if (!proc)
 		return -ESRCH;
@@ -350,17 +369,29 @@ static long show_pid_maps(int pid, char *buf, size_t size)
 		struct vma *vma = list_entry(node, struct vma, link);
 		const char *name = vma->flags & VMA_STACK ? "[stack]" :
 				   vma->flags & VMA_HEAP ? "[heap]" : NULL;
+		struct mm_backing_id id = { 0, 0, 0 };
+		uint64_t offset = 0;
 		size_t start = t.length;
-		add(&t, "%08lx-%08lx %c%c%c%c %08lx 00:00 0 ", vma->start, vma->end,
+
+		if (vma->backing) {
+			vma->backing->ops->identify(vma->backing, &id);
+			offset = vma->pgoff << PAGE_SHIFT;
+			if (!path && !(path = kmalloc(PATH_MAX)))
+				return -ENOMEM;
+			name = vma->backing->ops->path(vma->backing, path, PATH_MAX) >= 0 ? path : NULL;
+		}
+		add(&t, "%08lx-%08lx %c%c%c%c %08lx %02x:%02x %lu ", vma->start, vma->end,
 		    vma->prot & PROT_READ ? 'r' : '-', vma->prot & PROT_WRITE ? 'w' : '-',
-		    vma->prot & PROT_EXEC ? 'x' : '-', vma->flags & VMA_SHARED ? 's' : 'p', 0ul);
+		    vma->prot & PROT_EXEC ? 'x' : '-', vma->flags & VMA_SHARED ? 's' : 'p', offset,
+		    id.major, id.minor, id.ino);
 		if (name) {
-			/* Linux pads the fields to 73 columns before a name. */
 			size_t width = t.length - start;
-			add(&t, "%*s%s", width < 73 ? (int)(73 - width) : 0, "", name);
+			add(&t, "%*s", width < 72 ? (int)(72 - width) + 1 : 1, "");
+			add_path(&t, name);
 		}
 		add(&t, "\n");
 	}
+	kfree(path);
 	return t.length;
 }
 

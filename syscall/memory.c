@@ -1,10 +1,11 @@
 /*
  * syscall/memory.c - the memory system calls: brk, mmap, munmap, mprotect, madvise.
  *
- * Argument checking follows Linux's order so programs see the same errno. Anonymous
- * shared memory is created at mmap time, so that fork shares its frames; file
- * mappings wait for the page cache (copy-on-write issue), except private read-mostly
- * ones, which are copied in.
+ * Argument checking follows Linux's order (do_mmap) so programs see the same errno.
+ * Anonymous shared memory is created at mmap time, so that fork shares its frames.
+ * File mappings map the file's page cache (mm/fault.c): nothing is read at mmap
+ * time, and the region keeps the open file (hence the file) alive after close().
+ * /dev/zero maps anonymous memory, as in Linux.
  */
 #include "syscall/syscall.h"
 #include "fs/fs.h"
@@ -30,6 +31,12 @@
 #define MAP_STACK		0x20000
 #define MAP_HUGETLB		0x40000
 #define MAP_FIXED_NOREPLACE	0x100000
+/* The flags every kernel knew before MAP_SHARED_VALIDATE: it refuses any other. */
+#define LEGACY_MAP_MASK		(MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | \
+				 MAP_DENYWRITE | MAP_EXECUTABLE | 0x4000000 /* UNINITIALIZED */ | \
+				 MAP_GROWSDOWN | MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE | \
+				 MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB)
+#define MAX_FILE_OFFSET		INT64_MAX	/* Linux's MAX_LFS_FILESIZE */
 
 #define MADV_NORMAL	0
 #define MADV_RANDOM	1
@@ -73,66 +80,101 @@ static uint64_t place(struct mm *mm, uint64_t hint, uint64_t length, unsigned fl
 	return address;
 }
 
-/* Fill a private file mapping with the file's bytes (zeros past the end). */
-static int copy_file_in(struct mm *mm, uint64_t address, uint64_t length, int fd, uint64_t offset)
+/*
+ * What a mapping of type (MAP_SHARED...) of file may be: the checks Linux makes
+ * after placing it. *backing and *may_write as file_mmap_check gives them.
+ */
+static int check_file_mapping(struct file *file, unsigned type, unsigned flags, unsigned prot,
+			      struct mm_backing **backing, bool *may_write)
 {
-	uint8_t *bounce = NULL;
-	struct inode *inode = fd_inode(current_proc()->files, fd);
-	int error = inode ? 0 : -EBADF;
+	int error;
 
-	if (!error && !(bounce = kmalloc(PAGE_SIZE)))
-		error = -ENOMEM;
-	for (uint64_t done = 0; !error && done < length; done += PAGE_SIZE) {
-		long got = inode_read(inode, bounce, PAGE_SIZE, offset + done);
-		if (got <= 0)
-			break;
-		error = mm_copy_in(mm, address + done, bounce, got);
+	switch (type) {
+	case MAP_SHARED_VALIDATE:
+		if (flags & ~LEGACY_MAP_MASK)
+			return -EOPNOTSUPP;
+		/* fall through */
+	case MAP_SHARED:
+		error = file_mmap_check(file, prot, true, backing, may_write);
+		break;
+	case MAP_PRIVATE:
+		error = file_mmap_check(file, prot, false, backing, may_write);
+		break;
+	default:
+		return -EINVAL;
 	}
-	kfree(bounce);
+	if (!error && (flags & MAP_GROWSDOWN))
+		error = -EINVAL;
 	return error;
 }
 
-SYSCALL_DEFINE6(mmap, uint64_t, hint, uint64_t, length, unsigned, prot, unsigned, flags,
-		int, fd, uint64_t, offset)
+static long do_mmap(uint64_t hint, uint64_t length, unsigned prot, unsigned flags,
+		    struct file *file, uint64_t offset)
 {
 	struct mm *mm = current_proc()->mm;
 	unsigned type = flags & MAP_TYPE;
+	uint64_t pgoff = offset >> PAGE_SHIFT;
+	struct mm_backing *backing = NULL;
+	bool may_write = true;
 	int error;
 
-	if (offset & ~PAGE_MASK)
+	if (length == 0)
 		return -EINVAL;
-	if (length == 0 || page_up(length) < length || page_up(length) > USER_TOP)
-		return length == 0 ? -EINVAL : -ENOMEM;
-	if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE)
-		return -EINVAL;
-	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
-		return -EINVAL;
-	bool anonymous = flags & MAP_ANONYMOUS;
-	if (!anonymous) {
-		int check = fd_check_mappable(current_proc()->files, fd, prot, type != MAP_PRIVATE);
-		if (check)
-			return check;
-		if (type != MAP_PRIVATE)
-			return -ENODEV;	/* shared file mappings need the page cache */
-	}
+	if (page_up(length) < length || page_up(length) > USER_TOP)
+		return -ENOMEM;
 	length = page_up(length);
+	/* A regular file's pages end at MAX_FILE_OFFSET (Linux's file_mmap_ok). */
+	if (file && file_backing(file) &&
+	    (length > MAX_FILE_OFFSET || pgoff > (MAX_FILE_OFFSET - length) >> PAGE_SHIFT))
+		return -EOVERFLOW;
 	uint64_t address = place(mm, hint, length, flags, &error);
 	if (error)
 		return error;
-	unsigned vma_flags = type != MAP_PRIVATE ? VMA_SHARED : 0;
+	if (file) {
+		error = check_file_mapping(file, type, flags, prot, &backing, &may_write);
+		if (error)
+			return error;
+	} else if (type == MAP_SHARED) {
+		if (flags & MAP_GROWSDOWN)
+			return -EINVAL;
+	} else if (type != MAP_PRIVATE) {
+		return -EINVAL;
+	}
+	bool shared = type != MAP_PRIVATE;
+	unsigned vma_flags = shared ? VMA_SHARED : 0;
 	if (flags & MAP_GROWSDOWN)
 		vma_flags |= VMA_GROWSDOWN;
-	error = mm_map(mm, address, length, prot, vma_flags);
-	if (!error && !anonymous)
-		error = copy_file_in(mm, address, length, fd, offset);
+	if (!may_write)
+		vma_flags |= VMA_NOWRITE;
+	error = mm_map_file(mm, address, length, prot, vma_flags, backing, pgoff);
 	/* Shared anonymous memory must exist before a fork can share it. */
-	if (!error && (type != MAP_PRIVATE || (flags & MAP_POPULATE)))
+	if (!error && ((shared && !backing) || (flags & MAP_POPULATE)))
 		error = mm_populate(mm, address, length);
 	if (error) {
 		mm_unmap(mm, address, length);
 		return error;
 	}
 	return address;
+}
+
+SYSCALL_DEFINE6(mmap, uint64_t, hint, uint64_t, length, unsigned, prot, unsigned, flags,
+		int, fd, uint64_t, offset)
+{
+	struct file *file = NULL;
+
+	if (offset & ~PAGE_MASK)
+		return -EINVAL;
+	if (!(flags & MAP_ANONYMOUS)) {
+		file = fd_mmap_file(current_proc()->files, fd);
+		if (!file)
+			return -EBADF;
+	}
+	/* Linux ignores protection bits it does not know (PROT_SEM...) here. */
+	long result = do_mmap(hint, length, prot & (PROT_READ | PROT_WRITE | PROT_EXEC), flags,
+			      file, offset);
+	if (file)
+		file_put(file);
+	return result;
 }
 
 SYSCALL_DEFINE2(munmap, uint64_t, address, uint64_t, length)

@@ -532,14 +532,17 @@ static void test_truncate_and_frames(void **state)
 static void test_exec_interface(void **state)
 {
 	struct inode *inode;
+	struct file *file;
 	struct page *page;
 	char buf[8];
 
 	(void)state;
 	put_file("/t/prog", "#!/bin/sh\n");
-	assert_int_equal(vfs_open_exec("/t/prog", &inode), -EACCES);	/* 0644: no x */
+	assert_int_equal(vfs_open_exec("/t/prog", &file), -EACCES);	/* 0644: no x */
 	assert_int_equal(SYS(chmod, "/t/prog", 0100), 0);
-	assert_int_equal(vfs_open_exec("/t/prog", &inode), 0);
+	assert_int_equal(vfs_open_exec("/t/prog", &file), 0);
+	inode = file_inode(file);
+	assert_non_null(file_backing(file));
 	assert_int_equal(inode_read(inode, buf, sizeof(buf), 2), 8);
 	assert_memory_equal(buf, "/bin/sh\n", 8);
 	assert_int_equal(inode_read(inode, buf, sizeof(buf), 100), 0);
@@ -549,10 +552,13 @@ static void test_exec_interface(void **state)
 	frame_put(page);
 	assert_null(inode_get_page(inode, 5, false));	/* a hole */
 	assert_int_equal(inode_size(inode), 10);
-	inode_put(inode);
-	assert_int_equal(vfs_open_exec("/t", &inode), -EACCES);
-	assert_int_equal(vfs_open_exec("/t/none", &inode), -ENOENT);
-	assert_int_equal(vfs_open_exec("/t/prog/x", &inode), -ENOTDIR);
+	char path[64];
+	assert_int_equal(file_path(file, path, sizeof(path)), 7);
+	assert_string_equal(path, "/t/prog");
+	file_put(file);
+	assert_int_equal(vfs_open_exec("/t", &file), -EACCES);
+	assert_int_equal(vfs_open_exec("/t/none", &file), -ENOENT);
+	assert_int_equal(vfs_open_exec("/t/prog/x", &file), -ENOTDIR);
 	assert_int_equal(inode_read(fs_root(), buf, 1, 0), -EISDIR);
 	assert_int_equal(SYS(unlink, "/t/prog"), 0);
 }

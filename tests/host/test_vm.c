@@ -490,10 +490,443 @@ static void test_find_free_top_down(void **state)
 	check_no_leak();
 }
 
+/* ------------------------------------------------------------ file mappings */
+
+/*
+ * A fake file for mm_backing: PAGE_CACHE frames allocated on first use (as ramfs
+ * allocates a hole), holding the cache's own reference; `model` is what each page
+ * must contain (every byte of page i is model[i]); `refs` counts the references
+ * regions hold.
+ */
+#define FAKE_PAGES 64
+
+struct fake_file {
+	struct mm_backing backing;
+	struct mm_object object;
+	struct page *pages[FAKE_PAGES];
+	uint8_t model[FAKE_PAGES];
+	uint64_t size;		/* bytes */
+	int refs;
+};
+
+static struct fake_file *fake_of(struct mm_backing *backing)
+{
+	return container_of(backing, struct fake_file, backing);
+}
+
+static uint64_t fake_pages(const struct fake_file *f)
+{
+	return (f->size + PAGE_SIZE - 1) / PAGE_SIZE;
+}
+
+static int fake_get_page(struct mm_backing *backing, uint64_t index, struct page **out)
+{
+	struct fake_file *f = fake_of(backing);
+
+	if (index >= fake_pages(f))
+		return -EIO;
+	assert_true(index < FAKE_PAGES);
+	if (!f->pages[index]) {
+		f->pages[index] = frame_alloc(PAGE_CACHE, 0);
+		if (!f->pages[index])
+			return -ENOMEM;
+		memset(page_address(f->pages[index]), f->model[index], PAGE_SIZE);
+	}
+	frame_get(f->pages[index]);
+	*out = f->pages[index];
+	return 0;
+}
+
+static void fake_get(struct mm_backing *backing)
+{
+	fake_of(backing)->refs++;
+}
+
+static void fake_put(struct mm_backing *backing)
+{
+	assert_true(fake_of(backing)->refs > 0);
+	fake_of(backing)->refs--;
+}
+
+static void fake_identify(struct mm_backing *backing, struct mm_backing_id *id)
+{
+	(void)backing;
+	*id = (struct mm_backing_id){ 0, 1, 42 };
+}
+
+static long fake_path(struct mm_backing *backing, char *buf, size_t size)
+{
+	(void)backing;
+	if (size < 6)
+		return -ERANGE;
+	memcpy(buf, "/fake", 6);
+	return 5;
+}
+
+static const struct mm_backing_ops fake_ops = {
+	fake_get_page, fake_get, fake_put, fake_identify, fake_path,
+};
+
+static void fake_init(struct fake_file *f, uint64_t size)
+{
+	memset(f, 0, sizeof(*f));
+	f->backing.ops = &fake_ops;
+	f->backing.object = &f->object;
+	mm_object_init(&f->object);
+	f->size = size;
+	for (int i = 0; i < FAKE_PAGES; i++)
+		f->model[i] = (uint8_t)(0x40 + i);
+}
+
+/* The file's own byte at offset (its page allocated if need be). */
+static uint8_t *fake_byte(struct fake_file *f, uint64_t offset)
+{
+	struct page *page;
+
+	assert_int_equal(fake_get_page(&f->backing, offset / PAGE_SIZE, &page), 0);
+	frame_put(page);
+	return (uint8_t *)page_address(page) + offset % PAGE_SIZE;
+}
+
+/* Shrink to whole pages the way fs/pagecache.c does: unmap, then drop the pages. */
+static void fake_truncate(struct fake_file *f, uint64_t size)
+{
+	uint64_t keep = (size + PAGE_SIZE - 1) / PAGE_SIZE;
+
+	mm_object_truncate(&f->object, keep);
+	for (uint64_t i = keep; i < FAKE_PAGES; i++) {
+		if (f->pages[i])
+			frame_put(f->pages[i]);
+		f->pages[i] = NULL;
+		f->model[i] = 0;	/* growing again gives zero pages */
+	}
+	f->size = size;
+}
+
+/* Every region gone: give the cache's pages back. */
+static void fake_release(struct fake_file *f)
+{
+	assert_int_equal(f->refs, 0);
+	assert_true(list_empty(&f->object.vmas));
+	for (int i = 0; i < FAKE_PAGES; i++)
+		if (f->pages[i])
+			frame_put(f->pages[i]);
+	memset(f->pages, 0, sizeof(f->pages));
+}
+
+/* Private: reading maps the file's frame read-only; the first write copies it and
+ * leaves the file (and its frame) alone; until then the file's changes show. */
+static void test_file_private_copy_on_write(void **state)
+{
+	(void)state;
+	struct fake_file f;
+	struct mm *mm = mm_create();
+	struct vm_stats before = vm_stats;
+
+	fake_init(&f, 4 * PAGE_SIZE);
+	assert_int_equal(mm_map_file(mm, BASE, 4 * PAGE_SIZE, RW, 0, &f.backing, 0), 0);
+	assert_int_equal(f.refs, 1);
+	assert_null(page_of(mm, BASE));			/* nothing until touched */
+	assert_int_equal(mm_fault(mm, BASE, FAULT_READ), 0);
+	struct page *cached = f.pages[0];
+	assert_ptr_equal(frame_of(mm, BASE), cached);
+	assert_int_equal(cached->refcount, 2);		/* the cache's and the mapping's */
+	assert_false(pte_of(mm, BASE) & PTE_WRITE);	/* never exclusive */
+	assert_int_equal(*page_of(mm, BASE + 5), 0x40);
+	assert_int_equal(mm->resident_pages, 1);
+	assert_int_equal(vm_stats.file_fault - before.file_fault, 1);
+
+	/* The file changes: an untouched private page shows it. */
+	*fake_byte(&f, 6) = 'F';
+	assert_int_equal(*page_of(mm, BASE + 6), 'F');
+
+	/* The write: a copy with the contents, the file frame keeps only its cache ref. */
+	assert_int_equal(user_write(mm, BASE + 7, 'P'), 0);
+	assert_ptr_not_equal(frame_of(mm, BASE), cached);
+	assert_int_equal(frame_of(mm, BASE)->kind, PAGE_ANON);
+	assert_int_equal(frame_of(mm, BASE)->refcount, 1);
+	assert_true(pte_of(mm, BASE) & PTE_WRITE);
+	assert_int_equal(cached->refcount, 1);
+	assert_int_equal(*page_of(mm, BASE + 5), 0x40);
+	assert_int_equal(*page_of(mm, BASE + 6), 'F');
+	assert_int_equal(*fake_byte(&f, 7), 0x40);	/* the file never sees it */
+	assert_int_equal(vm_stats.cow_copy - before.cow_copy, 1);
+	/* ... nor the copy the file's later changes. */
+	*fake_byte(&f, 8) = 'G';
+	assert_int_equal(*page_of(mm, BASE + 8), 0x40);
+
+	/* A write as first touch copies at once, without mapping the file frame. */
+	assert_int_equal(user_write(mm, BASE + PAGE_SIZE, 'Q'), 0);
+	assert_int_equal(vm_stats.file_copy - before.file_copy, 1);
+	assert_int_equal(f.pages[1]->refcount, 1);
+	assert_int_equal(*fake_byte(&f, PAGE_SIZE), 0x41);
+	assert_int_equal(page_of(mm, BASE + PAGE_SIZE)[1], 0x41);
+
+	/* MADV_DONTNEED: the private copies go; the file's contents come back. */
+	assert_int_equal(mm_discard(mm, BASE, 2 * PAGE_SIZE), 0);
+	assert_int_equal(mm_fault(mm, BASE, FAULT_READ), 0);
+	assert_ptr_equal(frame_of(mm, BASE), cached);
+	assert_int_equal(*page_of(mm, BASE + 7), 0x40);
+	assert_int_equal(*page_of(mm, BASE + 8), 'G');
+
+	mm_put(mm);
+	assert_int_equal(cached->refcount, 1);
+	fake_release(&f);
+	check_no_leak();
+}
+
+/* Shared: the file's frames themselves, writable, in every process that maps them. */
+static void test_file_shared_writes_reach_file(void **state)
+{
+	(void)state;
+	for (int mode = 0; mode < FORK_MODE_COUNT; mode++) {
+		struct fake_file f;
+		struct mm *parent = mm_create();
+
+		mm_fork_mode = mode;
+		fake_init(&f, 2 * PAGE_SIZE);
+		assert_int_equal(mm_map_file(parent, BASE, 2 * PAGE_SIZE, RW, VMA_SHARED,
+					     &f.backing, 0), 0);
+		assert_int_equal(user_write(parent, BASE + 1, 'p'), 0);
+		assert_ptr_equal(frame_of(parent, BASE), f.pages[0]);
+		assert_true(pte_of(parent, BASE) & PTE_WRITE);
+		assert_int_equal(*fake_byte(&f, 1), 'p');
+
+		struct mm *child = mm_fork(parent);
+		assert_non_null(child);
+		assert_int_equal(f.refs, 2);
+		assert_true(pte_of(parent, BASE) & PTE_WRITE);	/* shared stays writable */
+		assert_int_equal(user_write(child, BASE + 2, 'c'), 0);
+		assert_int_equal(page_of(parent, BASE)[2], 'c');
+		assert_int_equal(*fake_byte(&f, 2), 'c');
+		/* A page first touched after fork is the same frame on both sides. */
+		assert_int_equal(user_write(child, BASE + PAGE_SIZE, 'd'), 0);
+		assert_int_equal(mm_fault(parent, BASE + PAGE_SIZE, FAULT_READ), 0);
+		assert_int_equal(*page_of(parent, BASE + PAGE_SIZE), 'd');
+		assert_int_equal(f.pages[0]->refcount, 3);
+		mm_put(child);
+		mm_put(parent);
+		assert_int_equal(f.pages[0]->refcount, 1);
+		fake_release(&f);
+		check_no_leak();
+	}
+}
+
+/* fork of a private file mapping: in both modes the file's frames are shared (never
+ * copied), the process's own copies follow the mode, and no write reaches the file. */
+static void test_file_private_fork(void **state)
+{
+	(void)state;
+	for (int mode = 0; mode < FORK_MODE_COUNT; mode++) {
+		struct fake_file f;
+		struct mm *parent = mm_create();
+
+		mm_fork_mode = mode;
+		fake_init(&f, 2 * PAGE_SIZE);
+		mm_map_file(parent, BASE, 2 * PAGE_SIZE, RW, 0, &f.backing, 0);
+		assert_int_equal(mm_fault(parent, BASE, FAULT_READ), 0);	/* file frame */
+		assert_int_equal(user_write(parent, BASE + PAGE_SIZE, 'p'), 0);	/* own copy */
+		struct vm_stats before = vm_stats;
+		struct mm *child = mm_fork(parent);
+		assert_non_null(child);
+		assert_ptr_equal(frame_of(child, BASE), f.pages[0]);
+		assert_int_equal(f.pages[0]->refcount, 3);
+		assert_int_equal(vm_stats.fork_pages_copied - before.fork_pages_copied,
+				 mode == FORK_MODE_COPY ? 1 : 0);
+		assert_int_equal(vm_stats.fork_pages_shared - before.fork_pages_shared,
+				 mode == FORK_MODE_COW ? 1 : 0);
+		assert_int_equal(page_of(child, BASE + PAGE_SIZE)[0], 'p');
+		assert_int_equal(user_write(child, BASE, 'c'), 0);
+		assert_int_equal(*page_of(child, BASE), 'c');
+		assert_int_equal(*page_of(parent, BASE), 0x40);
+		assert_int_equal(*fake_byte(&f, 0), 0x40);
+		assert_int_equal(f.pages[0]->refcount, 2);
+		assert_int_equal(user_write(child, BASE + PAGE_SIZE, 'C'), 0);
+		assert_int_equal(page_of(parent, BASE + PAGE_SIZE)[0], 'p');
+		mm_put(parent);
+		mm_put(child);
+		fake_release(&f);
+		check_no_leak();
+	}
+}
+
+/* The file offset follows every split; merging needs the same file at contiguous
+ * offsets; each region holds one reference. */
+static void test_file_split_and_merge(void **state)
+{
+	(void)state;
+	struct fake_file f, g;
+	struct mm *mm = mm_create();
+
+	fake_init(&f, 40 * PAGE_SIZE);
+	fake_init(&g, 40 * PAGE_SIZE);
+	assert_int_equal(mm_map_file(mm, BASE, 8 * PAGE_SIZE, RW, 0, &f.backing, 10), 0);
+	assert_int_equal(mm_protect(mm, BASE + 2 * PAGE_SIZE, 2 * PAGE_SIZE, PROT_READ), 0);
+	assert_int_equal(count_vmas(mm), 3);
+	assert_int_equal(f.refs, 3);
+	assert_int_equal(mm_find_vma(mm, BASE + 2 * PAGE_SIZE)->pgoff, 12);
+	assert_int_equal(mm_find_vma(mm, BASE + 4 * PAGE_SIZE)->pgoff, 14);
+	for (int i = 0; i < 8; i++) {
+		assert_int_equal(mm_fault(mm, BASE + i * PAGE_SIZE, FAULT_READ), 0);
+		assert_int_equal(*page_of(mm, BASE + i * PAGE_SIZE), 0x40 + 10 + i);
+	}
+	/* Back to one protection: contiguous offsets merge again. */
+	assert_int_equal(mm_protect(mm, BASE + 2 * PAGE_SIZE, 2 * PAGE_SIZE, RW), 0);
+	assert_int_equal(count_vmas(mm), 1);
+	assert_int_equal(f.refs, 1);
+	/* A hole, then the same file at other offsets, or another file: no merging. */
+	assert_int_equal(mm_unmap(mm, BASE + 3 * PAGE_SIZE, PAGE_SIZE), 0);
+	assert_int_equal(mm_find_vma(mm, BASE + 4 * PAGE_SIZE)->pgoff, 14);
+	assert_int_equal(f.refs, 2);
+	assert_int_equal(mm_map_file(mm, BASE + 3 * PAGE_SIZE, PAGE_SIZE, RW, 0, &f.backing, 20), 0);
+	assert_int_equal(count_vmas(mm), 3);
+	assert_int_equal(mm_map_file(mm, BASE + 3 * PAGE_SIZE, PAGE_SIZE, RW, 0, &g.backing, 13), 0);
+	assert_int_equal(count_vmas(mm), 3);
+	assert_int_equal(g.refs, 1);
+	assert_int_equal(*fake_byte(&f, 20 * PAGE_SIZE), 0x40 + 20);
+	/* The same file at the right offset: one region again. */
+	assert_int_equal(mm_map_file(mm, BASE + 3 * PAGE_SIZE, PAGE_SIZE, RW, 0, &f.backing, 13), 0);
+	assert_int_equal(count_vmas(mm), 1);
+	assert_int_equal(f.refs, 1);
+	assert_int_equal(g.refs, 0);
+	assert_int_equal(mm_fault(mm, BASE + 3 * PAGE_SIZE, FAULT_READ), 0);
+	assert_int_equal(*page_of(mm, BASE + 3 * PAGE_SIZE), 0x40 + 13);
+	/* An anonymous neighbour never merges with a file region. */
+	assert_int_equal(mm_map(mm, BASE + 8 * PAGE_SIZE, PAGE_SIZE, RW, 0), 0);
+	assert_int_equal(count_vmas(mm), 2);
+	mm_put(mm);
+	fake_release(&f);
+	fake_release(&g);
+	check_no_leak();
+}
+
+/* Past the end of the file: -EIO (SIGBUS), for faults, the loader and populate. */
+static void test_file_end_of_file(void **state)
+{
+	(void)state;
+	struct fake_file f;
+	struct mm *mm = mm_create();
+
+	fake_init(&f, 2 * PAGE_SIZE + 100);
+	mm_map_file(mm, BASE, 4 * PAGE_SIZE, RW, 0, &f.backing, 0);
+	assert_int_equal(mm_fault(mm, BASE + 2 * PAGE_SIZE + 3000, FAULT_READ), 0);	/* the tail */
+	assert_int_equal(mm_fault(mm, BASE + 3 * PAGE_SIZE, FAULT_READ), -EIO);
+	assert_int_equal(mm_fault(mm, BASE + 3 * PAGE_SIZE, FAULT_WRITE), -EIO);
+	assert_int_equal(mm_copy_in(mm, BASE + 3 * PAGE_SIZE, "x", 1), -EIO);
+	assert_int_equal(mm_populate(mm, BASE, 4 * PAGE_SIZE), 0);	/* stops quietly */
+	assert_int_equal(mm->resident_pages, 3);
+	/* An offset beyond the end: every page is past it. */
+	mm_map_file(mm, BASE + 8 * PAGE_SIZE, PAGE_SIZE, PROT_READ, VMA_SHARED, &f.backing, 1ul << 40);
+	assert_int_equal(mm_fault(mm, BASE + 8 * PAGE_SIZE, FAULT_READ), -EIO);
+
+	/* Truncation takes the lost pages from every mapping, private copies too. */
+	struct mm *other = mm_create();
+	mm_map_file(other, BASE, 3 * PAGE_SIZE, RW, VMA_SHARED, &f.backing, 0);
+	assert_int_equal(mm_populate(other, BASE, 3 * PAGE_SIZE), 0);
+	assert_int_equal(user_write(mm, BASE + PAGE_SIZE, 'p'), 0);	/* a private copy */
+	fake_truncate(&f, PAGE_SIZE);
+	assert_int_equal(mm->resident_pages, 1);
+	assert_int_equal(other->resident_pages, 1);
+	assert_null(page_of(mm, BASE + PAGE_SIZE));
+	assert_int_equal(mm_fault(mm, BASE + PAGE_SIZE, FAULT_READ), -EIO);
+	assert_int_equal(mm_fault(other, BASE + 2 * PAGE_SIZE, FAULT_WRITE), -EIO);
+	assert_non_null(page_of(mm, BASE));
+	/* Grown again: the pages are back, with the file's (new, zero) contents. */
+	f.size = 3 * PAGE_SIZE;
+	assert_int_equal(mm_fault(mm, BASE + PAGE_SIZE, FAULT_READ), 0);
+	assert_int_equal(*page_of(mm, BASE + PAGE_SIZE), 0);
+	mm_put(other);
+	mm_put(mm);
+	fake_release(&f);
+	check_no_leak();
+}
+
+/* A shared mapping of a file not open for writing may never become writable. */
+static void test_file_nowrite(void **state)
+{
+	(void)state;
+	struct fake_file f;
+	struct mm *mm = mm_create();
+
+	fake_init(&f, 4 * PAGE_SIZE);
+	mm_map(mm, BASE, PAGE_SIZE, PROT_READ, 0);
+	mm_map_file(mm, BASE + PAGE_SIZE, 2 * PAGE_SIZE, PROT_READ, VMA_SHARED | VMA_NOWRITE,
+		    &f.backing, 0);
+	assert_int_equal(mm_protect(mm, BASE, 3 * PAGE_SIZE, RW), -EACCES);
+	assert_int_equal(mm_find_vma(mm, BASE)->prot, PROT_READ);	/* nothing changed */
+	assert_int_equal(count_vmas(mm), 2);
+	assert_int_equal(mm_protect(mm, BASE + PAGE_SIZE, PAGE_SIZE, PROT_READ | PROT_EXEC), 0);
+	assert_int_equal(mm_protect(mm, BASE, 3 * PAGE_SIZE, PROT_NONE), 0);
+	assert_int_equal(mm_fault(mm, BASE + PAGE_SIZE, FAULT_WRITE), -EFAULT);
+	mm_put(mm);
+	fake_release(&f);
+	check_no_leak();
+}
+
+/* The loader's writes into a private file region (exec zeroing the bss part of the
+ * last data page) give the process its own copy; the file is untouched. */
+static void test_file_loader_write(void **state)
+{
+	(void)state;
+	struct fake_file f;
+	struct mm *mm = mm_create();
+
+	fake_init(&f, 2 * PAGE_SIZE);
+	mm_map_file(mm, BASE, 2 * PAGE_SIZE, PROT_READ, 0, &f.backing, 0);
+	assert_int_equal(mm_fault(mm, BASE, FAULT_READ), 0);
+	assert_int_equal(mm_zero_in(mm, BASE + 100, PAGE_SIZE - 100), 0);
+	assert_int_equal(mm_zero_in(mm, BASE + PAGE_SIZE + 100, PAGE_SIZE - 100), 0);
+	for (int i = 0; i < 2; i++) {
+		uint8_t *page = page_of(mm, BASE + i * PAGE_SIZE);
+		assert_int_equal(frame_of(mm, BASE + i * PAGE_SIZE)->kind, PAGE_ANON);
+		assert_int_equal(page[99], 0x40 + i);
+		assert_int_equal(page[100], 0);
+		assert_int_equal(page[PAGE_SIZE - 1], 0);
+		assert_false(pte_of(mm, BASE + i * PAGE_SIZE) & PTE_WRITE);	/* PROT_READ */
+		assert_int_equal(*fake_byte(&f, i * PAGE_SIZE + 100), 0x40 + i);
+		assert_int_equal(f.pages[i]->refcount, 1);
+	}
+	mm_put(mm);
+	fake_release(&f);
+	check_no_leak();
+}
+
+/* Out of memory while mapping file pages: nothing leaks, nothing half-done. */
+static void test_file_fault_out_of_memory(void **state)
+{
+	(void)state;
+	struct fake_file f;
+	struct mm *mm = mm_create();
+
+	fake_init(&f, 2 * PAGE_SIZE);
+	mm_map_file(mm, BASE, 2 * PAGE_SIZE, RW, 0, &f.backing, 0);
+	assert_int_equal(mm_fault(mm, BASE, FAULT_READ), 0);	/* tables exist now */
+	mm_host_fail_nth(1);		/* the cache page of page 1 */
+	assert_int_equal(mm_fault(mm, BASE + PAGE_SIZE, FAULT_READ), -ENOMEM);
+	mm_host_fail_nth(2);		/* its private copy */
+	assert_int_equal(mm_fault(mm, BASE + PAGE_SIZE, FAULT_WRITE), -ENOMEM);
+	mm_host_fail_nth(0);
+	assert_null(page_of(mm, BASE + PAGE_SIZE));
+	assert_int_equal(f.pages[1]->refcount, 1);
+	mm_host_fail_nth(1);		/* the copy-on-write copy */
+	assert_int_equal(mm_fault(mm, BASE, FAULT_WRITE), -ENOMEM);
+	mm_host_fail_nth(0);
+	assert_ptr_equal(frame_of(mm, BASE), f.pages[0]);
+	assert_int_equal(mm->resident_pages, 1);
+	mm_put(mm);
+	fake_release(&f);
+	check_no_leak();
+}
+
 /* ------------------------------------------------------------ randomized */
 
 #define SPACES 3
 #define SLOTS 32	/* pages BASE .. BASE + SLOTS pages */
+
+/* The one file the random sequences map, shared by all spaces. */
+static struct fake_file random_file;
+/* Operations pick slots below this: fewer slots, more interactions between spaces. */
+static unsigned random_slots = SLOTS;
 
 struct refcount_audit {
 	size_t *mappings;	/* per pfn */
@@ -507,7 +940,8 @@ static int count_mapping(pte_t *pte, uint64_t address, void *context)
 	return 0;
 }
 
-/* Every user frame's reference count equals the entries that map it. */
+/* Every user frame's reference count equals the entries that map it, plus one for
+ * the page cache's own reference on a file page. */
 static void audit_refcounts(struct mm **spaces)
 {
 	size_t count = mm_host_page_count();
@@ -520,6 +954,8 @@ static void audit_refcounts(struct mm **spaces)
 		struct page *page = pfn_to_page(pfn);
 		if (page->kind == PAGE_ANON)
 			assert_int_equal(page->refcount, audit.mappings[pfn]);
+		else if (page->kind == PAGE_CACHE)
+			assert_int_equal(page->refcount, audit.mappings[pfn] + 1);
 		else
 			assert_int_equal(audit.mappings[pfn], 0);
 	}
@@ -528,17 +964,54 @@ static void audit_refcounts(struct mm **spaces)
 }
 
 /*
- * What each page of each space must hold: the byte last written there by that
- * space (or, through fork, by its ancestor), 0 if never written since mapped. A
- * private write that showed through to another space breaks this.
+ * What each page of each space must hold. A page is either the space's own (the
+ * byte last written there by that space or, through fork, by its ancestor; 0 if
+ * never written since mapped), or, in a file region until the space writes it
+ * privately, the file's: the file's current byte, 0 past its end. A private write
+ * that showed through to another space or to the file breaks this; so does a
+ * shared write that did not reach the file and every other space.
  */
-static uint8_t shadow[SPACES][SLOTS];
+struct expect {
+	bool own;
+	uint8_t byte;
+};
+static struct expect shadow[SPACES][SLOTS];
 
-static void shadow_clear(int i, uint64_t address, uint64_t length)
+/* The file page index a slot maps, or -1 for anonymous memory and holes. */
+static long slot_file_index(struct mm *mm, uint64_t at)
+{
+	struct vma *vma = mm_find_vma(mm, at);
+
+	if (!vma || !vma->backing)
+		return -1;
+	return vma->pgoff + (at - vma->start) / PAGE_SIZE;
+}
+
+static uint8_t expected(struct mm *mm, int i, int slot)
+{
+	long index = slot_file_index(mm, BASE + slot * PAGE_SIZE);
+
+	if (shadow[i][slot].own || index < 0)
+		return shadow[i][slot].byte;
+	return (uint64_t)index < fake_pages(&random_file) ? random_file.model[index] : 0;
+}
+
+/* The slots in the range now show what their region maps afresh. */
+static void shadow_reset(int i, uint64_t address, uint64_t length)
 {
 	for (uint64_t at = address; at < address + length; at += PAGE_SIZE)
 		if (at >= BASE && at < BASE + SLOTS * PAGE_SIZE)
-			shadow[i][(at - BASE) / PAGE_SIZE] = 0;
+			shadow[i][(at - BASE) / PAGE_SIZE] = (struct expect){ true, 0 };
+}
+
+/* ... except that a file region shows the file. */
+static void shadow_remap(struct mm **spaces, int i, uint64_t address, uint64_t length)
+{
+	shadow_reset(i, address, length);
+	for (uint64_t at = address; at < address + length; at += PAGE_SIZE)
+		if (at >= BASE && at < BASE + SLOTS * PAGE_SIZE &&
+		    slot_file_index(spaces[i], at) >= 0)
+			shadow[i][(at - BASE) / PAGE_SIZE].own = false;
 }
 
 static void audit_contents(struct mm **spaces)
@@ -549,33 +1022,38 @@ static void audit_contents(struct mm **spaces)
 			struct vma *vma = mm_find_vma(spaces[i], at);
 			uint8_t *byte = page_of(spaces[i], at);
 			pte_t pte = pte_of(spaces[i], at);
-			assert_int_equal(byte ? *byte : 0, shadow[i][slot]);
+			/* A file page not yet touched shows the file only once faulted. */
+			if (byte || shadow[i][slot].own || slot_file_index(spaces[i], at) < 0)
+				assert_int_equal(byte ? *byte : 0, expected(spaces[i], i, slot));
 			/* The copy-on-write rule: writable and private means exclusive. */
-			if (vma && !(vma->flags & VMA_SHARED) && (pte & PTE_WRITE))
+			if (vma && !(vma->flags & VMA_SHARED) && (pte & PTE_WRITE)) {
+				assert_int_equal(frame_of(spaces[i], at)->kind, PAGE_ANON);
 				assert_int_equal(frame_of(spaces[i], at)->refcount, 1);
+			}
 		}
 	}
 }
 
-/* Shared regions make the shadow of every space sharing a frame change together;
- * keep the random test to private regions so the shadow stays simple. */
+/* Anonymous shared regions make the shadow of every space sharing a frame change
+ * together; the random test leaves them out. Shared file regions are in: their
+ * writes go to the file's model, which every space reads. */
 static void random_step(struct mm **spaces, unsigned *seed)
 {
 	int i = rand_r(seed) % SPACES;
-	uint64_t slot = rand_r(seed) % SLOTS, pages = 1 + rand_r(seed) % 6;
+	uint64_t slot = rand_r(seed) % random_slots, pages = 1 + rand_r(seed) % 6;
 	uint64_t address = BASE + slot * PAGE_SIZE, length = pages * PAGE_SIZE;
 
 	if (!spaces[i]) {
 		spaces[i] = mm_create();
-		memset(shadow[i], 0, SLOTS);
+		shadow_reset(i, BASE, SLOTS * PAGE_SIZE);
 		return;
 	}
-	switch (rand_r(seed) % 9) {
+	switch (rand_r(seed) % 11) {
 	case 0:
 		if (mm_map(spaces[i], address, length, rand_r(seed) % 2 ? RW : PROT_READ, 0) == 0)
-			shadow_clear(i, address, length);
+			shadow_reset(i, address, length);
 		break;
-	case 1: mm_unmap(spaces[i], address, length); shadow_clear(i, address, length); break;
+	case 1: mm_unmap(spaces[i], address, length); shadow_reset(i, address, length); break;
 	case 2: mm_protect(spaces[i], address, length, rand_r(seed) % 3 ? RW : PROT_READ); break;
 	case 3: mm_fault(spaces[i], address, rand_r(seed) % 2 ? FAULT_WRITE : FAULT_READ); break;
 	case 4: mm_populate(spaces[i], address, PAGE_SIZE); break;
@@ -584,30 +1062,69 @@ static void random_step(struct mm **spaces, unsigned *seed)
 		if (spaces[j])
 			mm_put(spaces[j]);
 		spaces[j] = mm_fork(spaces[i]);
-		memcpy(shadow[j], shadow[i], SLOTS);
+		memcpy(shadow[j], shadow[i], sizeof(shadow[i]));
 		break;
 	}
 	case 6:
-		/* Even when a hole makes it fail (ENOMEM), the mapped part is discarded. */
+		/* Even when a hole makes it fail (ENOMEM), the mapped part is discarded;
+		 * private pages come back as their region maps them afresh. */
 		mm_discard(spaces[i], address, length);
-		shadow_clear(i, address, length);
+		for (uint64_t at = address; at < address + length; at += PAGE_SIZE) {
+			struct vma *vma = mm_find_vma(spaces[i], at);
+			if (!vma || !(vma->flags & VMA_SHARED))
+				shadow_remap(spaces, i, at, PAGE_SIZE);
+		}
 		break;
 	case 7: if (rand_r(seed) % 4 == 0) { mm_put(spaces[i]); spaces[i] = NULL; } break;
 	case 8: {
 		uint8_t value = 1 + rand_r(seed) % 255;
-		if (user_write(spaces[i], address, value) == 0)
-			shadow[i][slot] = value;
+		struct vma *vma = mm_find_vma(spaces[i], address);
+		long index = slot_file_index(spaces[i], address);
+		if (user_write(spaces[i], address, value) != 0)
+			break;
+		if (vma->flags & VMA_SHARED)
+			random_file.model[index] = value;	/* the file's byte now */
+		else
+			shadow[i][slot] = (struct expect){ true, value };
 		break;
 	}
+	case 9: {
+		/* A file mapping, shared or private, at an offset that may pass the end. */
+		unsigned flags = rand_r(seed) % 2 ? VMA_SHARED : 0;
+		uint64_t pgoff = rand_r(seed) % (random_slots < SLOTS ? 8 : 24);
+		if (mm_map_file(spaces[i], address, length, rand_r(seed) % 3 ? RW : PROT_READ, flags,
+				&random_file.backing, pgoff) == 0)
+			shadow_remap(spaces, i, address, length);
+		break;
+	}
+	case 10:
+		/* The file shrinks (whole pages; its lost pages leave every mapping and
+		 * private copies of them with them), or grows back with zero pages. */
+		if (rand_r(seed) % 2) {
+			uint64_t size = (8 + rand_r(seed) % 24) * PAGE_SIZE;
+			if (size < random_file.size) {
+				uint64_t keep = size / PAGE_SIZE;
+				for (int k = 0; k < SPACES; k++)
+					for (int s = 0; spaces[k] && s < SLOTS; s++)
+						if (slot_file_index(spaces[k], BASE + s * PAGE_SIZE) >=
+						    (long)keep)
+							shadow[k][s].own = false;
+				fake_truncate(&random_file, size);
+			}
+		} else {
+			random_file.size = 32 * PAGE_SIZE;
+		}
+		break;
 	}
 }
 
-static void random_sequences(enum fork_mode mode)
+static void random_sequences(enum fork_mode mode, unsigned runs)
 {
-	for (unsigned run = 0; run < 20; run++) {
+	for (unsigned run = 0; run < runs; run++) {
 		unsigned seed = 1000 + run;
 		struct mm *spaces[SPACES] = { 0 };
 		mm_fork_mode = mode;
+		fake_init(&random_file, 28 * PAGE_SIZE);
 		for (int step = 0; step < 400; step++) {
 			random_step(spaces, &seed);
 			audit_refcounts(spaces);
@@ -616,6 +1133,7 @@ static void random_sequences(enum fork_mode mode)
 		for (int i = 0; i < SPACES; i++)
 			if (spaces[i])
 				mm_put(spaces[i]);
+		fake_release(&random_file);
 		check_no_leak();
 	}
 }
@@ -623,13 +1141,25 @@ static void random_sequences(enum fork_mode mode)
 static void test_random_sequences_copy(void **state)
 {
 	(void)state;
-	random_sequences(FORK_MODE_COPY);
+	random_slots = SLOTS;
+	random_sequences(FORK_MODE_COPY, 20);
 }
 
 static void test_random_sequences_cow(void **state)
 {
 	(void)state;
-	random_sequences(FORK_MODE_COW);
+	random_slots = SLOTS;
+	random_sequences(FORK_MODE_COW, 20);
+}
+
+/* The same crowded into a few pages, where spaces and the file meet more often. */
+static void test_random_sequences_crowded(void **state)
+{
+	(void)state;
+	random_slots = 10;
+	random_sequences(FORK_MODE_COPY, 20);
+	random_sequences(FORK_MODE_COW, 20);
+	random_slots = SLOTS;
 }
 
 int main(void)
@@ -652,8 +1182,17 @@ int main(void)
 		cmocka_unit_test_setup(test_shared_stays_shared, setup),
 		cmocka_unit_test_setup(test_fork_mode_names, setup),
 		cmocka_unit_test_setup(test_unmap_frees_page_tables, setup),
+		cmocka_unit_test_setup(test_file_private_copy_on_write, setup),
+		cmocka_unit_test_setup(test_file_shared_writes_reach_file, setup),
+		cmocka_unit_test_setup(test_file_private_fork, setup),
+		cmocka_unit_test_setup(test_file_split_and_merge, setup),
+		cmocka_unit_test_setup(test_file_end_of_file, setup),
+		cmocka_unit_test_setup(test_file_nowrite, setup),
+		cmocka_unit_test_setup(test_file_loader_write, setup),
+		cmocka_unit_test_setup(test_file_fault_out_of_memory, setup),
 		cmocka_unit_test_setup(test_random_sequences_copy, setup),
 		cmocka_unit_test_setup(test_random_sequences_cow, setup),
+		cmocka_unit_test_setup(test_random_sequences_crowded, setup),
 	};
 	return cmocka_run_group_tests_name("vm", tests, NULL, NULL);
 }
