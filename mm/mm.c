@@ -142,6 +142,26 @@ int mm_unmap(struct mm *mm, uint64_t start, uint64_t length)
 	return 0;
 }
 
+/*
+ * The overcommit policy, Linux's heuristic (vm.overcommit_memory = 0): memory is
+ * promised freely and provided on first touch, but a single request for more than
+ * all of memory is refused. Only memory that may need frames of its own counts:
+ * private writable mappings and shared anonymous ones, unless MAP_NORESERVE.
+ */
+bool mm_exceeds_memory(uint64_t length)
+{
+	return length / PAGE_SIZE > frames_managed();
+}
+
+static bool exceeds_memory(uint64_t length, unsigned prot, unsigned flags,
+			   const struct mm_backing *backing)
+{
+	bool shared = flags & VMA_SHARED;
+	bool accountable = shared ? !backing : (prot & PROT_WRITE);
+
+	return accountable && !(flags & VMA_NORESERVE) && mm_exceeds_memory(length);
+}
+
 int mm_map_file(struct mm *mm, uint64_t start, uint64_t length, unsigned prot,
 		unsigned flags, struct mm_backing *backing, uint64_t pgoff)
 {
@@ -150,6 +170,8 @@ int mm_map_file(struct mm *mm, uint64_t start, uint64_t length, unsigned prot,
 
 	if ((start & ~PAGE_MASK) || length == 0 || end < start)
 		return -EINVAL;
+	if (exceeds_memory(end - start, prot, flags, backing))
+		return -ENOMEM;
 	/* Allocate first, so failing leaves the old mappings in place. */
 	struct vma *vma = vma_new(start, end, prot, flags);
 	if (!vma)

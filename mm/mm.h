@@ -40,6 +40,7 @@
 #define VMA_STACK	(1u << 3)	/* "[stack]" in maps */
 #define VMA_NOWRITE	(1u << 4)	/* may never be made writable: a shared mapping of a
 					 * file not open for writing (Linux: no VM_MAYWRITE) */
+#define VMA_NORESERVE	(1u << 5)	/* MAP_NORESERVE: exempt from the overcommit check */
 
 /* The layout of a fresh address space (as Linux with randomisation off). */
 #define MM_STACK_TOP	0x00007ffffffff000ul
@@ -190,6 +191,10 @@ void mm_object_init(struct mm_object *object);
  * does), so that the next touch finds the end of the file and gets SIGBUS.
  */
 void mm_object_truncate(struct mm_object *object, uint64_t first);
+
+/* Would a request for length bytes exceed all of memory? The overcommit check
+ * mm_map applies to memory that may need frames of its own (see mm.c). */
+bool mm_exceeds_memory(uint64_t length);
 
 /* A free range of length bytes, highest first below MM_MMAP_BASE (or at hint if that
  * is free). 0 when none. */

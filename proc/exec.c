@@ -5,7 +5,11 @@
  * and checked, #! scripts are resolved, the arguments are copied in, and the whole
  * new address space (segments, heap start, stack with argv/envp/auxv) is built on the
  * side. Only then does the process switch to it and drop the old one; after that
- * nothing can fail, so a failed execve always leaves the caller's image intact.
+ * nothing can fail, so a failed execve leaves the caller's image intact. One kind of
+ * failure is nevertheless fatal, because Linux finds it after its own point of no
+ * return and programs can tell: a segment that cannot be placed (outside user
+ * space, p_filesz > p_memsz, more than memory can hold) kills the process with
+ * SIGSEGV, as on Linux.
  *
  * ELF segments are mapped from the file's page cache, as Linux maps them: each
  * PT_LOAD is a private file mapping of the pages holding its file bytes, so text
@@ -58,29 +62,19 @@ static bool header_ok(const struct elf64_header *h)
 	       h->phnum > 0 && (size_t)h->phnum * h->phentsize <= PHDRS_MAX_BYTES;
 }
 
-/* Does the file hold [offset, offset + length)? */
-static bool file_has(struct inode *inode, uint64_t offset, uint64_t length)
+/* A segment that can never be placed (Linux's checks in load_elf_binary). File
+ * bytes missing from the file are not an error: touching them is SIGBUS. */
+static int check_segment(const struct elf64_program_header *ph, uint64_t bias)
 {
-	char byte;
+	uint64_t start = bias + ph->vaddr;
 
-	if (length == 0)
-		return true;
-	if (offset + length < offset)
-		return false;
-	return inode_read(inode, &byte, 1, offset + length - 1) == 1;
-}
-
-static int check_segment(struct inode *inode, const struct elf64_program_header *ph)
-{
-	if (ph->filesz > ph->memsz || ph->memsz == 0)
-		return ph->filesz > ph->memsz ? -EINVAL : 0;
-	if (ph->vaddr + ph->memsz < ph->vaddr || ph->vaddr + ph->memsz > USER_TOP)
-		return -EINVAL;
-	if (!file_has(inode, ph->offset, ph->filesz))
+	if (ph->filesz > ph->memsz || start >= USER_TOP || ph->memsz > USER_TOP ||
+	    USER_TOP - ph->memsz < start)
 		return -EINVAL;
 	return 0;
 }
 
+/* Program headers that cannot be read whole make the file not an executable. */
 static int read_program_headers(struct inode *inode, struct image *image)
 {
 	size_t bytes = (size_t)image->header.phnum * sizeof(struct elf64_program_header);
@@ -89,22 +83,14 @@ static int read_program_headers(struct inode *inode, struct image *image)
 	if (!image->phdrs)
 		return -ENOMEM;
 	if (inode_read(inode, image->phdrs, bytes, image->header.phoff) != (long)bytes)
-		return -EIO;
-	bool loads = false;
+		return -ENOEXEC;
 	for (unsigned i = 0; i < image->header.phnum; i++) {
-		const struct elf64_program_header *ph = &image->phdrs[i];
-		if (ph->type == PT_INTERP) {
+		if (image->phdrs[i].type == PT_INTERP) {
 			printk("exec: dynamically linked programs are not supported\n");
 			return -ENOEXEC;
 		}
-		if (ph->type != PT_LOAD)
-			continue;
-		int error = check_segment(inode, ph);
-		if (error)
-			return error;
-		loads = true;
 	}
-	return loads ? 0 : -ENOEXEC;
+	return 0;
 }
 
 /* ------------------------------------------------------------------ loading */
@@ -187,9 +173,9 @@ static int copy_segment(struct mm *mm, struct inode *inode, const struct elf64_p
 			uint64_t start, uint8_t *bounce)
 {
 	uint64_t map_start = page_down(start);
-	uint64_t lead = start - map_start;
-	int error = mm_map(mm, map_start, page_up(start + ph->memsz) - map_start,
-			   segment_prot(ph), 0);
+	uint64_t lead = start - map_start, length = page_up(start + ph->memsz) - map_start;
+	int error = mm_exceeds_memory(length) ? -ENOMEM :
+		    mm_map(mm, map_start, length, segment_prot(ph), 0);
 
 	if (!error && ph->filesz)
 		error = load_file_bytes(mm, inode, map_start, ph->offset - lead,
@@ -206,17 +192,20 @@ static int load_segment(struct mm *mm, struct file *file, struct image *image,
 	uint64_t lead = start - map_start;
 	uint64_t file_end = page_up(start + ph->filesz);	/* end of the file pages */
 	uint64_t mem_end = page_up(start + ph->memsz);
-	int error = 0;
 
-	if (ph->memsz == 0)
-		return 0;
+	int error = check_segment(ph, image->bias);
+
+	if (error || ph->memsz == 0)
+		return error;
 	if (!backing || ph->filesz == 0 || (ph->offset & ~PAGE_MASK) != lead) {
 		error = copy_segment(mm, file_inode(file), ph, start, bounce);
 	} else {
 		error = mm_map_file(mm, map_start, file_end - map_start, segment_prot(ph), 0,
 				    backing, (ph->offset - lead) >> PAGE_SHIFT);
+		/* bss is brk memory to Linux: charged whatever its protection. */
 		if (!error && mem_end > file_end)
-			error = mm_map(mm, file_end, mem_end - file_end, segment_prot(ph), 0);
+			error = mm_exceeds_memory(mem_end - file_end) ? -ENOMEM :
+				mm_map(mm, file_end, mem_end - file_end, segment_prot(ph), 0);
 	}
 	/* The rest of the last file page is bss: zero it (Linux's padzero). */
 	if (!error && ph->memsz > ph->filesz && ((start + ph->filesz) & ~PAGE_MASK))
@@ -234,13 +223,10 @@ static int load_segments(struct mm *mm, struct file *file, struct image *image)
 		if (image->phdrs[i].type == PT_LOAD)
 			error = load_segment(mm, file, image, &image->phdrs[i], bounce);
 	kfree(bounce);
-	if (error)
-		return error;
+	/* An entry point outside the program is not checked: as on Linux, the new
+	 * process faults there and dies by SIGSEGV. */
 	image->entry = image->bias + image->header.entry;
-	struct vma *vma = mm_find_vma(mm, image->entry);
-	if (!vma || !(vma->prot & PROT_EXEC))
-		return -EINVAL;	/* entry outside any executable segment */
-	return 0;
+	return error;
 }
 
 /* ------------------------------------------------------------------ the stack */
@@ -353,36 +339,54 @@ static int build_stack(struct mm *mm, const struct exec_args *args, const char *
 
 /* ------------------------------------------------------------------ #! scripts */
 
+static bool blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
 /*
- * Parse "#!interpreter [argument]" from the first line. Returns 1 when it is a
- * script (words filled, pointing into line), 0 when not, -ENOEXEC when the line is
- * unterminated within SCRIPT_LINE_MAX or names no interpreter.
+ * Parse "#!interpreter [argument]" from the first SCRIPT_LINE_MAX bytes of the file
+ * (line, length of them read) the way Linux's binfmt_script does. Returns 1 when it
+ * is a script (words filled, pointing into line), 0 when not, -ENOEXEC when no
+ * interpreter is named or its name may have been cut off. Without a newline in
+ * those bytes the line runs to their end, and the name ends at a blank or NUL.
  */
 static int parse_script(char *line, long length, const char *words[2], int *count)
 {
+	char *last = line + SCRIPT_LINE_MAX - 1;
+
 	if (length < 2 || line[0] != '#' || line[1] != '!')
 		return 0;
-	char *end = memchr(line, '\n', length);
-	if (!end)
-		return -ENOEXEC;
-	*end = '\0';
+	memset(line + length, 0, SCRIPT_LINE_MAX - length);
+	char *stop = memchr(line, '\n', SCRIPT_LINE_MAX);
+	if (!stop) {
+		char *name = line + 2;
+		while (name < last && blank(*name))
+			name++;
+		char *term = name;
+		while (term < last && *term && !blank(*term))
+			term++;
+		if (name == last || term == last)
+			return -ENOEXEC;
+		stop = last;
+	}
+	while (stop > line + 2 && blank(stop[-1]))
+		stop--;
+	*stop = '\0';
 	char *p = line + 2;
-	while (*p == ' ' || *p == '\t')
+	while (p < stop && blank(*p))
 		p++;
-	if (*p == '\0')
+	if (p == stop)
 		return -ENOEXEC;
 	words[0] = p;
-	while (*p && *p != ' ' && *p != '\t')
+	while (*p && !blank(*p))
 		p++;
 	*count = 1;
 	if (*p) {
+		/* Linux passes the rest of the line as one argument. */
 		*p++ = '\0';
-		while (*p == ' ' || *p == '\t')
+		while (blank(*p))
 			p++;
-		/* Linux passes the rest of the line as one argument, minus trailing blanks. */
-		char *last = p + strlen(p);
-		while (last > p && (last[-1] == ' ' || last[-1] == '\t'))
-			*--last = '\0';
 		if (*p)
 			words[(*count)++] = p;
 	}
@@ -399,6 +403,8 @@ struct exec_state {
 	struct image image;
 	struct mm *mm;
 	uint64_t sp;
+	bool fatal;		/* the failure kills the process (as past Linux's point of
+				 * no return) instead of returning an error */
 };
 
 static void release_state(struct exec_state *s)
@@ -439,6 +445,9 @@ static int resolve_program(struct exec_state *s)
 			return script ? script : -ENOEXEC;
 		if (depth == SCRIPT_DEPTH_MAX)
 			return -ELOOP;
+		/* An empty name opens, on Linux, the current directory: not a file. */
+		if (words[0][0] == '\0')
+			return -EACCES;
 		words[count++] = s->path;
 		error = exec_args_replace_first(&s->args, words, count);
 		if (error)
@@ -462,8 +471,12 @@ static int build_image(struct exec_state *s, struct proc *proc)
 	if (!s->mm)
 		return -ENOMEM;
 	error = load_segments(s->mm, s->file, &s->image);
-	if (error)
+	if (error) {
+		/* Linux maps segments after its point of no return: report such a
+		 * failure the way it does, by the new program's death. */
+		s->fatal = true;
 		return error;
+	}
 	s->mm->start_code = s->image.start_code;
 	s->mm->end_code = s->image.end_code;
 	s->mm->start_data = s->image.start_data;
@@ -514,8 +527,14 @@ static int exec_into(struct proc *proc, struct exec_state *s)
 
 	if (!error)
 		error = build_image(s, proc);
-	if (!error)
+	if (!error) {
 		commit(s, proc);
+	} else if (s->fatal && proc == current_proc()) {
+		/* calf built the new image on the side, so the old one is still whole,
+		 * but a program may only see what Linux shows: death by SIGSEGV. */
+		proc->actions[SIGSEGV - 1].handler = SIG_DFL;
+		signal_force(proc, SIGSEGV);
+	}
 	release_state(s);
 	exec_args_free(&s->args);
 	return error;

@@ -141,7 +141,7 @@ static long do_mmap(uint64_t hint, uint64_t length, unsigned prot, unsigned flag
 		return -EINVAL;
 	}
 	bool shared = type != MAP_PRIVATE;
-	unsigned vma_flags = shared ? VMA_SHARED : 0;
+	unsigned vma_flags = (shared ? VMA_SHARED : 0) | (flags & MAP_NORESERVE ? VMA_NORESERVE : 0);
 	if (flags & MAP_GROWSDOWN)
 		vma_flags |= VMA_GROWSDOWN;
 	if (!may_write)

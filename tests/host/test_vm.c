@@ -407,6 +407,25 @@ static void test_unmap_frees_page_tables(void **state)
 	check_no_leak();
 }
 
+/* The overcommit heuristic: one request for more than all of memory is refused,
+ * unless it can never need frames of its own or asks not to be counted. */
+static void test_overcommit_heuristic(void **state)
+{
+	(void)state;
+	struct mm *mm = mm_create();
+	uint64_t all = (frames_managed() + 1) * PAGE_SIZE;
+
+	assert_int_equal(mm_map(mm, BASE, all, RW, 0), -ENOMEM);
+	assert_int_equal(mm_map(mm, BASE, all, RW, VMA_SHARED), -ENOMEM);
+	assert_int_equal(count_vmas(mm), 0);
+	assert_int_equal(mm_map(mm, BASE, all, PROT_NONE, 0), 0);
+	assert_int_equal(mm_map(mm, BASE, all, PROT_READ, 0), 0);
+	assert_int_equal(mm_map(mm, BASE, all, RW, VMA_NORESERVE), 0);
+	assert_int_equal(mm_map(mm, BASE, all - PAGE_SIZE, RW, 0), 0);
+	mm_put(mm);
+	check_no_leak();
+}
+
 /* Fork under memory pressure: every possible allocation failure leaks nothing. */
 static void test_fork_out_of_memory(void **state)
 {
@@ -1182,6 +1201,7 @@ int main(void)
 		cmocka_unit_test_setup(test_shared_stays_shared, setup),
 		cmocka_unit_test_setup(test_fork_mode_names, setup),
 		cmocka_unit_test_setup(test_unmap_frees_page_tables, setup),
+		cmocka_unit_test_setup(test_overcommit_heuristic, setup),
 		cmocka_unit_test_setup(test_file_private_copy_on_write, setup),
 		cmocka_unit_test_setup(test_file_shared_writes_reach_file, setup),
 		cmocka_unit_test_setup(test_file_private_fork, setup),
