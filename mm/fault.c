@@ -61,7 +61,7 @@ static struct vma *region_for(struct mm *mm, uint64_t address)
 
 	if (!vma || vma->start <= address)
 		return vma;
-	if (!(vma->flags & VMA_GROWSDOWN) || vma->end - (address & PAGE_MASK) > MM_STACK_LIMIT)
+	if (!(vma->flags & VMA_GROWSDOWN) || vma->end - (address & PAGE_MASK) > mm->stack_limit)
 		return NULL;
 	struct vma *below = vma_prev(mm, vma);
 	if (below && (address & PAGE_MASK) - below->end < MM_STACK_GUARD)

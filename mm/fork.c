@@ -107,6 +107,7 @@ static void copy_layout(struct mm *child, const struct mm *parent)
 	child->arg_end = parent->arg_end;
 	child->env_start = parent->env_start;
 	child->env_end = parent->env_end;
+	child->stack_limit = parent->stack_limit;
 }
 
 struct mm *mm_fork(struct mm *parent)

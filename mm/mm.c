@@ -58,6 +58,7 @@ struct mm *mm_create(void)
 	}
 	list_init(&mm->vmas);
 	mm->users = 1;
+	mm->stack_limit = MM_STACK_LIMIT;
 	return mm;
 }
 

@@ -45,7 +45,7 @@
 /* The layout of a fresh address space (as Linux with randomisation off). */
 #define MM_STACK_TOP	0x00007ffffffff000ul
 #define MM_MMAP_BASE	(MM_STACK_TOP - (128ul << 20))	/* Linux's minimum stack gap */
-#define MM_STACK_LIMIT	(8ul << 20)			/* RLIMIT_STACK default */
+#define MM_STACK_LIMIT	(8ul << 20)			/* RLIMIT_STACK's default */
 #define MM_STACK_GUARD	(256ul << 12)			/* stack_guard_gap: 256 pages */
 #define MM_MIN_ADDRESS	0x10000ul			/* vm.mmap_min_addr */
 
@@ -144,6 +144,7 @@ struct mm {
 	uint64_t brk_start, brk;	/* heap: [brk_start, brk) rounded up to pages */
 	uint64_t start_code, end_code, start_data, end_data, start_stack;
 	uint64_t arg_start, arg_end, env_start, env_end;
+	uint64_t stack_limit;		/* how far the stack may grow: RLIMIT_STACK */
 	uint64_t resident_pages;	/* present user PTEs */
 	struct mm_counters counters;
 };

@@ -482,6 +482,7 @@ static int build_image(struct exec_state *s, struct proc *proc)
 	s->mm->start_data = s->image.start_data;
 	s->mm->end_data = s->image.end_data;
 	s->mm->brk_start = s->mm->brk = page_up(s->image.end_of_bss);
+	s->mm->stack_limit = proc->limits[RLIMIT_STACK].current;
 	return build_stack(s->mm, &s->args, s->path, &s->image, proc, &s->sp);
 }
 

@@ -3,6 +3,7 @@
  */
 #include "proc/limits.h"
 #include "proc/proc.h"
+#include "mm/mm.h"
 #include "mm/uaccess.h"
 #include "lib/errno.h"
 #include "lib/string.h"
@@ -72,8 +73,12 @@ static long do_prlimit(struct proc *proc, unsigned resource,
 	}
 	if (old_limit && copy_to_user(old_limit, &proc->limits[resource], sizeof(value)))
 		return -EFAULT;
-	if (new_limit)
+	if (new_limit) {
 		proc->limits[resource] = value;
+		/* The stack grows on faults: the fault handler reads the limit there. */
+		if (resource == RLIMIT_STACK && proc->mm)
+			proc->mm->stack_limit = value.current;
+	}
 	return 0;
 }
 
