@@ -53,6 +53,8 @@ static void copy_identity(struct proc *child, const struct proc *parent)
 	child->gid = parent->gid;
 	child->euid = parent->euid;
 	child->egid = parent->egid;
+	child->suid = parent->suid;
+	child->sgid = parent->sgid;
 	child->umask = parent->umask;
 	memcpy(child->limits, parent->limits, sizeof(child->limits));
 	child->fs_base = parent->fs_base;
@@ -107,6 +109,23 @@ static void set_registers(struct proc *child, const struct proc *parent,
 	fpu_save(child->fpu_state);	/* the parent's live registers, not a stale copy */
 }
 
+/*
+ * RLIMIT_NPROC, as Linux applies it: the processes of the caller's real user,
+ * zombies included, may not reach the limit. Root is exempt (Linux exempts
+ * CAP_SYS_RESOURCE and CAP_SYS_ADMIN, which only root has here).
+ */
+static bool over_process_limit(const struct proc *parent)
+{
+	struct list_node *node;
+	uint64_t count = 0;
+
+	if (parent->uid == 0 || parent->euid == 0)
+		return false;
+	list_for_each(node, &all_procs)
+		count += list_entry(node, struct proc, all_link)->uid == parent->uid;
+	return count >= parent->limits[RLIMIT_NPROC].current;
+}
+
 static long do_clone(const struct clone_request *request)
 {
 	struct proc *parent = current_proc();
@@ -116,6 +135,9 @@ static long do_clone(const struct clone_request *request)
 		return -EINVAL;
 	if ((flags & CSIGNAL) > NSIG)
 		return -EINVAL;
+	if (over_process_limit(parent))
+		return -EAGAIN;
+	/* No room in the process table (PROC_MAX) or for a kernel stack: EAGAIN. */
 	struct proc *child = proc_alloc();
 	if (!child)
 		return -EAGAIN;

@@ -80,6 +80,7 @@ struct proc {
 	/* Sessions and job control. */
 	int pgid, sid;
 	unsigned uid, gid, euid, egid;
+	unsigned suid, sgid;		/* saved set-user/group-id */
 
 	/* Signals. */
 	uint64_t signal_pending;	/* bit sig-1 */

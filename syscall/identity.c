@@ -1,8 +1,8 @@
 /*
  * syscall/identity.c - who a process is: ids, process groups, sessions.
  *
- * Every process runs as root (uid 0) for now; the set*id calls accept what root may
- * do and record it.
+ * Processes start as root (uid 0); the set*id calls follow Linux's rules, with root
+ * the only privileged identity (there are no finer capabilities).
  */
 #include "syscall/syscall.h"
 #include "proc/proc.h"
@@ -17,33 +17,123 @@ SYSCALL_DEFINE0(geteuid) { return current_proc()->euid; }
 SYSCALL_DEFINE0(getgid) { return current_proc()->gid; }
 SYSCALL_DEFINE0(getegid) { return current_proc()->egid; }
 
+/*
+ * Credentials follow Linux's rules for a kernel without capabilities beyond root's:
+ * root (effective uid 0) may become anyone; anyone else may only move among the
+ * ids it already has (real, effective, saved). -1 leaves an id unchanged.
+ */
+#define KEEP ((unsigned)-1)
+
+static bool may_take(const struct proc *p, unsigned id, unsigned real, unsigned effective,
+		     unsigned saved)
+{
+	return p->euid == 0 || id == KEEP || id == real || id == effective || id == saved;
+}
+
+static long set_res(unsigned *real, unsigned *effective, unsigned *saved,
+		    unsigned r, unsigned e, unsigned s)
+{
+	struct proc *p = current_proc();
+
+	if (!may_take(p, r, *real, *effective, *saved) || !may_take(p, e, *real, *effective, *saved) ||
+	    !may_take(p, s, *real, *effective, *saved))
+		return -EPERM;
+	if (r != KEEP)
+		*real = r;
+	if (e != KEEP)
+		*effective = e;
+	if (s != KEEP)
+		*saved = s;
+	return 0;
+}
+
+SYSCALL_DEFINE3(setresuid, unsigned, r, unsigned, e, unsigned, s)
+{
+	struct proc *p = current_proc();
+	return set_res(&p->uid, &p->euid, &p->suid, r, e, s);
+}
+
+SYSCALL_DEFINE3(setresgid, unsigned, r, unsigned, e, unsigned, s)
+{
+	struct proc *p = current_proc();
+	return set_res(&p->gid, &p->egid, &p->sgid, r, e, s);
+}
+
+/* setuid: root sets all three; others only the effective id, to the real or saved. */
 SYSCALL_DEFINE1(setuid, unsigned, uid)
 {
-	current_proc()->uid = current_proc()->euid = uid;
+	struct proc *p = current_proc();
+
+	if (p->euid == 0)
+		return set_res(&p->uid, &p->euid, &p->suid, uid, uid, uid);
+	if (uid != p->uid && uid != p->suid)
+		return -EPERM;
+	p->euid = uid;
 	return 0;
 }
 
 SYSCALL_DEFINE1(setgid, unsigned, gid)
 {
-	current_proc()->gid = current_proc()->egid = gid;
+	struct proc *p = current_proc();
+
+	if (p->euid == 0)
+		return set_res(&p->gid, &p->egid, &p->sgid, gid, gid, gid);
+	if (gid != p->gid && gid != p->sgid)
+		return -EPERM;
+	p->egid = gid;
 	return 0;
 }
 
-static int put_ids(unsigned real, unsigned effective, unsigned *r, unsigned *e, unsigned *s)
+/* setreuid/setregid: the saved id follows the new effective one when the real id
+ * is set or the effective id moves away from the old real one (Linux's rule). */
+static long set_re(unsigned *real, unsigned *effective, unsigned *saved, unsigned r, unsigned e)
 {
-	if (put_user(real, r) || put_user(effective, e) || put_user(effective, s))
+	bool root = current_proc()->euid == 0;
+	unsigned old_real = *real;
+
+	if (r != KEEP && !root && r != *real && r != *effective)
+		return -EPERM;
+	if (e != KEEP && !root && e != *real && e != *effective && e != *saved)
+		return -EPERM;
+	if (r != KEEP)
+		*real = r;
+	if (e != KEEP)
+		*effective = e;
+	if (r != KEEP || (e != KEEP && e != old_real))
+		*saved = *effective;
+	return 0;
+}
+
+SYSCALL_DEFINE2(setreuid, unsigned, r, unsigned, e)
+{
+	struct proc *p = current_proc();
+	return set_re(&p->uid, &p->euid, &p->suid, r, e);
+}
+
+SYSCALL_DEFINE2(setregid, unsigned, r, unsigned, e)
+{
+	struct proc *p = current_proc();
+	return set_re(&p->gid, &p->egid, &p->sgid, r, e);
+}
+
+static int put_ids(unsigned real, unsigned effective, unsigned saved, unsigned *r,
+		   unsigned *e, unsigned *s)
+{
+	if (put_user(real, r) || put_user(effective, e) || put_user(saved, s))
 		return -EFAULT;
 	return 0;
 }
 
 SYSCALL_DEFINE3(getresuid, unsigned *, r, unsigned *, e, unsigned *, s)
 {
-	return put_ids(current_proc()->uid, current_proc()->euid, r, e, s);
+	struct proc *p = current_proc();
+	return put_ids(p->uid, p->euid, p->suid, r, e, s);
 }
 
 SYSCALL_DEFINE3(getresgid, unsigned *, r, unsigned *, e, unsigned *, s)
 {
-	return put_ids(current_proc()->gid, current_proc()->egid, r, e, s);
+	struct proc *p = current_proc();
+	return put_ids(p->gid, p->egid, p->sgid, r, e, s);
 }
 
 SYSCALL_DEFINE2(getgroups, int, size, unsigned *, list)
