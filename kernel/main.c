@@ -126,6 +126,7 @@ void kernel_main(uint64_t start_info_phys)
 	serial_enable_input(SERIAL_COM1);
 	irq_enable();
 	apply_fork_mode();
+	mm_audit_on_exit = cmdline_has("mm_audit");
 	banner();
 
 	if (cmdline_value("crash", value, sizeof(value)))

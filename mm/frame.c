@@ -413,6 +413,11 @@ void frame_free_run(struct page *first, size_t count)
 
 /* ------------------------------------------------------------ counters */
 
+size_t frames_pfn_count(void)
+{
+	return npages;
+}
+
 size_t frames_free(void)
 {
 	return frames_of_kind(PAGE_FREE);

@@ -91,6 +91,7 @@ void frame_put(struct page *page);
 /* Counters for tests and /proc/meminfo. */
 size_t frames_free(void);	/* frames currently PAGE_FREE */
 size_t frames_managed(void);	/* frames ever released to the allocator */
+size_t frames_pfn_count(void);	/* pfns with a struct page: 0 .. this - 1 */
 size_t frames_of_kind(enum page_kind kind);
 
 /* Conversions. pfn_to_page returns NULL for a pfn without a struct page. */

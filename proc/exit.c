@@ -116,6 +116,11 @@ static void release_resources(struct proc *proc)
 
 static void __attribute__((noreturn)) init_died(int status)
 {
+	if (mm_audit_on_exit) {
+		char report[256];
+		proc_mm_audit(report, sizeof(report), "at the end");
+		printk("calf: mm_audit at the end: %s", report);
+	}
 	if (status & 0x7f)
 		printk("calf: init killed by signal %d; powering off\n", status & 0x7f);
 	else
@@ -132,6 +137,10 @@ void proc_exit(int wait_status)
 	if (proc->pid == 1)
 		init_died(wait_status);
 	release_resources(proc);
+	if (mm_audit_on_exit) {
+		char report[256];
+		proc_mm_audit(report, sizeof(report), "after an exit");
+	}
 	if (proc->vfork_parent) {
 		proc->vfork_done = true;
 		wake_up(&proc->vfork_parent->child_event);

@@ -20,6 +20,10 @@ struct proc *proc_alloc(void);		/* a fresh pid, kernel stack and FPU area */
 void proc_free(struct proc *proc);	/* the last step of reaping a zombie */
 struct proc *proc_init_process(void);	/* PID 1, or NULL before it exists */
 
+/* audit.c: mm_audit over every process; panics on a violation. Fills report
+ * with the summary and returns its length. */
+long proc_mm_audit(char *report, size_t size, const char *when);
+
 /* sched.c */
 void sched_init(void);
 void sched_make_runnable(struct proc *proc);

@@ -130,6 +130,10 @@ struct proc *proc_find(int pid);
  * caller becomes the idle process. Never returns. */
 void __attribute__((noreturn)) proc_start_init(const char *path, const char *const argv[]);
 
+/* Run mm_audit over every address space after each exit (`mm_audit` on the
+ * command line); a violation panics with its report. */
+extern bool mm_audit_on_exit;
+
 /* End the current process with a Linux wait status. Never returns. */
 void __attribute__((noreturn)) proc_exit(int wait_status);
 

@@ -425,9 +425,22 @@ static int store_fork_mode(int pid, const char *text, size_t length)
 	return error;
 }
 
+/* Reading runs the audit (a violation panics: it is a kernel bug). */
+static long show_mm_audit(int pid, char *buf, size_t size)
+{
+	char report[256];
+	long length = proc_mm_audit(report, sizeof(report), "on request");
+
+	(void)pid;
+	if (buf && size)
+		strlcpy(buf, report, size);
+	return length;
+}
+
 static const struct procfs_entry sys_vm_entries[] = {
 	{ .name = "fork_mode", .mode = S_IFREG | 0644, .show = show_fork_mode,
 	  .store = store_fork_mode },
+	{ .name = "mm_audit", .mode = S_IFREG | 0444, .show = show_mm_audit },
 	{ 0 }
 };
 

@@ -25,7 +25,7 @@ relay() {
 
 for mode in cow copy; do
 	output=$OUT/cow-$mode.out
-	CALF_RUN_LOG=$OUT/cow-$mode.log "$ROOT/tools/calf-run" --append "fork_mode=$mode" -- '
+	CALF_RUN_LOG=$OUT/cow-$mode.log "$ROOT/tools/calf-run" --append "fork_mode=$mode mm_audit" -- '
 		echo "mode $(cat /proc/sys/vm/fork_mode)"
 		echo "=== evidence"; /tests/calf/cow_evidence
 		echo "=== oom"; /tests/calf/oom > /tmp/oom; cat /tmp/oom

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Run every guest test program (tests/progs/, built with musl and with glibc) inside
 # calf in one boot, and relay their TAP: each program's lines are prefixed with its
-# libc and name. A program must also print its whole plan and exit 0.
+# libc and name. A program must also print its whole plan and exit 0. The kernel
+# runs mm_audit after every process exit (a violation panics, failing the run).
 . "$(dirname "$0")/lib.sh"
 
 log=$OUT/programs.log
@@ -12,7 +13,7 @@ command='for t in /tests/musl/* /tests/glibc/*; do
 	"$t" 2>&1
 	echo "=== end $t $?"
 done'
-CALF_RUN_LOG=$log CALF_RUN_TIMEOUT=600 "$ROOT/tools/calf-run" -- "$command" > "$output" 2>/dev/null
+CALF_RUN_LOG=$log CALF_RUN_TIMEOUT=600 "$ROOT/tools/calf-run" --append mm_audit -- "$command" > "$output" 2>/dev/null
 code=$?
 
 awk '
@@ -38,3 +39,5 @@ program != "" && /^# / { print "# " program ": " substr($0, 3) }
 ' "$output"
 check "calf-run of all test programs finished (status $code)" test "$code" = 0
 check "test programs were found and run" grep -q '^=== end ' "$output"
+check "mm_audit found every invariant of user memory intact after each exit" \
+	grep -q '^calf: mm_audit at the end: clean' "$log"

@@ -426,6 +426,57 @@ static void test_overcommit_heuristic(void **state)
 	check_no_leak();
 }
 
+static bool mentions(const char *text, const char *word)
+{
+	for (size_t n = strlen(word); *text; text++)
+		if (strncmp(text, word, n) == 0)
+			return true;
+	return false;
+}
+
+/* mm_audit finds each kind of damage it is there to find. */
+static void test_audit_finds_damage(void **state)
+{
+	(void)state;
+	struct mm *parent = mm_create();
+	char report[256];
+
+	mm_map(parent, BASE, 2 * PAGE_SIZE, RW, 0);
+	user_write(parent, BASE, 'p');
+	user_write(parent, BASE + PAGE_SIZE, 'q');
+	struct mm *child = mm_fork(parent);
+	struct mm *both[2] = { parent, child };
+	assert_int_equal(mm_audit(both, 2, report, sizeof(report)), 0);
+
+	/* A shared copy-on-write page made writable behind mm's back. */
+	pte_t *pte = pt_lookup(child->root, BASE);
+	*pte |= PTE_WRITE;
+	assert_int_equal(mm_audit(both, 2, report, sizeof(report)), -1);
+	assert_true(mentions(report, "copy-on-write"));
+	*pte &= ~PTE_WRITE;
+
+	/* A lost reference, and a leaked one. */
+	struct page *page = frame_of(parent, BASE + PAGE_SIZE);
+	page->refcount++;
+	assert_int_equal(mm_audit(both, 2, report, sizeof(report)), -1);
+	assert_true(mentions(report, "references"));
+	page->refcount--;
+
+	/* An address space missing from the list: its tables and frames look leaked. */
+	assert_int_equal(mm_audit(both, 1, report, sizeof(report)), -1);
+
+	/* A wrong resident count. */
+	child->resident_pages++;
+	assert_int_equal(mm_audit(both, 2, report, sizeof(report)), -1);
+	assert_true(mentions(report, "resident"));
+	child->resident_pages--;
+
+	assert_int_equal(mm_audit(both, 2, report, sizeof(report)), 0);
+	mm_put(child);
+	mm_put(parent);
+	check_no_leak();
+}
+
 /* Fork under memory pressure: every possible allocation failure leaks nothing. */
 static void test_fork_out_of_memory(void **state)
 {
@@ -1137,6 +1188,21 @@ static void random_step(struct mm **spaces, unsigned *seed)
 	}
 }
 
+/* mm_audit over the live spaces must find nothing. */
+static void assert_audit_clean(struct mm **spaces)
+{
+	struct mm *live[SPACES];
+	size_t count = 0;
+	char report[256];
+
+	for (int i = 0; i < SPACES; i++)
+		if (spaces[i])
+			live[count++] = spaces[i];
+	int result = mm_audit(live, count, report, sizeof(report));
+	if (result != 0)
+		fail_msg("mm_audit: %s", report);
+}
+
 static void random_sequences(enum fork_mode mode, unsigned runs)
 {
 	for (unsigned run = 0; run < runs; run++) {
@@ -1148,6 +1214,7 @@ static void random_sequences(enum fork_mode mode, unsigned runs)
 			random_step(spaces, &seed);
 			audit_refcounts(spaces);
 			audit_contents(spaces);
+			assert_audit_clean(spaces);
 		}
 		for (int i = 0; i < SPACES; i++)
 			if (spaces[i])
@@ -1202,6 +1269,7 @@ int main(void)
 		cmocka_unit_test_setup(test_fork_mode_names, setup),
 		cmocka_unit_test_setup(test_unmap_frees_page_tables, setup),
 		cmocka_unit_test_setup(test_overcommit_heuristic, setup),
+		cmocka_unit_test_setup(test_audit_finds_damage, setup),
 		cmocka_unit_test_setup(test_file_private_copy_on_write, setup),
 		cmocka_unit_test_setup(test_file_shared_writes_reach_file, setup),
 		cmocka_unit_test_setup(test_file_private_fork, setup),

@@ -1,0 +1,184 @@
+/*
+ * mm/audit.c - mm_audit: every invariant of user memory, checked at once.
+ *
+ * The rest of mm/ keeps these invariants one operation at a time; this file checks
+ * that they all still hold together, from scratch, so that a bug anywhere (a lost
+ * reference, a stale writable entry, a leaked page table) is reported where it is
+ * first visible instead of as a corruption much later. The kernel runs it when
+ * /proc/sys/vm/mm_audit is read and, with `mm_audit` on the command line, after
+ * every process exit; the host tests run it after every step of their random runs.
+ *
+ * What is checked:
+ *   - regions: page aligned, non-empty, sorted, not overlapping, in user space;
+ *   - entries: each maps a frame of a user kind, lies inside a region, is a user
+ *     entry whose write, execute and PROT_NONE bits agree with the region, and, in
+ *     a private region, is writable only if its frame is exclusive (copy-on-write);
+ *   - counts: each address space's resident_pages is its mapped entries; each
+ *     anonymous frame's reference count is the entries mapping it, each page-cache
+ *     frame's one more (the cache's own); no anonymous frame is unmapped;
+ *   - page tables: the frames of kind PAGE_TABLE are exactly the address spaces'
+ *     roots and tables;
+ *   - the frame allocator's own invariants (frames_check).
+ */
+#include <stdarg.h>
+#include "mm/internal.h"
+#include "mm/frame.h"
+#include "mm/kmalloc.h"
+#include "mm/mm.h"
+#include "mm/pagetable.h"
+#include "mm/vma.h"
+#include "lib/format.h"
+
+struct audit {
+	uint32_t *mappings;		/* per pfn: entries mapping the frame */
+	size_t pfns;
+	struct mm *mm;			/* the address space being walked */
+	uint64_t entries;		/* its mapped entries */
+	char *report;
+	size_t size;
+	bool failed;
+};
+
+static int fail(struct audit *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Record the first violation; returns 1 so that walks stop. */
+static int fail(struct audit *a, const char *fmt, ...)
+{
+	va_list args;
+
+	if (!a->failed) {
+		va_start(args, fmt);
+		vsnprintf(a->report, a->size, fmt, args);
+		va_end(args);
+		a->failed = true;
+	}
+	return 1;
+}
+
+static int check_regions(struct audit *a, struct mm *mm)
+{
+	struct list_node *node;
+	uint64_t previous_end = 0;
+
+	list_for_each(node, &mm->vmas) {
+		struct vma *vma = list_entry(node, struct vma, link);
+		if ((vma->start | vma->end) & ~PAGE_MASK || vma->start >= vma->end ||
+		    vma->end > MM_STACK_TOP)
+			return fail(a, "region %#lx-%#lx is malformed", vma->start, vma->end);
+		if (vma->start < previous_end)
+			return fail(a, "region %#lx-%#lx overlaps or is out of order", vma->start,
+				    vma->end);
+		if (vma->mm != mm)
+			return fail(a, "region %#lx-%#lx belongs to another address space",
+				    vma->start, vma->end);
+		previous_end = vma->end;
+	}
+	return 0;
+}
+
+/* The entry bits the region allows, apart from write (checked separately). */
+static int check_entry_bits(struct audit *a, const struct vma *vma, pte_t pte, uint64_t address)
+{
+	pte_t allowed = mm_pte_flags(vma);
+
+	if (!(allowed & PTE_PRESENT))
+		return (pte & PTE_PRESENT) ? fail(a, "entry at %#lx is present in a PROT_NONE "
+						  "region", address) : 0;
+	if (!(pte & PTE_PRESENT) || !(pte & PTE_USER))
+		return fail(a, "entry at %#lx is not a present user entry (%#lx)", address, pte);
+	if ((pte & PTE_WRITE) && !(allowed & PTE_WRITE))
+		return fail(a, "entry at %#lx is writable in a read-only region", address);
+	if ((pte & PTE_NX) != (allowed & PTE_NX))
+		return fail(a, "entry at %#lx has the wrong execute permission", address);
+	return 0;
+}
+
+static int audit_entry(pte_t *entry, uint64_t address, void *context)
+{
+	struct audit *a = context;
+	pte_t pte = *entry;
+	uint64_t pfn = (pte & PTE_ADDR_MASK) >> PAGE_SHIFT;
+	struct page *page = pfn_to_page(pfn);
+	struct vma *vma = mm_find_vma(a->mm, address);
+
+	if (!page || (page->kind != PAGE_ANON && page->kind != PAGE_CACHE))
+		return fail(a, "entry at %#lx maps frame %#lx of kind %d", address, pfn,
+			    page ? page->kind : -1);
+	if (!vma)
+		return fail(a, "entry at %#lx (frame %#lx) is outside every region", address, pfn);
+	if (check_entry_bits(a, vma, pte, address))
+		return 1;
+	bool shared = vma->flags & VMA_SHARED;
+	if (!shared && (pte & PTE_WRITE) && !page_exclusive(page))
+		return fail(a, "entry at %#lx is writable but frame %#lx has %u references "
+			    "(copy-on-write broken)", address, pfn, page->refcount);
+	if (shared && vma->backing && page->kind != PAGE_CACHE)
+		return fail(a, "entry at %#lx in a shared file region maps an anonymous frame",
+			    address);
+	if (!vma->backing && page->kind != PAGE_ANON)
+		return fail(a, "entry at %#lx in an anonymous region maps a page-cache frame",
+			    address);
+	a->mappings[pfn]++;
+	a->entries++;
+	return 0;
+}
+
+static int audit_mm(struct audit *a, struct mm *mm)
+{
+	if (check_regions(a, mm))
+		return 1;
+	a->mm = mm;
+	a->entries = 0;
+	if (pt_for_each_mapped(mm->root, 0, MM_STACK_TOP, audit_entry, a))
+		return 1;
+	if (a->entries != mm->resident_pages)
+		return fail(a, "an address space counts %lu resident pages but maps %lu",
+			    mm->resident_pages, a->entries);
+	return 0;
+}
+
+static int audit_frames(struct audit *a)
+{
+	for (size_t pfn = 0; pfn < a->pfns; pfn++) {
+		struct page *page = pfn_to_page(pfn);
+		uint32_t expected = a->mappings[pfn];
+
+		if (page->kind == PAGE_CACHE && page->refcount != expected + 1)
+			return fail(a, "page-cache frame %#lx has %u references, %u mappings + 1 "
+				    "expected", pfn, page->refcount, expected);
+		if (page->kind == PAGE_ANON && page->refcount != expected)
+			return fail(a, "anonymous frame %#lx has %u references but %u mappings%s",
+				    pfn, page->refcount, expected,
+				    expected ? "" : " (leaked)");
+	}
+	return 0;
+}
+
+int mm_audit(struct mm *const *mms, size_t count, char *report, size_t size)
+{
+	struct audit a = { .pfns = frames_pfn_count(), .report = report, .size = size };
+	uint64_t tables = 0;
+
+	if (frames_check() != 0) {
+		snprintf(report, size, "the frame allocator's own check failed");
+		return -1;
+	}
+	a.mappings = kzalloc(a.pfns * sizeof(*a.mappings));
+	if (!a.mappings) {
+		snprintf(report, size, "no memory to audit with");
+		return -1;
+	}
+	for (size_t i = 0; i < count && !a.failed; i++) {
+		audit_mm(&a, mms[i]);
+		tables += pt_count_tables(mms[i]->root) + 1;
+	}
+	if (!a.failed)
+		audit_frames(&a);
+	if (!a.failed && tables != frames_of_kind(PAGE_TABLE))
+		fail(&a, "%lu page-table frames exist but the address spaces use %lu",
+		     frames_of_kind(PAGE_TABLE), tables);
+	kfree(a.mappings);
+	if (!a.failed)
+		snprintf(report, size, "clean: %zu address spaces, %zu frames", count, a.pfns);
+	return a.failed ? -1 : 0;
+}

@@ -1,0 +1,55 @@
+/*
+ * proc/audit.c - mm_audit (mm/audit.c) over every process's address space.
+ *
+ * On demand, when /proc/sys/vm/mm_audit is read; and with `mm_audit` on the kernel
+ * command line, after every process exit and when init ends, so a test run finds
+ * a broken invariant at the exit right after the bug rather than as a corruption
+ * later. A violation is a kernel bug: it panics with the audit's report.
+ */
+#include "proc/internal.h"
+#include "mm/kmalloc.h"
+#include "mm/mm.h"
+#include "lib/format.h"
+#include "lib/panic.h"
+#include "lib/printk.h"
+#include "lib/string.h"
+
+bool mm_audit_on_exit;
+
+/* Every live address space once (vfork's parent and child share one). */
+static size_t collect_address_spaces(struct mm **mms, size_t max)
+{
+	struct list_node *node;
+	size_t count = 0;
+
+	list_for_each(node, &all_procs) {
+		struct mm *mm = list_entry(node, struct proc, all_link)->mm;
+		bool seen = !mm;
+		for (size_t i = 0; i < count && !seen; i++)
+			seen = mms[i] == mm;
+		if (!seen && count < max)
+			mms[count++] = mm;
+	}
+	return count;
+}
+
+long proc_mm_audit(char *report, size_t size, const char *when)
+{
+	size_t max = proc_count + 1;
+	struct mm **mms = kmalloc(max * sizeof(*mms));
+
+	if (!mms)
+		return snprintf(report, size, "no memory to audit with\n");
+	uint64_t flags = irq_save();
+	int result = mm_audit(mms, collect_address_spaces(mms, max), report, size);
+	irq_restore(flags);
+	kfree(mms);
+	if (result)
+		panic("mm_audit %s: %s", when, report);
+	size_t length = strlen(report);
+	if (length + 1 < size) {
+		report[length++] = '\n';
+		report[length] = '\0';
+	}
+	return length;
+}
