@@ -154,20 +154,18 @@ static int audit_frames(struct audit *a)
 	return 0;
 }
 
-int mm_audit(struct mm *const *mms, size_t count, char *report, size_t size)
+int mm_audit(struct mm *const *mms, size_t count, uint32_t *workspace, char *report,
+	     size_t size)
 {
-	struct audit a = { .pfns = frames_pfn_count(), .report = report, .size = size };
+	struct audit a = { .mappings = workspace, .pfns = frames_pfn_count(), .report = report,
+			   .size = size };
 	uint64_t tables = 0;
 
 	if (frames_check() != 0) {
 		snprintf(report, size, "the frame allocator's own check failed");
 		return -1;
 	}
-	a.mappings = kzalloc(a.pfns * sizeof(*a.mappings));
-	if (!a.mappings) {
-		snprintf(report, size, "no memory to audit with");
-		return -1;
-	}
+	memset(workspace, 0, a.pfns * sizeof(*workspace));
 	for (size_t i = 0; i < count && !a.failed; i++) {
 		audit_mm(&a, mms[i]);
 		tables += pt_count_tables(mms[i]->root) + 1;
@@ -177,7 +175,6 @@ int mm_audit(struct mm *const *mms, size_t count, char *report, size_t size)
 	if (!a.failed && tables != frames_of_kind(PAGE_TABLE))
 		fail(&a, "%lu page-table frames exist but the address spaces use %lu",
 		     frames_of_kind(PAGE_TABLE), tables);
-	kfree(a.mappings);
 	if (!a.failed)
 		snprintf(report, size, "clean: %zu address spaces, %zu frames", count, a.pfns);
 	return a.failed ? -1 : 0;

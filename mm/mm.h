@@ -255,9 +255,12 @@ void mm_usage(struct mm *mm, struct mm_usage *usage);
  * Check every invariant of user memory over the address spaces mms (each listed
  * once): regions, entries and the copy-on-write rule, resident counts, every user
  * frame's reference count, page tables, the frame allocator (mm/audit.c says what
- * exactly). 0 with a summary in report, or -1 with the first violation.
+ * exactly). workspace holds frames_pfn_count() counters, allocated by the caller
+ * ahead of time, so that an audit works when memory is exhausted. 0 with a summary
+ * in report, or -1 with the first violation.
  */
-int mm_audit(struct mm *const *mms, size_t count, char *report, size_t size);
+int mm_audit(struct mm *const *mms, size_t count, uint32_t *workspace, char *report,
+	     size_t size);
 
 /* Make mm the CPU's address space. */
 void mm_activate(struct mm *mm);

@@ -7,6 +7,7 @@
  * later. A violation is a kernel bug: it panics with the audit's report.
  */
 #include "proc/internal.h"
+#include "mm/frame.h"
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
 #include "lib/format.h"
@@ -15,6 +16,25 @@
 #include "lib/string.h"
 
 bool mm_audit_on_exit;
+
+/* Allocated once, the first time, so that an audit can run when memory is gone. */
+static uint32_t *workspace;
+static struct mm **address_spaces;
+
+static bool have_workspace(void)
+{
+	if (!workspace)
+		workspace = kmalloc(frames_pfn_count() * sizeof(*workspace));
+	if (!address_spaces)
+		address_spaces = kmalloc(PROC_MAX * sizeof(*address_spaces));
+	return workspace && address_spaces;
+}
+
+void proc_audit_init(void)
+{
+	if (mm_audit_on_exit && !have_workspace())
+		panic("mm_audit: no memory for the audit's workspace");
+}
 
 /* Every live address space once (vfork's parent and child share one). */
 static size_t collect_address_spaces(struct mm **mms, size_t max)
@@ -35,15 +55,12 @@ static size_t collect_address_spaces(struct mm **mms, size_t max)
 
 long proc_mm_audit(char *report, size_t size, const char *when)
 {
-	size_t max = proc_count + 1;
-	struct mm **mms = kmalloc(max * sizeof(*mms));
-
-	if (!mms)
-		return snprintf(report, size, "no memory to audit with\n");
+	if (!have_workspace())
+		return snprintf(report, size, "not run: no memory for the audit's workspace\n");
 	uint64_t flags = irq_save();
-	int result = mm_audit(mms, collect_address_spaces(mms, max), report, size);
+	size_t count = collect_address_spaces(address_spaces, PROC_MAX);
+	int result = mm_audit(address_spaces, count, workspace, report, size);
 	irq_restore(flags);
-	kfree(mms);
 	if (result)
 		panic("mm_audit %s: %s", when, report);
 	size_t length = strlen(report);

@@ -18,6 +18,7 @@ static const char *const init_environment[] = {
 void proc_start_init(const char *path, const char *const argv[])
 {
 	sched_init();
+	proc_audit_init();
 	syscall_init();
 	proc_traps_init();
 

@@ -14,6 +14,7 @@ extern struct list_node all_procs;
 extern unsigned proc_count;
 extern uint64_t procs_created;
 int proc_last_pid(void);		/* the pid given most recently */
+unsigned proc_max(void);		/* the system-wide limit on processes */
 
 /* proc.c */
 struct proc *proc_alloc(void);		/* a fresh pid, kernel stack and FPU area */
@@ -23,6 +24,7 @@ struct proc *proc_init_process(void);	/* PID 1, or NULL before it exists */
 /* audit.c: mm_audit over every process; panics on a violation. Fills report
  * with the summary and returns its length. */
 long proc_mm_audit(char *report, size_t size, const char *when);
+void proc_audit_init(void);		/* at boot: the workspace, if auditing exits */
 
 /* sched.c */
 void sched_init(void);

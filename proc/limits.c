@@ -3,6 +3,7 @@
  */
 #include "proc/limits.h"
 #include "proc/proc.h"
+#include "proc/internal.h"
 #include "mm/mm.h"
 #include "mm/uaccess.h"
 #include "lib/errno.h"
@@ -12,7 +13,7 @@
 /* Linux's fs.nr_open: RLIMIT_NOFILE can never go above it. */
 #define NR_OPEN_MAX 1048576
 
-/* Linux's defaults for a root shell; NPROC is calf's system-wide process limit. */
+/* Linux's defaults for a root shell (NPROC is set from memory, as Linux does). */
 static const struct rlimit_k default_limits[RLIMIT_NLIMITS] = {
 	[RLIMIT_CPU]		= { RLIM_INFINITY, RLIM_INFINITY },
 	[RLIMIT_FSIZE]		= { RLIM_INFINITY, RLIM_INFINITY },
@@ -35,6 +36,8 @@ static const struct rlimit_k default_limits[RLIMIT_NLIMITS] = {
 void rlimits_set_defaults(struct rlimit_k limits[RLIMIT_NLIMITS])
 {
 	memcpy(limits, default_limits, sizeof(default_limits));
+	/* Linux gives init half the system-wide limit. */
+	limits[RLIMIT_NPROC].current = limits[RLIMIT_NPROC].maximum = proc_max() / 2;
 }
 
 uint64_t rlimit_current(unsigned resource)

@@ -50,9 +50,21 @@ static int allocate_pid(void)
 	return -EAGAIN;
 }
 
+/*
+ * The system-wide limit on processes, Linux's max_threads: kernel stacks may take
+ * at most an eighth of memory (and never more than PROC_MAX processes), so that a
+ * fork bomb meets EAGAIN while there is still memory for everyone else.
+ */
+unsigned proc_max(void)
+{
+	uint64_t by_memory = frames_managed() * PAGE_SIZE / (8 * KSTACK_SIZE);
+
+	return by_memory < 20 ? 20 : by_memory > PROC_MAX ? PROC_MAX : by_memory;
+}
+
 struct proc *proc_alloc(void)
 {
-	if (proc_count >= PROC_MAX)
+	if (proc_count >= proc_max())
 		return NULL;
 	struct proc *proc = kzalloc(sizeof(*proc));
 	struct page *stack = frame_alloc_run(KSTACK_FRAMES, PAGE_KERNEL, 0);

@@ -64,6 +64,16 @@ static uint8_t *page_of(struct mm *mm, uint64_t address)
 	return (uint8_t *)phys_to_virt(*pte & PTE_ADDR_MASK) + (address & ~PAGE_MASK);
 }
 
+/* mm_audit with a workspace of its own. */
+static int audit(struct mm *const *mms, size_t count, char *report, size_t size)
+{
+	uint32_t *workspace = calloc(frames_pfn_count(), sizeof(uint32_t));
+	int result = mm_audit(mms, count, workspace, report, size);
+
+	free(workspace);
+	return result;
+}
+
 static void test_create_destroy(void **state)
 {
 	(void)state;
@@ -446,32 +456,32 @@ static void test_audit_finds_damage(void **state)
 	user_write(parent, BASE + PAGE_SIZE, 'q');
 	struct mm *child = mm_fork(parent);
 	struct mm *both[2] = { parent, child };
-	assert_int_equal(mm_audit(both, 2, report, sizeof(report)), 0);
+	assert_int_equal(audit(both, 2, report, sizeof(report)), 0);
 
 	/* A shared copy-on-write page made writable behind mm's back. */
 	pte_t *pte = pt_lookup(child->root, BASE);
 	*pte |= PTE_WRITE;
-	assert_int_equal(mm_audit(both, 2, report, sizeof(report)), -1);
+	assert_int_equal(audit(both, 2, report, sizeof(report)), -1);
 	assert_true(mentions(report, "copy-on-write"));
 	*pte &= ~PTE_WRITE;
 
 	/* A lost reference, and a leaked one. */
 	struct page *page = frame_of(parent, BASE + PAGE_SIZE);
 	page->refcount++;
-	assert_int_equal(mm_audit(both, 2, report, sizeof(report)), -1);
+	assert_int_equal(audit(both, 2, report, sizeof(report)), -1);
 	assert_true(mentions(report, "references"));
 	page->refcount--;
 
 	/* An address space missing from the list: its tables and frames look leaked. */
-	assert_int_equal(mm_audit(both, 1, report, sizeof(report)), -1);
+	assert_int_equal(audit(both, 1, report, sizeof(report)), -1);
 
 	/* A wrong resident count. */
 	child->resident_pages++;
-	assert_int_equal(mm_audit(both, 2, report, sizeof(report)), -1);
+	assert_int_equal(audit(both, 2, report, sizeof(report)), -1);
 	assert_true(mentions(report, "resident"));
 	child->resident_pages--;
 
-	assert_int_equal(mm_audit(both, 2, report, sizeof(report)), 0);
+	assert_int_equal(audit(both, 2, report, sizeof(report)), 0);
 	mm_put(child);
 	mm_put(parent);
 	check_no_leak();
@@ -1198,7 +1208,7 @@ static void assert_audit_clean(struct mm **spaces)
 	for (int i = 0; i < SPACES; i++)
 		if (spaces[i])
 			live[count++] = spaces[i];
-	int result = mm_audit(live, count, report, sizeof(report));
+	int result = audit(live, count, report, sizeof(report));
 	if (result != 0)
 		fail_msg("mm_audit: %s", report);
 }
