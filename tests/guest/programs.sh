@@ -1,43 +1,48 @@
 #!/bin/sh
 # Run every guest test program (tests/progs/, built with musl and with glibc) inside
-# calf in one boot, and relay their TAP: each program's lines are prefixed with its
-# libc and name. A program must also print its whole plan and exit 0. The kernel
-# runs mm_audit after every process exit (a violation panics, failing the run).
+# calf, once under each fork mode (one boot each), and relay their TAP: each line is
+# prefixed with the mode, libc and program name. A program must also print its whole
+# plan and exit 0. The kernel runs mm_audit after every process exit (a violation
+# panics, failing the run).
 . "$(dirname "$0")/lib.sh"
 
-log=$OUT/programs.log
-output=$OUT/programs.out
 command='for t in /tests/musl/* /tests/glibc/*; do
 	[ -x "$t" ] || continue
 	echo "=== begin $t"
 	"$t" 2>&1
 	echo "=== end $t $?"
 done'
-CALF_RUN_LOG=$log CALF_RUN_TIMEOUT=600 "$ROOT/tools/calf-run" --append mm_audit -- "$command" > "$output" 2>/dev/null
-code=$?
 
-awk '
-/^=== begin / { program = $3; sub("^/tests/", "", program); plan = 0; seen = 0; next }
-/^=== end / {
-	status = $4
-	if (plan == 0 || seen != plan)
-		print "not ok - " program ": reported " seen " of " plan " planned tests"
-	else if (status != 0)
-		print "not ok - " program ": exited with status " status
-	program = ""
-	next
-}
-program != "" && /^1\.\.[0-9]+$/ { plan = substr($0, 4) + 0; next }
-program != "" && /^(not )?ok [0-9]+/ {
-	seen++
-	line = $0
-	sub(/^(not )?ok [0-9]+ (- )?/, "", line)
-	print (/^not ok/ ? "not ok - " : "ok - ") program ": " line
-	next
-}
-program != "" && /^# / { print "# " program ": " substr($0, 3) }
-' "$output"
-check "calf-run of all test programs finished (status $code)" test "$code" = 0
-check "test programs were found and run" grep -q '^=== end ' "$output"
-check "mm_audit found every invariant of user memory intact after each exit" \
-	grep -q '^calf: mm_audit at the end: clean' "$log"
+for mode in cow copy; do
+	log=$OUT/programs-$mode.log
+	output=$OUT/programs-$mode.out
+	CALF_RUN_LOG=$log CALF_RUN_TIMEOUT=600 "$ROOT/tools/calf-run" \
+		--append "fork_mode=$mode mm_audit" -- "$command" > "$output" 2>/dev/null
+	code=$?
+	awk -v mode="$mode" '
+	/^=== begin / { program = mode $3; sub("/tests/", "/", program); plan = 0; seen = 0; next }
+	/^=== end / {
+		status = $4
+		if (plan == 0 || seen != plan)
+			print "not ok - " program ": reported " seen " of " plan " planned tests"
+		else if (status != 0)
+			print "not ok - " program ": exited with status " status
+		program = ""
+		next
+	}
+	program != "" && /^1\.\.[0-9]+$/ { plan = substr($0, 4) + 0; next }
+	program != "" && /^(not )?ok [0-9]+/ {
+		seen++
+		line = $0
+		sub(/^(not )?ok [0-9]+ (- )?/, "", line)
+		print (/^not ok/ ? "not ok - " : "ok - ") program ": " line
+		next
+	}
+	program != "" && /^# / { print "# " program ": " substr($0, 3) }
+	' "$output"
+	check "fork_mode=$mode: calf-run of all test programs finished (status $code)" \
+		test "$code" = 0
+	check "fork_mode=$mode: test programs were found and run" grep -q '^=== end ' "$output"
+	check "fork_mode=$mode: mm_audit found user memory intact after each exit" \
+		grep -q '^calf: mm_audit at the end: clean' "$log"
+done
