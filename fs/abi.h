@@ -75,6 +75,8 @@
 #define FIONCLEX	0x5450
 #define FIOCLEX		0x5451
 #define FIOASYNC	0x5452
+#define FIOQSIZE	0x5460
+#define FIGETBSZ	2
 
 /* mount(2) and umount2(2). */
 #define MS_RDONLY	1

@@ -36,6 +36,11 @@ unsigned fd_limit(void)
 	return limit < FD_MAX ? (unsigned)limit : FD_MAX;
 }
 
+uint64_t fd_rlimit(void)
+{
+	return rlimit_current ? rlimit_current(RLIMIT_NOFILE) : FD_MAX;
+}
+
 static struct fdtable *table_alloc(unsigned capacity)
 {
 	struct fdtable *table = kzalloc(sizeof(*table));
@@ -242,4 +247,18 @@ struct file *fd_mmap_file(struct fdtable *table, int fd)
 		return NULL;
 	}
 	return file;
+}
+
+int fd_check_free(struct fdtable *table)
+{
+	unsigned fd;
+
+	for (fd = 0; fd < table->capacity && table->slots[fd].file; fd++)
+		;
+	return fd < fd_limit() ? 0 : -EMFILE;
+}
+
+unsigned fd_table_size(struct fdtable *table)
+{
+	return table->capacity > 64 ? table->capacity : 64;
 }

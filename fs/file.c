@@ -30,6 +30,53 @@ int iobuf_zero(struct iobuf buf, size_t at, size_t n)
 	return 0;
 }
 
+/* The bytes of a user buffer from offset at that lie on the same page, at most n. */
+static size_t user_step(struct iobuf buf, size_t at, size_t n)
+{
+	size_t room = PAGE_SIZE - ((uintptr_t)(buf.ptr + at) & (PAGE_SIZE - 1));
+
+	return n < room ? n : room;
+}
+
+size_t iobuf_out_some(struct iobuf buf, size_t at, const void *src, size_t n)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		size_t step = buf.user ? user_step(buf, at + done, n - done) : n - done;
+		if (iobuf_out(buf, at + done, (const char *)src + done, step))
+			break;
+		done += step;
+	}
+	return done;
+}
+
+size_t iobuf_in_some(struct iobuf buf, size_t at, void *dst, size_t n)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		size_t step = buf.user ? user_step(buf, at + done, n - done) : n - done;
+		if (iobuf_in(buf, at + done, (char *)dst + done, step))
+			break;
+		done += step;
+	}
+	return done;
+}
+
+size_t iobuf_zero_some(struct iobuf buf, size_t at, size_t n)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		size_t step = buf.user ? user_step(buf, at + done, n - done) : n - done;
+		if (iobuf_zero(buf, at + done, step))
+			break;
+		done += step;
+	}
+	return done;
+}
+
 bool file_readable(const struct file *file)
 {
 	unsigned mode = file->flags & O_ACCMODE;
@@ -266,8 +313,8 @@ static int may_open(struct inode *inode, unsigned flags)
 		mask |= MAY_READ;
 	if (acc == O_WRONLY || acc == O_RDWR)
 		mask |= MAY_WRITE;
-	if (acc == 3)
-		return -EINVAL;
+	if (acc == 3)	/* neither read nor write, for ioctls: Linux asks for both */
+		mask = MAY_READ | MAY_WRITE;
 	return inode_permission(inode, mask);
 }
 

@@ -146,7 +146,8 @@ int ramfs_set_size(struct inode *inode, uint64_t size)
 /*
  * Read up to n bytes at offset of a file whose data is in the page cache (any file
  * system with get_page). Returns the count (0 at or past the end) or -EFAULT when
- * nothing could be copied.
+ * nothing could be copied. As in Linux, a destination that runs into memory that
+ * cannot be written ends the read with the exact count of the bytes before it.
  */
 long pagecache_read(struct inode *inode, struct iobuf buf, size_t n, uint64_t offset)
 {
@@ -160,26 +161,28 @@ long pagecache_read(struct inode *inode, struct iobuf buf, size_t n, uint64_t of
 		uint64_t at = offset + done;
 		size_t in_page = at % PAGE_SIZE, chunk = PAGE_SIZE - in_page;
 		struct page *page = inode->ops->get_page(inode, at / PAGE_SIZE, false);
-		int error;
 
 		if (chunk > n - done)
 			chunk = n - done;
+		size_t got;
 		if (page) {
-			error = iobuf_out(buf, done, (char *)page_address(page) + in_page, chunk);
+			got = iobuf_out_some(buf, done, (char *)page_address(page) + in_page, chunk);
 			frame_put(page);
 		} else {
-			error = iobuf_zero(buf, done, chunk);
+			got = iobuf_zero_some(buf, done, chunk);
 		}
-		if (error)
-			return done ? (long)done : error;
-		done += chunk;
+		done += got;
+		if (got < chunk)
+			return done ? (long)done : -EFAULT;
 	}
 	return done;
 }
 
 /*
  * Write n bytes at offset, allocating pages and growing the size. Returns the count,
- * or -EFBIG, -ENOMEM, -EFAULT when nothing could be written.
+ * or -EFBIG, -ENOMEM, -EFAULT when nothing could be written. A source that runs
+ * into memory that cannot be read ends the write with the exact count of the bytes
+ * before it, as in Linux.
  */
 long pagecache_write(struct inode *inode, struct iobuf buf, size_t n, uint64_t offset)
 {
@@ -201,13 +204,15 @@ long pagecache_write(struct inode *inode, struct iobuf buf, size_t n, uint64_t o
 			error = -ENOMEM;
 			break;
 		}
-		error = iobuf_in(buf, done, (char *)page_address(page) + in_page, chunk);
+		size_t got = iobuf_in_some(buf, done, (char *)page_address(page) + in_page, chunk);
 		frame_put(page);
-		if (error)
-			break;
-		done += chunk;
+		done += got;
 		if (offset + done > inode->size)
 			inode->size = offset + done;
+		if (got < chunk) {
+			error = -EFAULT;
+			break;
+		}
 	}
 	if (done)
 		inode_touch(inode, true);

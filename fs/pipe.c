@@ -2,7 +2,8 @@
  * fs/pipe.c - pipes: a 64 KiB ring of bytes between a read end and a write end.
  *
  * The ring's 16 pages are allocated when a write first reaches them and freed
- * with the pipe, so the many short-lived pipes of a shell cost a page each. A pipe
+ * with the pipe, so the many short-lived pipes of a shell cost a page each.
+ * F_SETPIPE_SZ gives the ring another size (a power of two, at least a page). A pipe
  * is an anonymous S_IFIFO inode (what fstat shows); its two ends are struct files
  * on it, and it dies with the inode when both are closed.
  *
@@ -20,7 +21,8 @@
 #define PIPE_BUF   4096
 
 struct pipe {
-	struct page *pages[PIPE_PAGES];	/* NULL until first written */
+	struct page **pages;		/* size / PAGE_SIZE, NULL until first written */
+	uint32_t size;			/* bytes the ring holds: PIPE_SIZE unless resized */
 	uint32_t head;			/* ring offset of the first unread byte */
 	uint32_t count;			/* unread bytes */
 	unsigned readers, writers;	/* open ends */
@@ -33,9 +35,10 @@ static void pipe_evict(struct inode *inode)
 {
 	struct pipe *pipe = inode->private;
 
-	for (unsigned i = 0; i < PIPE_PAGES; i++)
+	for (unsigned i = 0; i < pipe->size / PAGE_SIZE; i++)
 		if (pipe->pages[i])
 			frame_put(pipe->pages[i]);
+	kfree(pipe->pages);
 	kfree(pipe);
 }
 
@@ -51,7 +54,7 @@ static int ring_out(struct pipe *pipe, uint32_t at, struct iobuf buf, size_t don
 
 		if (iobuf_out(buf, done, src, chunk))
 			return -EFAULT;
-		at = (at + chunk) % PIPE_SIZE;
+		at = (at + chunk) % pipe->size;
 		done += chunk;
 		n -= chunk;
 	}
@@ -71,7 +74,7 @@ static int ring_in(struct pipe *pipe, uint32_t at, struct iobuf buf, size_t done
 			return -ENOMEM;
 		if (iobuf_in(buf, done, (char *)page_address(*page) + in_page, chunk))
 			return -EFAULT;
-		at = (at + chunk) % PIPE_SIZE;
+		at = (at + chunk) % pipe->size;
 		done += chunk;
 		n -= chunk;
 	}
@@ -101,7 +104,7 @@ static long pipe_read(struct file *file, struct iobuf buf, size_t n, uint64_t *p
 	take = n < pipe->count ? n : pipe->count;
 	if (ring_out(pipe, pipe->head, buf, 0, take))
 		return -EFAULT;	/* nothing consumed: the data stays for the next read */
-	pipe->head = (pipe->head + take) % PIPE_SIZE;
+	pipe->head = (pipe->head + take) % pipe->size;
 	pipe->count -= take;
 	fs_wake(&pipe->wait);
 	return take;
@@ -110,7 +113,7 @@ static long pipe_read(struct file *file, struct iobuf buf, size_t n, uint64_t *p
 /* Room for a write of `want` more bytes of a write of n in total. */
 static bool writable(struct pipe *pipe, size_t want, size_t n)
 {
-	size_t space = PIPE_SIZE - pipe->count;
+	size_t space = pipe->size - pipe->count;
 
 	return pipe->readers == 0 || (n <= PIPE_BUF ? space >= want : space > 0);
 }
@@ -133,21 +136,21 @@ static long pipe_write(struct file *file, struct iobuf buf, size_t n, uint64_t *
 			error = -EPIPE;
 			break;
 		}
-		if (!writable(pipe, n - done, n) || pipe->count == PIPE_SIZE) {
+		if (!writable(pipe, n - done, n) || pipe->count == pipe->size) {
 			if (file->flags & O_NONBLOCK) {
 				error = -EAGAIN;
 				break;
 			}
 			if (FS_WAIT_EVENT(&pipe->wait, writable(pipe, n - done, n) &&
-						       pipe->count < PIPE_SIZE)) {
+						       pipe->count < pipe->size)) {
 				error = -ERESTARTSYS;
 				break;
 			}
 			continue;
 		}
-		size_t space = PIPE_SIZE - pipe->count;
+		size_t space = pipe->size - pipe->count;
 		size_t chunk = n - done < space ? n - done : space;
-		error = ring_in(pipe, (pipe->head + pipe->count) % PIPE_SIZE, buf, done, chunk);
+		error = ring_in(pipe, (pipe->head + pipe->count) % pipe->size, buf, done, chunk);
 		if (error)
 			break;
 		pipe->count += chunk;
@@ -169,7 +172,7 @@ static unsigned pipe_poll(struct file *file)
 			events |= POLLHUP;
 	}
 	if (file_writable(file)) {
-		if (PIPE_SIZE - pipe->count >= PIPE_BUF)
+		if (pipe->size - pipe->count >= PIPE_BUF)
 			events |= POLLOUT | POLLWRNORM;
 		if (!pipe->readers)
 			events |= POLLERR;
@@ -234,8 +237,14 @@ int pipe_create(unsigned flags, struct file **read_end, struct file **write_end)
 		return -ENOMEM;
 	pipe_sb->magic = PIPEFS_MAGIC;
 	pipe = kzalloc(sizeof(*pipe));
-	inode = pipe ? inode_alloc(pipe_sb, S_IFIFO | 0600) : NULL;
+	if (pipe) {
+		pipe->size = PIPE_SIZE;
+		pipe->pages = kzalloc(PIPE_PAGES * sizeof(*pipe->pages));
+	}
+	inode = pipe && pipe->pages ? inode_alloc(pipe_sb, S_IFIFO | 0600) : NULL;
 	if (!inode) {
+		if (pipe)
+			kfree(pipe->pages);
 		kfree(pipe);
 		return -ENOMEM;
 	}
@@ -252,4 +261,58 @@ int pipe_create(unsigned flags, struct file **read_end, struct file **write_end)
 	}
 	inode_put(inode);	/* the files hold it now (or it dies here) */
 	return error;
+}
+
+long pipe_get_size(struct file *file)
+{
+	struct pipe *pipe = file->inode->private;
+
+	return pipe->size;
+}
+
+/*
+ * F_SETPIPE_SZ with the size already rounded (Linux's round_pipe_size): the ring
+ * is rebuilt at the new size with the unread bytes at its start. -EBUSY when they
+ * would not fit, -ENOMEM. Returns the new size.
+ */
+long pipe_set_size(struct file *file, uint32_t size)
+{
+	struct pipe *pipe = file->inode->private;
+	struct page **pages;
+
+	if (size == pipe->size)
+		return size;
+	if (pipe->count > size)
+		return -EBUSY;
+	pages = kzalloc(size / PAGE_SIZE * sizeof(*pages));
+	if (!pages)
+		return -ENOMEM;
+	for (uint32_t done = 0; done < pipe->count;) {
+		uint32_t from = (pipe->head + done) % pipe->size;
+		uint32_t chunk = PAGE_SIZE - (from % PAGE_SIZE);
+		if (chunk > PAGE_SIZE - done % PAGE_SIZE)
+			chunk = PAGE_SIZE - done % PAGE_SIZE;
+		if (chunk > pipe->count - done)
+			chunk = pipe->count - done;
+		struct page **to = &pages[done / PAGE_SIZE];
+		if (!*to && !(*to = frame_alloc(PAGE_KERNEL, 0))) {
+			for (uint32_t i = 0; i < size / PAGE_SIZE; i++)
+				if (pages[i])
+					frame_put(pages[i]);
+			kfree(pages);
+			return -ENOMEM;
+		}
+		memcpy((char *)page_address(*to) + done % PAGE_SIZE,
+		       (char *)page_address(pipe->pages[from / PAGE_SIZE]) + from % PAGE_SIZE, chunk);
+		done += chunk;
+	}
+	for (uint32_t i = 0; i < pipe->size / PAGE_SIZE; i++)
+		if (pipe->pages[i])
+			frame_put(pipe->pages[i]);
+	kfree(pipe->pages);
+	pipe->pages = pages;
+	pipe->size = size;
+	pipe->head = 0;
+	fs_wake(&pipe->wait);
+	return size;
 }

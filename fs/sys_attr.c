@@ -206,16 +206,17 @@ SYSCALL_DEFINE2(truncate, const char *, path, int64_t, length)
 	return error;
 }
 
+/* Linux's order: a negative length before the descriptor. */
 SYSCALL_DEFINE2(ftruncate, int, fd, int64_t, length)
 {
-	struct file *file = current_file(fd);
+	struct file *file;
 	int error;
 
-	if (!file)
-		return -EBADF;
 	if (length < 0)
-		error = -EINVAL;
-	else if (file->flags & O_PATH)
+		return -EINVAL;
+	if (!(file = current_file(fd)))
+		return -EBADF;
+	if (file->flags & O_PATH)
 		error = -EBADF;
 	else if (!S_ISREG(file->inode->mode) || !file_writable(file))
 		error = -EINVAL;
@@ -258,31 +259,60 @@ static long set_times(struct inode *inode, const struct linux_timespec *times)
 	return error;
 }
 
-SYSCALL_DEFINE4(utimensat, int, dirfd, const char *, path, const struct linux_timespec *,
-		user_times, int, flags)
+/* The times of the file dirfd itself (a NULL path): no flags (EINVAL), then the
+ * descriptor (EBADF; an O_PATH one is none). */
+static long times_of_fd(int fd, int flags, const struct linux_timespec *times)
 {
-	struct linux_timespec times[2];
+	struct inode *inode;
+	int error;
+
+	if (flags)
+		return -EINVAL;
+	error = fd_inode_ref(fd, &inode);
+	return error ? error : set_times(inode, times);
+}
+
+/* Linux's do_utimes_path: the flags (EINVAL), then the path. */
+static long times_of_path(int dirfd, const char *path, int flags,
+			  const struct linux_timespec *times)
+{
 	struct inode *inode;
 	int error;
 
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	if (user_times && copy_from_user(times, user_times, sizeof(times)))
-		return -EFAULT;
-	if (!path)	/* futimens: the file dirfd itself */
-		error = dirfd == AT_FDCWD ? -EFAULT : fd_inode_ref(dirfd, &inode);
-	else
-		error = user_lookup(dirfd, path, flags & AT_SYMLINK_NOFOLLOW ? 0 : WALK_FOLLOW,
-				    flags & AT_EMPTY_PATH, &inode);
-	return error ? error : set_times(inode, user_times ? times : NULL);
+	error = user_lookup(dirfd, path, flags & AT_SYMLINK_NOFOLLOW ? 0 : WALK_FOLLOW,
+			    flags & AT_EMPTY_PATH, &inode);
+	return error ? error : set_times(inode, times);
 }
 
+/*
+ * Linux's order: the times are read first (EFAULT); both UTIME_OMIT is done before
+ * anything else is looked at, path and flags included; a NULL path with a
+ * descriptor means that file (futimens), a NULL path otherwise is EFAULT.
+ */
+SYSCALL_DEFINE4(utimensat, int, dirfd, const char *, path, const struct linux_timespec *,
+		user_times, int, flags)
+{
+	struct linux_timespec times[2];
+
+	if (user_times) {
+		if (copy_from_user(times, user_times, sizeof(times)))
+			return -EFAULT;
+		if (times[0].tv_nsec == UTIME_OMIT && times[1].tv_nsec == UTIME_OMIT)
+			return 0;
+	}
+	if (!path && dirfd != AT_FDCWD)
+		return times_of_fd(dirfd, flags, user_times ? times : NULL);
+	return times_of_path(dirfd, path, flags, user_times ? times : NULL);
+}
+
+/* utimes and futimesat: microseconds, checked before the path; a NULL path with a
+ * descriptor is that file, as for utimensat. */
 static long do_utimes(int dirfd, const char *path, const struct linux_timeval *user_times)
 {
 	struct linux_timeval tv[2];
 	struct linux_timespec times[2];
-	struct inode *inode;
-	int error;
 
 	if (user_times) {
 		if (copy_from_user(tv, user_times, sizeof(tv)))
@@ -293,8 +323,9 @@ static long do_utimes(int dirfd, const char *path, const struct linux_timeval *u
 			times[i] = (struct linux_timespec){ tv[i].tv_sec, tv[i].tv_usec * 1000 };
 		}
 	}
-	error = user_lookup(dirfd, path, WALK_FOLLOW, false, &inode);
-	return error ? error : set_times(inode, user_times ? times : NULL);
+	if (!path && dirfd != AT_FDCWD)
+		return times_of_fd(dirfd, 0, user_times ? times : NULL);
+	return times_of_path(dirfd, path, 0, user_times ? times : NULL);
 }
 
 SYSCALL_DEFINE2(utimes, const char *, path, const struct linux_timeval *, times)

@@ -53,8 +53,26 @@ static int put_dirent(void *ctx, const char *name, size_t len, uint64_t ino, uns
 	return 0;
 }
 
-/* getdents(64): the bytes of whole records written, 0 at the end, -EINVAL when
- * not even one record fits. */
+/* The position after a record (its d_off), in either format. */
+static uint64_t record_next(const struct dirent_buffer *d, const char *record)
+{
+	return d->old_format ? ((const struct linux_dirent *)record)->d_off
+			     : (uint64_t)((const struct linux_dirent64 *)record)->d_off;
+}
+
+static unsigned record_length(const struct dirent_buffer *d, const char *record)
+{
+	return d->old_format ? ((const struct linux_dirent *)record)->d_reclen
+			     : ((const struct linux_dirent64 *)record)->d_reclen;
+}
+
+/*
+ * getdents(64), as Linux's: the bytes of whole records written, 0 at the end,
+ * -EINVAL when not even one record fits. The count is an int for Linux, so one of
+ * 2 GiB or more fits nothing. The buffer is not checked as a whole: records go out
+ * one by one, and the first that cannot be written ends the call with the bytes
+ * before it (-EFAULT if none), the position just after the last record written.
+ */
 static long do_getdents(int fd, void *user_buf, unsigned count, bool old_format)
 {
 	struct file *file = current_file(fd);
@@ -69,10 +87,10 @@ static long do_getdents(int fd, void *user_buf, unsigned count, bool old_format)
 		result = -EBADF;
 	else if (!S_ISDIR(dir->mode) || !dir->ops || !dir->ops->readdir)
 		result = -ENOTDIR;
-	else if (!user_range_ok((uint64_t)user_buf, count))
-		result = -EFAULT;
+	else if (dir->nlink == 0)
+		result = -ENOENT;	/* removed: Linux's IS_DEADDIR */
 	else {
-		d.size = count < 65536 ? count : 65536;
+		d.size = (int)count < 0 ? 0 : count < 65536 ? count : 65536;
 		d.old_format = old_format;
 		d.buf = kmalloc(d.size ? d.size : 1);
 		result = d.buf ? 0 : -ENOMEM;
@@ -80,14 +98,20 @@ static long do_getdents(int fd, void *user_buf, unsigned count, bool old_format)
 	if (!result) {
 		uint64_t pos = file->pos;
 		result = dir->ops->readdir(dir, &pos, put_dirent, &d);
+		if (result >= 0)
+			dir->atime = fs_now();
 		if (result >= 0 && d.used == 0 && d.overflow)
 			result = -EINVAL;
-		else if (result >= 0 && copy_to_user(user_buf, d.buf, d.used))
-			result = -EFAULT;
 		else if (result >= 0) {
-			file->pos = pos;
-			result = d.used;
-			dir->atime = fs_now();
+			size_t done = 0;
+			while (done < d.used) {
+				unsigned reclen = record_length(&d, d.buf + done);
+				if (copy_to_user((char *)user_buf + done, d.buf + done, reclen))
+					break;
+				file->pos = record_next(&d, d.buf + done);
+				done += reclen;
+			}
+			result = done || !d.used ? (long)done : -EFAULT;
 		}
 	}
 	kfree(d.buf);

@@ -31,7 +31,26 @@ SYSCALL_DEFINE3(ioctl, int, fd, unsigned, cmd, uint64_t, arg)
 			file->flags = on ? file->flags | O_NONBLOCK : file->flags & ~O_NONBLOCK;
 		break;
 	case FIOASYNC:
-		result = 0;
+		/* Only pipes and terminals can signal (Linux: an f_op->fasync); asking
+		 * another file to change is ENOTTY. */
+		result = get_user(on, (int *)arg);
+		if (result || !(((on ? O_ASYNC : 0) ^ file->flags) & O_ASYNC))
+			break;
+		if (S_ISFIFO(file->inode->mode) || file->ops->is_tty)
+			file->flags ^= O_ASYNC;
+		else
+			result = -ENOTTY;
+		break;
+	case FIGETBSZ:	/* the file system's block size: a page, 1 KiB for /proc */
+		result = put_user(file->inode->sb->magic == PROC_SUPER_MAGIC ? 1024 : (int)PAGE_SIZE,
+				  (int *)arg);
+		break;
+	case FIOQSIZE:
+		if (S_ISREG(file->inode->mode) || S_ISDIR(file->inode->mode) ||
+		    S_ISLNK(file->inode->mode))
+			result = put_user((int64_t)file->inode->size, (int64_t *)arg);
+		else
+			result = file->ops->ioctl ? file->ops->ioctl(file, cmd, arg) : -ENOTTY;
 		break;
 	default:
 		result = file->ops->ioctl ? file->ops->ioctl(file, cmd, arg) : -ENOTTY;
@@ -40,43 +59,72 @@ SYSCALL_DEFINE3(ioctl, int, fd, unsigned, cmd, uint64_t, arg)
 	return result;
 }
 
-/* A short kernel string from user space (file system type names). */
-static int short_string(const char *user, char *buf, size_t size)
+/* Linux's copy_mount_string: at most PATH_MAX bytes with the NUL (EINVAL beyond),
+ * EFAULT for a string that cannot be read. NULL stays NULL. */
+static int mount_string(const char *user, char **out)
 {
-	long len = strncpy_from_user(buf, user, size);
-
-	if (len == -ENAMETOOLONG)
-		return -ENODEV;	/* no type has a name that long */
-	return len < 0 ? (int)len : 0;
+	*out = NULL;
+	if (!user)
+		return 0;
+	char *buf = kmalloc(PATH_MAX);
+	if (!buf)
+		return -ENOMEM;
+	long len = strncpy_from_user(buf, user, PATH_MAX);
+	if (len < 0) {
+		kfree(buf);
+		return len == -ENAMETOOLONG ? -EINVAL : (int)len;
+	}
+	*out = buf;
+	return 0;
 }
 
+#define MS_MGC_VAL	0xc0ed0000ul
+#define MS_MGC_MSK	0xffff0000ul
+#define MS_NOUSER	(1ul << 31)
+
+/*
+ * Linux's order: the type, the source and the data are read first (EFAULT: for the
+ * data, only its first byte must be readable), the target is looked up, the flags
+ * checked, and only then is the caller's privilege (EPERM).
+ */
 SYSCALL_DEFINE5(mount, const char *, source, const char *, target, const char *, fstype,
 		uint64_t, flags, const void *, data)
 {
 	struct proc *proc = fs_current();
-	struct inode *dir;
-	char type[64];
-	int error;
+	struct inode *dir = NULL;
+	char *type, *device = NULL, first;
+	int error = mount_string(fstype, &type);
 
-	(void)source;
-	(void)data;
-	if (proc->euid != 0)
-		return -EPERM;
-	error = user_lookup(AT_FDCWD, target, WALK_FOLLOW, false, &dir);
+	if (!error)
+		error = mount_string(source, &device);
+	if (!error && data && get_user(first, (const char *)data))
+		error = -EFAULT;
+	if (!error)
+		error = user_lookup(AT_FDCWD, target, WALK_FOLLOW, false, &dir);
+	if (!error && (flags & MS_MGC_MSK) == MS_MGC_VAL)
+		flags &= ~MS_MGC_MSK;
+	if (!error && (flags & MS_NOUSER))
+		error = -EINVAL;
+	if (!error && proc->euid != 0)
+		error = -EPERM;
 	if (error)
-		return error;
-	if (flags & MS_REMOUNT)
+		;
+	else if (flags & MS_REMOUNT)
 		error = 0;	/* nothing to change: flags are not enforced */
 	else if (flags & (MS_BIND | MS_MOVE))
 		error = -EINVAL;
-	else if (!fstype)
+	else if (!type)
 		error = -EINVAL;
-	else if (!(error = short_string(fstype, type, sizeof(type))))
+	else
 		error = vfs_mount(type, dir, NULL);
-	inode_put(dir);
+	if (dir)
+		inode_put(dir);
+	kfree(type);
+	kfree(device);
 	return error;
 }
 
+/* Linux's order: the flags, the target (EFAULT, ENOENT...), then privilege. */
 SYSCALL_DEFINE2(umount2, const char *, target, int, flags)
 {
 	struct inode *root;
@@ -84,11 +132,15 @@ SYSCALL_DEFINE2(umount2, const char *, target, int, flags)
 
 	if (flags & ~(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW))
 		return -EINVAL;
-	if (fs_current()->euid != 0)
-		return -EPERM;
 	error = user_lookup(AT_FDCWD, target, flags & UMOUNT_NOFOLLOW ? 0 : WALK_FOLLOW, false,
 			    &root);
-	return error ? error : vfs_umount(root);
+	if (error)
+		return error;
+	if (fs_current()->euid != 0) {
+		inode_put(root);
+		return -EPERM;
+	}
+	return vfs_umount(root);
 }
 
 SYSCALL_DEFINE0(sync)
@@ -96,46 +148,91 @@ SYSCALL_DEFINE0(sync)
 	return 0;
 }
 
-/* The calls that only need fd to be open. */
-static long fd_must_exist(int fd)
+/* The calls that only need fd to be open: O_PATH descriptors are not (Linux's
+ * fdget skips them). 0 or -EBADF; *out referenced when wanted. */
+static long fd_must_exist(int fd, struct file **out)
 {
 	struct file *file = current_file(fd);
 
 	if (!file)
 		return -EBADF;
-	file_put(file);
+	if (file->flags & O_PATH) {
+		file_put(file);
+		return -EBADF;
+	}
+	if (out)
+		*out = file;
+	else
+		file_put(file);
 	return 0;
 }
 
 SYSCALL_DEFINE1(syncfs, int, fd)
 {
-	return fd_must_exist(fd);
+	return fd_must_exist(fd, NULL);
+}
+
+/* Memory files have nothing to write back, but only the files of a memory file
+ * system have an fsync at all (Linux's noop_fsync): pipes, devices, terminals and
+ * /proc files answer EINVAL. */
+static long do_fsync(int fd)
+{
+	struct file *file;
+	long error = fd_must_exist(fd, &file);
+
+	if (error)
+		return error;
+	if ((!S_ISREG(file->inode->mode) && !S_ISDIR(file->inode->mode)) ||
+	    file->inode->sb->magic == PROC_SUPER_MAGIC)
+		error = -EINVAL;
+	file_put(file);
+	return error;
 }
 
 SYSCALL_DEFINE1(fsync, int, fd)
 {
-	return fd_must_exist(fd);
+	return do_fsync(fd);
 }
 
 SYSCALL_DEFINE1(fdatasync, int, fd)
 {
-	return fd_must_exist(fd);
+	return do_fsync(fd);
 }
 
+#define LOCK_SH		1
+#define LOCK_EX		2
+#define LOCK_NB		4
+#define LOCK_UN		8
+#define LOCK_MAND	32
+
+/*
+ * Linux's order: LOCK_MAND requests are ignored (success), then the operation must
+ * be exactly one of LOCK_SH, LOCK_EX, LOCK_UN, with LOCK_NB (EINVAL, before the
+ * descriptor), then the descriptor. One process's own locks never conflict, and
+ * calf keeps none of others': every lock is granted.
+ */
 SYSCALL_DEFINE2(flock, int, fd, int, operation)
 {
-	(void)operation;
-	return fd_must_exist(fd);
+	if (operation & LOCK_MAND)
+		return 0;
+	switch (operation & ~LOCK_NB) {
+	case LOCK_SH:
+	case LOCK_EX:
+	case LOCK_UN:
+		return fd_must_exist(fd, NULL);
+	default:
+		return -EINVAL;
+	}
 }
 
 SYSCALL_DEFINE4(fadvise64, int, fd, int64_t, offset, int64_t, length, int, advice)
 {
-	struct file *file = current_file(fd);
-	long result = 0;
+	struct file *file;
+	long result = fd_must_exist(fd, &file);
 
 	(void)offset;
-	if (!file)
-		return -EBADF;
+	if (result)
+		return result;
 	if (S_ISFIFO(file->inode->mode))
 		result = -ESPIPE;
 	else if (length < 0 || advice < 0 || advice > 5)

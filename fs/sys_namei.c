@@ -65,9 +65,12 @@ static unsigned current_umask(void)
 	return proc ? proc->umask : 022;
 }
 
-/* Create a node of mode (type included) at dirfd/path. */
+/* Create a node of mode (type included) at dirfd/path. Devices are root's, which
+ * Linux checks once the name and the directory have passed (vfs_mknod). */
 static long make_node(int dirfd, const char *user_path, unsigned mode, uint64_t rdev)
 {
+	struct proc *proc = fs_current();
+	bool device = S_ISCHR(mode) || S_ISBLK(mode);
 	struct walk_parent p;
 	struct inode *inode;
 	int error = user_parent(dirfd, user_path, &p);
@@ -82,7 +85,9 @@ static long make_node(int dirfd, const char *user_path, unsigned mode, uint64_t 
 		inode_put(inode);
 		error = -EEXIST;
 	} else if (!(error = may_create(p.dir))) {
-		if (!p.dir->ops->create)
+		if (device && proc && proc->euid != 0)
+			error = -EPERM;
+		else if (!p.dir->ops->create)
 			error = -EPERM;
 		else
 			error = p.dir->ops->create(p.dir, p.name, p.len, mode, rdev, &inode);
@@ -108,7 +113,6 @@ SYSCALL_DEFINE2(mkdir, const char *, path, unsigned, mode)
 static long do_mknod(int dirfd, const char *path, unsigned mode, unsigned dev)
 {
 	unsigned type = mode & S_IFMT;
-	struct proc *proc = fs_current();
 
 	if (type == 0)
 		type = S_IFREG;
@@ -117,8 +121,6 @@ static long do_mknod(int dirfd, const char *path, unsigned mode, unsigned dev)
 	if (type != S_IFREG && type != S_IFCHR && type != S_IFBLK && type != S_IFIFO &&
 	    type != S_IFSOCK)
 		return -EINVAL;
-	if ((type == S_IFCHR || type == S_IFBLK) && proc && proc->euid != 0)
-		return -EPERM;
 	mode = type | (mode & 07777 & ~current_umask());
 	return make_node(dirfd, path, mode,
 			 type == S_IFCHR || type == S_IFBLK ? dev_encode(dev_major(dev), dev_minor(dev)) : 0);
@@ -308,6 +310,9 @@ static long do_link(int olddirfd, const char *oldpath, int newdirfd, const char 
 
 	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
+	/* Linking a descriptor's file by an empty name needs CAP_DAC_READ_SEARCH. */
+	if ((flags & AT_EMPTY_PATH) && fs_current() && fs_current()->euid != 0)
+		return -ENOENT;
 	error = user_lookup(olddirfd, oldpath, flags & AT_SYMLINK_FOLLOW ? WALK_FOLLOW : 0,
 			    flags & AT_EMPTY_PATH, &src);
 	if (!error)
@@ -401,8 +406,12 @@ static long do_readlink(int dirfd, const char *path, char *buf, int size)
 	if (error)
 		return error;
 	if (!S_ISLNK(inode->mode) || !inode->ops->readlink) {
+		/* An empty path names dirfd's file: not a link is ENOENT then (Linux).
+		 * The path was just read whole, so its first byte reads. */
+		char first = 1;
+		get_user(first, path);
 		inode_put(inode);
-		return -EINVAL;
+		return first == '\0' ? -ENOENT : -EINVAL;
 	}
 	target = kmalloc(PATH_MAX);
 	len = target ? inode->ops->readlink(inode, target, PATH_MAX) : -ENOMEM;

@@ -87,7 +87,7 @@ static long do_poll(struct linux_pollfd *user_fds, unsigned nfds, uint64_t deadl
 	struct poll_entry *entries;
 	long result;
 
-	if (nfds > FD_MAX)
+	if (nfds > fd_rlimit())	/* Linux's bound: RLIMIT_NOFILE */
 		return -EINVAL;
 	fds = kmalloc(nfds ? nfds * sizeof(*fds) : 1);
 	entries = kmalloc(nfds ? nfds * sizeof(*entries) : 1);
@@ -158,13 +158,17 @@ static long do_select(int nfds, uint64_t *user_sets[3], uint64_t deadline)
 {
 	static const unsigned asked[3] = { SELECT_IN, SELECT_OUT, SELECT_EX };
 	uint64_t sets[3][FDSET_WORDS] = { { 0 } };
-	size_t bytes = ((size_t)nfds + 63) / 64 * 8;
 	struct poll_entry *entries;
 	unsigned n = 0;
 	long result = 0;
 
-	if (nfds < 0 || nfds > FD_MAX)
+	/* Linux reads no further than its table's size: beyond it no descriptor can be
+	 * open, so a larger nfds is cut down to it rather than refused. */
+	if (nfds < 0)
 		return -EINVAL;
+	if ((unsigned)nfds > fd_table_size(current_files()))
+		nfds = fd_table_size(current_files());
+	size_t bytes = ((size_t)nfds + 63) / 64 * 8;
 	for (int s = 0; s < 3; s++)
 		if (user_sets[s] && copy_from_user(sets[s], user_sets[s], bytes))
 			return -EFAULT;
@@ -213,12 +217,13 @@ SYSCALL_DEFINE5(select, int, nfds, uint64_t *, readfds, uint64_t *, writefds,
 	if (user_timeout) {
 		if (copy_from_user(&tv, user_timeout, sizeof(tv)))
 			return -EFAULT;
-		if (tv.tv_sec < 0 || tv.tv_usec < 0)
+		/* Linux normalizes tv_usec >= 10^6 rather than failing; a second count
+		 * that overflows doing so is negative, hence EINVAL. */
+		struct linux_timespec ts = {
+			(int64_t)((uint64_t)tv.tv_sec + (uint64_t)(tv.tv_usec / 1000000)),
+			tv.tv_usec % 1000000 * 1000 };
+		if (deadline_from(&ts, &deadline))
 			return -EINVAL;
-		/* Linux normalizes tv_usec >= 10^6 rather than failing. */
-		struct linux_timespec ts = { tv.tv_sec + tv.tv_usec / 1000000,
-					     tv.tv_usec % 1000000 * 1000 };
-		deadline_from(&ts, &deadline);
 	}
 	result = do_select(nfds, sets, deadline);
 	if (user_timeout && deadline != POLL_FOREVER) {

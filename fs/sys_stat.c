@@ -80,7 +80,8 @@ SYSCALL_DEFINE4(newfstatat, int, dirfd, const char *, path, struct linux_stat *,
 	struct inode *inode;
 	int error;
 
-	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
+	/* Linux's vfs_statx flags: the statx sync modes are taken (and mean nothing here). */
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE))
 		return -EINVAL;
 	error = user_lookup(dirfd, path, flags & AT_SYMLINK_NOFOLLOW ? 0 : WALK_FOLLOW,
 			    flags & AT_EMPTY_PATH, &inode);

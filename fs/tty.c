@@ -513,12 +513,18 @@ static long job_ioctl(unsigned cmd, uint64_t arg)
 			return -ENOTTY;
 		return put_user(tty.session, (int *)arg);
 	case TIOCSPGRP:
-		if (!is_controlling())
-			return -ENOTTY;
+		/* Linux's order (tiocspgrp): the argument, then the terminal, then the
+		 * group: it must exist (ESRCH) and be in the caller's session (EPERM). */
 		if (get_user(pgrp, (int *)arg))
 			return -EFAULT;
 		if (pgrp < 0)
 			return -EINVAL;
+		if (!is_controlling())
+			return -ENOTTY;
+		if (!proc_id_in_use(pgrp))
+			return -ESRCH;
+		if (!proc_group_in_session(pgrp, proc->sid))
+			return -EPERM;
 		tty.pgrp = pgrp;
 		return 0;
 	}

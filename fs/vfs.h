@@ -98,6 +98,12 @@ static inline struct iobuf iobuf_kernel(void *ptr) { return (struct iobuf){ ptr,
 int iobuf_out(struct iobuf buf, size_t at, const void *src, size_t n);
 int iobuf_in(struct iobuf buf, size_t at, void *dst, size_t n);
 int iobuf_zero(struct iobuf buf, size_t at, size_t n);
+/* The same, copying as much as can be: the bytes done, exactly (a user buffer is
+ * taken a page at a time, so they are all the bytes before the first page that
+ * cannot be reached), as Linux's copies count them. */
+size_t iobuf_out_some(struct iobuf buf, size_t at, const void *src, size_t n);
+size_t iobuf_in_some(struct iobuf buf, size_t at, void *dst, size_t n);
+size_t iobuf_zero_some(struct iobuf buf, size_t at, size_t n);
 
 /*
  * readdir callback: one entry; `next` is the position just after it (d_off).
@@ -339,6 +345,7 @@ struct file {
 	struct inode *name_dir;
 	char *name;
 	struct mm_backing backing;	/* what a mapping of it maps (fs/filemap.c) */
+	int owner;			/* F_SETOWN: a pid, or -pgid; 0 for none */
 };
 
 /* A struct file on inode with refcount 1; calls ops->open. */
@@ -381,5 +388,9 @@ void fs_wake(struct wait_queue *queue);
 /* ---- pipe.c ---- */
 /* Two files, the read end and the write end, with flags (O_NONBLOCK) applied. */
 int pipe_create(unsigned flags, struct file **read_end, struct file **write_end);
+/* F_GETPIPE_SZ and F_SETPIPE_SZ on a pipe's file (size: a power of two, at least a
+ * page): the size, or -EBUSY (the unread bytes would not fit), -ENOMEM. */
+long pipe_get_size(struct file *file);
+long pipe_set_size(struct file *file, uint32_t size);
 
 #endif

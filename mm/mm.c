@@ -320,7 +320,9 @@ uint64_t mm_brk(struct mm *mm, uint64_t new_brk)
 {
 	uint64_t old_end = page_up(mm->brk), new_end = page_up(new_brk);
 
-	if (new_brk < mm->brk_start)
+	/* Below the heap, or so high that rounding up wraps (it must not look like a
+	 * shrink to address 0): the break stays. */
+	if (new_brk < mm->brk_start || new_end < new_brk)
 		return mm->brk;
 	if (new_end > old_end) {
 		if (!range_free(mm, old_end, new_end) ||

@@ -172,6 +172,10 @@ struct mm *mm_fork(struct mm *parent);
 /* The region containing address, or NULL. */
 struct vma *mm_find_vma(struct mm *mm, uint64_t address);
 
+/* The region containing address or else the first one above it (Linux's find_vma),
+ * or NULL. */
+struct vma *mm_find_vma_from(struct mm *mm, uint64_t address);
+
 /*
  * Map [start, start + length) with prot and flags, replacing whatever was mapped
  * there (MAP_FIXED semantics). Page-aligned start, nonzero length. 0 or -ENOMEM.

@@ -22,6 +22,11 @@ struct vma *vma_first_ending_after(struct mm *mm, uint64_t address)
 	return NULL;
 }
 
+struct vma *mm_find_vma_from(struct mm *mm, uint64_t address)
+{
+	return vma_first_ending_after(mm, address);
+}
+
 struct vma *mm_find_vma(struct mm *mm, uint64_t address)
 {
 	struct vma *vma = vma_first_ending_after(mm, address);

@@ -512,6 +512,7 @@ static void commit(struct exec_state *s, struct proc *proc)
 	if (proc->files)
 		fdtable_close_on_exec(proc->files);
 	signal_reset_for_exec(proc);
+	proc->did_exec = true;
 	set_name(proc, s->path);
 	proc->fs_base = 0;
 	fpu_init_state(proc->fpu_state);

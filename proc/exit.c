@@ -340,6 +340,8 @@ struct waitid_info_user {
 	int32_t status;
 };
 
+/* Linux checks that the whole siginfo_t (128 bytes) lies in user space, then
+ * writes its fields one by one. */
 static int put_waitid_info(struct waitid_info_user *out, int result,
 			   const struct child_report *report)
 {
@@ -347,6 +349,8 @@ static int put_waitid_info(struct waitid_info_user *out, int result,
 	size_t head = offsetof(struct waitid_info_user, pad);
 	size_t tail = sizeof(info) - offsetof(struct waitid_info_user, pid);
 
+	if (!user_range_ok((uint64_t)out, 128))
+		return -EFAULT;
 	if (result > 0) {
 		info = (struct waitid_info_user){ SIGCHLD, 0, report->code, 0, report->pid,
 						  report->uid, report->status };
@@ -356,25 +360,53 @@ static int put_waitid_info(struct waitid_info_user *out, int result,
 	return 0;
 }
 
-SYSCALL_DEFINE5(waitid, int, type, int, id, struct waitid_info_user *, info, int, options,
-		struct rusage_user *, usage)
+#define P_PIDFD 3
+
+/* waitid's checks and wait: a pid with its report, 0 (WNOHANG, no news), -errno. */
+static int do_waitid(int type, int id, int options, struct child_report *report)
 {
 	struct wait_target target = { type, id };
-	struct child_report report;
 
 	if (options & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | WNOTHREAD |
 			WALL | WCLONE))
 		return -EINVAL;
 	if (!(options & (WEXITED | WSTOPPED | WCONTINUED)))
 		return -EINVAL;
-	if (type == P_PGID && id == 0)
-		target.id = current_proc()->pgid;
-	else if (type == P_PGID ? id < 0 : type == P_PID ? id <= 0 : type != P_ALL)
+	switch (type) {
+	case P_ALL:
+		break;
+	case P_PID:
+		if (id <= 0)
+			return -EINVAL;
+		break;
+	case P_PGID:
+		if (id < 0)
+			return -EINVAL;
+		if (id == 0)
+			target.id = current_proc()->pgid;
+		break;
+	case P_PIDFD:
+		return id < 0 ? -EINVAL : -EBADF;	/* calf has no pidfds */
+	default:
 		return -EINVAL;
-	int result = wait_for_child(&target, options, &report);
-	if (result < 0)
-		return result;
+	}
+	return wait_for_child(&target, options, report);
+}
+
+/*
+ * As in Linux, the siginfo is written whatever happened (zeroes when there is no
+ * child to report, even on an error), so a bad pointer for it turns any result
+ * into EFAULT.
+ */
+SYSCALL_DEFINE5(waitid, int, type, int, id, struct waitid_info_user *, info, int, options,
+		struct rusage_user *, usage)
+{
+	struct child_report report;
+	int result = do_waitid(type, id, options, &report);
+
 	if (result > 0 && clear_rusage(usage))
 		return -EFAULT;
-	return info ? put_waitid_info(info, result, &report) : 0;
+	if (info && put_waitid_info(info, result, &report))
+		return -EFAULT;
+	return result > 0 ? 0 : result;
 }

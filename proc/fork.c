@@ -131,9 +131,8 @@ static long do_clone(const struct clone_request *request)
 	struct proc *parent = current_proc();
 	uint64_t flags = request->flags;
 
+	/* Like Linux, any exit signal is taken (one it does not know is not sent). */
 	if (flags & ~SUPPORTED)
-		return -EINVAL;
-	if ((flags & CSIGNAL) > NSIG)
 		return -EINVAL;
 	if (over_process_limit(parent))
 		return -EAGAIN;
@@ -151,16 +150,14 @@ static long do_clone(const struct clone_request *request)
 		child->set_child_tid = (uint64_t)request->child_tid;
 	if (flags & CLONE_CHILD_CLEARTID)
 		child->clear_child_tid = (uint64_t)request->child_tid;
-	if ((flags & CLONE_PARENT_SETTID) && put_user(child->pid, request->parent_tid)) {
-		undo_resources(child);
-		return -EFAULT;
-	}
-
 	int pid = child->pid;
 	child->parent = parent;
 	list_push_back(&parent->children, &child->sibling);
 	if (flags & CLONE_VFORK)
 		child->vfork_parent = parent;
+	/* Linux ignores a bad pointer here: the child exists all the same. */
+	if (flags & CLONE_PARENT_SETTID)
+		put_user(pid, request->parent_tid);
 	sched_make_runnable(child);
 
 	/* vfork: the parent may not touch the shared memory until the child lets go. */
@@ -183,10 +180,11 @@ SYSCALL_DEFINE0(vfork)
 	return do_clone(&request);
 }
 
+/* The legacy clone reads only the low 32 bits of its flags (Linux's lower_32_bits). */
 SYSCALL_DEFINE5(clone, uint64_t, flags, uint64_t, stack, int *, parent_tid,
 		int *, child_tid, uint64_t, tls)
 {
-	struct clone_request request = { flags, stack, parent_tid, child_tid, tls };
+	struct clone_request request = { (uint32_t)flags, stack, parent_tid, child_tid, tls };
 
 	return do_clone(&request);
 }

@@ -154,12 +154,13 @@ SYSCALL_DEFINE3(setitimer, int, which, const struct itimerval_user *, in,
 	struct itimerval_user request = { { 0, 0 }, { 0, 0 } }, previous;
 	uint64_t value, interval;
 
-	if (which < ITIMER_REAL || which > ITIMER_PROF)
-		return -EINVAL;
-	/* A NULL new value disarms: an old misfeature Linux still accepts. */
+	/* Linux's order: the new value is read and checked before `which` is. A NULL
+	 * new value disarms: an old misfeature Linux still accepts. */
 	if (in && copy_from_user(&request, in, sizeof(request)))
 		return -EFAULT;
 	if (from_timeval(&request.value, &value) || from_timeval(&request.interval, &interval))
+		return -EINVAL;
+	if (which < ITIMER_REAL || which > ITIMER_PROF)
 		return -EINVAL;
 	get_timer(proc, which, &previous);
 	set_timer(proc, which, value, interval);

@@ -39,9 +39,18 @@ static bool may_signal(const struct proc *self, const struct proc *proc, int sig
 	       self->uid == proc->uid || self->uid == proc->euid;
 }
 
-/* 0 (sent, or only checked for signal 0) or -EPERM. */
+/* Linux's valid_signal: 0 (only checks) up to NSIG. */
+static bool valid_signal(int sig)
+{
+	return sig >= 0 && sig <= NSIG;
+}
+
+/* 0 (sent, or only checked for signal 0), -EINVAL (no such signal: Linux finds that
+ * out only once it has a target) or -EPERM. */
 static int send_checked(struct proc *proc, const struct ksiginfo *info)
 {
+	if (!valid_signal(info->signo))
+		return -EINVAL;
 	if (!may_signal(current_proc(), proc, info->signo))
 		return -EPERM;
 	if (info->signo)
@@ -50,15 +59,15 @@ static int send_checked(struct proc *proc, const struct ksiginfo *info)
 }
 
 /*
- * kill(0) and kill(-pgid): every process of a group, successful if one send was;
- * kill(-1): every process but init and the caller, successful if there was one
- * (Linux does not count refusals there).
+ * kill(0) and kill(-pgid): every process of a group, successful if one send was,
+ * else the last error; kill(-1): every process but init and the caller, the last
+ * error other than EPERM (Linux does not count refusals there).
  */
 static int send_to_many(int pid, const struct ksiginfo *info)
 {
 	struct proc *self = current_proc();
 	int pgid = pid == 0 ? self->pgid : -pid;
-	int found = 0, sent = 0, error = -ESRCH;
+	int found = 0, sent = 0, error = -ESRCH, all_error = 0;
 	struct list_node *node;
 
 	list_for_each(node, &all_procs) {
@@ -69,18 +78,20 @@ static int send_to_many(int pid, const struct ksiginfo *info)
 		found++;
 		error = send_checked(proc, info);
 		sent += error == 0;
+		if (error != -EPERM)
+			all_error = error;
 	}
 	if (pid == -1)
-		return found ? 0 : -ESRCH;
+		return found ? all_error : -ESRCH;
 	return sent ? 0 : error;
 }
 
+/* Linux's order: the target first (ESRCH), then the signal (EINVAL), then the
+ * permission (EPERM). */
 SYSCALL_DEFINE2(kill, int, pid, int, sig)
 {
 	struct ksiginfo info = info_from_self(sig, SI_USER);
 
-	if (sig < 0 || sig > NSIG)
-		return -EINVAL;
 	if (pid == INT32_MIN)
 		return -ESRCH;	/* -pid would overflow */
 	if (pid > 0) {
@@ -95,8 +106,6 @@ static int send_to_thread(int tid, const struct ksiginfo *info)
 {
 	struct proc *proc = proc_find(tid);
 
-	if (info->signo < 0 || info->signo > NSIG)
-		return -EINVAL;
 	return proc ? send_checked(proc, info) : -ESRCH;
 }
 
@@ -120,33 +129,75 @@ SYSCALL_DEFINE3(tgkill, int, tgid, int, tid, int, sig)
 	return send_to_thread(tid, &info);
 }
 
-/*
- * sigqueue's siginfo, from the caller, who fills in its own pid and uid. Like
- * Linux, nobody may pretend to be the kernel or kill() (codes >= 0) or tkill()
- * towards another process: -EPERM.
- */
-static int queued_info(int pid, int sig, const struct queued_siginfo_user *user,
-		       struct ksiginfo *info)
-{
-	struct queued_siginfo_user in;
+#define SIGINFO_SIZE		128	/* siginfo_t */
+#define KERNEL_SIGINFO_SIZE	48	/* what the kernel keeps of it: Linux's kernel_siginfo */
+#define SI_DETHREAD		(-7)
+#define SI_ASYNCNL		(-60)
 
-	if (copy_from_user(&in, user, sizeof(in)))
+/* Linux's known_siginfo_layout: codes whose siginfo fits in KERNEL_SIGINFO_SIZE. */
+static bool known_layout(int sig, int code)
+{
+	static const int limits[] = {	/* the highest code each signal defines */
+		[SIGILL] = 11, [SIGFPE] = 15, [SIGSEGV] = 9, [SIGBUS] = 5, [SIGTRAP] = 6,
+		[SIGCHLD] = 6, [SIGIO] = 6, [SIGSYS] = 2,	/* SIGIO is SIGPOLL */
+	};
+
+	if (code == SI_KERNEL)
+		return true;
+	if (code > SI_USER) {
+		if (sig > 0 && (size_t)sig < sizeof(limits) / sizeof(limits[0]) && limits[sig])
+			return code <= limits[sig];
+		return code <= 6;	/* NSIGPOLL */
+	}
+	return code >= SI_DETHREAD || code == SI_ASYNCNL;
+}
+
+/*
+ * sigqueue's siginfo, from the caller, who fills in its own pid and uid. As Linux
+ * does, the kernel's part is read (EFAULT), then for a code it does not know the
+ * rest must be zero (E2BIG). Like Linux, nobody may pretend to be the kernel or
+ * kill() (codes >= 0) or tkill() towards another process: -EPERM.
+ */
+static int read_queued_info(int sig, const struct queued_siginfo_user *user,
+			    struct ksiginfo *info)
+{
+	union {
+		struct queued_siginfo_user in;
+		uint8_t bytes[SIGINFO_SIZE];
+	} u;
+
+	_Static_assert(sizeof(u.in) <= KERNEL_SIGINFO_SIZE, "the kernel's part");
+	if (copy_from_user(u.bytes, user, KERNEL_SIGINFO_SIZE))
 		return -EFAULT;
-	if ((in.code >= 0 || in.code == SI_TKILL) && pid != current_proc()->pid)
-		return -EPERM;
-	*info = (struct ksiginfo){ .signo = sig, .code = in.code, .pid = in.pid, .uid = in.uid,
-				   .value = in.value };
+	if (!known_layout(sig, u.in.code)) {
+		const uint8_t *rest = (const uint8_t *)user + KERNEL_SIGINFO_SIZE;
+		if (copy_from_user(u.bytes + KERNEL_SIGINFO_SIZE, rest,
+				   SIGINFO_SIZE - KERNEL_SIGINFO_SIZE))
+			return -EFAULT;
+		for (size_t i = KERNEL_SIGINFO_SIZE; i < SIGINFO_SIZE; i++)
+			if (u.bytes[i])
+				return -E2BIG;
+	}
+	*info = (struct ksiginfo){ .signo = sig, .code = u.in.code, .pid = u.in.pid,
+				   .uid = u.in.uid, .value = u.in.value };
 	return 0;
+}
+
+static bool impersonates(const struct ksiginfo *info, int pid)
+{
+	return (info->code >= 0 || info->code == SI_TKILL) && pid != current_proc()->pid;
 }
 
 SYSCALL_DEFINE3(rt_sigqueueinfo, int, pid, int, sig,
 		const struct queued_siginfo_user *, user)
 {
 	struct ksiginfo info;
-	int error = queued_info(pid, sig, user, &info);
+	int error = read_queued_info(sig, user, &info);
 
 	if (error)
 		return error;
+	if (impersonates(&info, pid))
+		return -EPERM;
 	if (pid <= 0)
 		return -ESRCH;	/* POSIX.1b does not mention process groups */
 	return send_to_thread(pid, &info);
@@ -156,11 +207,13 @@ SYSCALL_DEFINE4(rt_tgsigqueueinfo, int, tgid, int, tid, int, sig,
 		const struct queued_siginfo_user *, user)
 {
 	struct ksiginfo info;
+	int error = read_queued_info(sig, user, &info);
 
-	if (tgid <= 0 || tid <= 0)
-		return -EINVAL;
-	int error = queued_info(tid, sig, user, &info);
 	if (error)
 		return error;
+	if (tgid <= 0 || tid <= 0)
+		return -EINVAL;
+	if (impersonates(&info, tid))
+		return -EPERM;
 	return tgid == tid ? send_to_thread(tid, &info) : -ESRCH;
 }

@@ -49,60 +49,89 @@ uint64_t rlimit_current(unsigned resource)
 	return proc ? proc->limits[resource].current : default_limits[resource].current;
 }
 
-/* Check a new limit the way Linux does for a privileged caller. */
-static int check_limit(unsigned resource, const struct rlimit_k *value)
+/* Check a new limit the way Linux does: only root may raise a hard limit. */
+static int check_limit(const struct proc *proc, unsigned resource, const struct rlimit_k *value)
 {
 	if (value->current > value->maximum)
 		return -EINVAL;
 	if (resource == RLIMIT_NOFILE && value->maximum > NR_OPEN_MAX)
 		return -EPERM;
+	if (value->maximum > proc->limits[resource].maximum && current_proc()->euid != 0)
+		return -EPERM;
 	return 0;
 }
 
-/* Read and/or replace one limit of proc; new_limit and old_limit are user pointers. */
-static long do_prlimit(struct proc *proc, unsigned resource,
-		       const struct rlimit_k *new_limit, struct rlimit_k *old_limit)
+/* Read and/or replace one limit of proc (Linux's do_prlimit): 0, -EINVAL, -EPERM. */
+static long do_prlimit(struct proc *proc, unsigned resource, const struct rlimit_k *new_limit,
+		       struct rlimit_k *old_limit)
 {
-	struct rlimit_k value;
-
 	if (resource >= RLIMIT_NLIMITS)
 		return -EINVAL;
 	if (new_limit) {
-		if (copy_from_user(&value, new_limit, sizeof(value)))
-			return -EFAULT;
-		int error = check_limit(resource, &value);
+		int error = check_limit(proc, resource, new_limit);
 		if (error)
 			return error;
 	}
-	if (old_limit && copy_to_user(old_limit, &proc->limits[resource], sizeof(value)))
-		return -EFAULT;
+	if (old_limit)
+		*old_limit = proc->limits[resource];
 	if (new_limit) {
-		proc->limits[resource] = value;
+		proc->limits[resource] = *new_limit;
 		/* The stack grows on faults: the fault handler reads the limit there. */
 		if (resource == RLIMIT_STACK && proc->mm)
-			proc->mm->stack_limit = value.current;
+			proc->mm->stack_limit = new_limit->current;
 	}
 	return 0;
 }
 
-SYSCALL_DEFINE4(prlimit64, int, pid, unsigned, resource, const struct rlimit_k *, new_limit,
-		struct rlimit_k *, old_limit)
+/* Linux's check_prlimit_permission: another process's limits are root's business,
+ * or that of a caller whose ids all match the target's. */
+static bool may_prlimit(const struct proc *self, const struct proc *target)
 {
-	struct proc *proc = pid ? proc_find(pid) : current_proc();
+	return self == target || self->euid == 0 ||
+	       (self->uid == target->euid && self->uid == target->suid &&
+		self->uid == target->uid && self->gid == target->egid &&
+		self->gid == target->sgid && self->gid == target->gid);
+}
 
-	if (pid < 0)
-		return -EINVAL;
-	if (!proc || proc->state == PROC_ZOMBIE)
+/*
+ * Linux's order: the new limit is read (EFAULT), the process found (ESRCH: a zombie
+ * still has its limits), the caller checked (EPERM), then the limit itself; the old
+ * limit is written last, so a bad pointer for it fails after the change is made.
+ */
+SYSCALL_DEFINE4(prlimit64, int, pid, unsigned, resource, const struct rlimit_k *, new_user,
+		struct rlimit_k *, old_user)
+{
+	struct rlimit_k new_limit, old_limit;
+
+	if (new_user && copy_from_user(&new_limit, new_user, sizeof(new_limit)))
+		return -EFAULT;
+	struct proc *proc = pid ? proc_find(pid) : current_proc();
+	if (!proc)
 		return -ESRCH;
-	return do_prlimit(proc, resource, new_limit, old_limit);
+	if (!may_prlimit(current_proc(), proc))
+		return -EPERM;
+	long error = do_prlimit(proc, resource, new_user ? &new_limit : NULL,
+				old_user ? &old_limit : NULL);
+	if (!error && old_user && copy_to_user(old_user, &old_limit, sizeof(old_limit)))
+		error = -EFAULT;
+	return error;
 }
 
 SYSCALL_DEFINE2(getrlimit, unsigned, resource, struct rlimit_k *, out)
 {
-	return do_prlimit(current_proc(), resource, NULL, out);
+	struct rlimit_k value;
+	long error = do_prlimit(current_proc(), resource, NULL, &value);
+
+	if (!error && copy_to_user(out, &value, sizeof(value)))
+		error = -EFAULT;
+	return error;
 }
 
 SYSCALL_DEFINE2(setrlimit, unsigned, resource, const struct rlimit_k *, in)
 {
-	return do_prlimit(current_proc(), resource, in, NULL);
+	struct rlimit_k value;
+
+	if (copy_from_user(&value, in, sizeof(value)))
+		return -EFAULT;
+	return do_prlimit(current_proc(), resource, &value, NULL);
 }

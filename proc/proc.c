@@ -34,6 +34,30 @@ struct proc *proc_find(int pid)
 	return NULL;
 }
 
+bool proc_id_in_use(int id)
+{
+	struct list_node *node;
+
+	list_for_each(node, &all_procs) {
+		struct proc *proc = list_entry(node, struct proc, all_link);
+		if (proc->pid == id || proc->pgid == id || proc->sid == id)
+			return true;
+	}
+	return false;
+}
+
+bool proc_group_in_session(int pgid, int sid)
+{
+	struct list_node *node;
+
+	list_for_each(node, &all_procs) {
+		struct proc *proc = list_entry(node, struct proc, all_link);
+		if (proc->pgid == pgid && proc->sid == sid)
+			return true;
+	}
+	return false;
+}
+
 struct proc *proc_init_process(void)
 {
 	return proc_find(1);

@@ -106,6 +106,7 @@ struct proc {
 	/* vfork: the parent sleeps until the child execs or exits. */
 	struct proc *vfork_parent;
 	bool vfork_done;
+	bool did_exec;			/* has called execve since fork (setpgid's EACCES) */
 
 	uint64_t syscall_nr;		/* the system call being served, for restarts */
 	uint64_t saved_blocked;		/* rt_sigsuspend's mask to restore after delivery */
@@ -125,6 +126,13 @@ static inline struct proc *current_proc(void)
 /* Find a live or zombie process by pid; NULL if none. Caller holds proc_table_lock
  * or runs with interrupts off. */
 struct proc *proc_find(int pid);
+
+/* Is id some process's pid, process group or session (Linux: its struct pid exists)?
+ * For F_SETOWN. */
+bool proc_id_in_use(int id);
+
+/* Has process group pgid a member (zombies included) in session sid? For TIOCSPGRP. */
+bool proc_group_in_session(int pgid, int sid);
 
 /* Create PID 1 running the program at path with argv, and start scheduling: the
  * caller becomes the idle process. Never returns. */

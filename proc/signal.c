@@ -22,7 +22,13 @@
 #define SIG_SETMASK	2
 #define SS_ONSTACK	1
 #define SS_DISABLE	2
+#define SS_AUTODISARM	(1u << 31)	/* Linux's SS_FLAG_BITS */
 #define MINSIGSTKSZ	2048
+#define SA_EXPOSE_TAGBITS 0x00000800
+/* The flags Linux keeps (UAPI_SA_FLAGS on x86): it clears the others, so that a
+ * program can tell which ones the kernel knows. */
+#define SA_KNOWN	(SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_ONSTACK | SA_RESTART | \
+			 SA_NODEFER | SA_RESETHAND | SA_EXPOSE_TAGBITS | SA_RESTORER)
 
 #define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
 
@@ -182,6 +188,63 @@ void signal_reset_for_exec(struct proc *proc)
 	proc->altstack_flags = SS_DISABLE;
 }
 
+/* -------------------------------------------------------------- alternate stack */
+
+/* Is sp on the alternate stack? Never with SS_AUTODISARM (Linux's on_sig_stack). */
+static bool on_altstack(const struct proc *proc, uint64_t sp)
+{
+	if (proc->altstack_flags & SS_AUTODISARM)
+		return false;
+	return sp > proc->altstack_sp && sp - proc->altstack_sp <= proc->altstack_size;
+}
+
+/* Linux's sas_ss_flags: SS_DISABLE, SS_ONSTACK (sp is on it), or 0 (usable). */
+static int altstack_state(const struct proc *proc, uint64_t sp)
+{
+	if (!proc->altstack_size)
+		return SS_DISABLE;
+	return on_altstack(proc, sp) ? SS_ONSTACK : 0;
+}
+
+struct stack_user {
+	uint64_t sp;
+	int32_t flags;
+	int32_t pad;
+	uint64_t size;
+};
+
+/*
+ * Linux's do_sigaltstack, with sp the user stack pointer: report the old stack
+ * (with SS_AUTODISARM if set), then set the new one unless running on the current
+ * one (EPERM); the mode must be 0, SS_ONSTACK (the same) or SS_DISABLE (EINVAL),
+ * and a usable stack at least MINSIGSTKSZ bytes (ENOMEM). The flags are kept as
+ * given.
+ */
+static int do_sigaltstack(struct proc *proc, const struct stack_user *ss, struct stack_user *old,
+			  uint64_t sp)
+{
+	if (old) {
+		*old = (struct stack_user){ proc->altstack_sp, 0, 0, proc->altstack_size };
+		old->flags = altstack_state(proc, sp) | (proc->altstack_flags & SS_AUTODISARM);
+	}
+	if (!ss)
+		return 0;
+	if (on_altstack(proc, sp))
+		return -EPERM;
+	unsigned mode = (unsigned)ss->flags & ~SS_AUTODISARM;
+	if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0)
+		return -EINVAL;
+	uint64_t stack_sp = ss->sp, size = ss->size;
+	if (mode == SS_DISABLE)
+		stack_sp = size = 0;
+	else if (size < MINSIGSTKSZ)
+		return -ENOMEM;
+	proc->altstack_sp = stack_sp;
+	proc->altstack_size = size;
+	proc->altstack_flags = ss->flags;
+	return 0;
+}
+
 /* -------------------------------------------------------------- delivery */
 
 /*
@@ -260,9 +323,8 @@ static bool setup_frame(struct trap_frame *frame, const struct ksiginfo *info,
 {
 	struct proc *proc = current_proc();
 	uint64_t sp = frame->rsp - 128;	/* skip the red zone */
-	bool on_altstack = proc->altstack_size && frame->rsp - proc->altstack_sp <= proc->altstack_size;
 
-	if ((action->flags & SA_ONSTACK) && !(proc->altstack_flags & SS_DISABLE) && !on_altstack)
+	if ((action->flags & SA_ONSTACK) && altstack_state(proc, sp) == 0)
 		sp = proc->altstack_sp + proc->altstack_size;
 
 	/* The FPU state first (64-byte aligned), then the frame below it. */
@@ -274,7 +336,7 @@ static bool setup_frame(struct trap_frame *frame, const struct ksiginfo *info,
 	sf.return_address = action->restorer;
 	sf.uc.ss_sp = proc->altstack_sp;
 	sf.uc.ss_size = proc->altstack_size;
-	sf.uc.ss_flags = proc->altstack_flags | (on_altstack ? SS_ONSTACK : 0);
+	sf.uc.ss_flags = proc->altstack_flags;	/* as set, as Linux saves it */
 	fill_sigcontext(&sf.uc.mcontext, frame, fpstate, info);
 	sf.uc.sigmask = proc->restore_blocked ? proc->saved_blocked : proc->signal_blocked;
 	fill_siginfo(&sf.info, info);
@@ -285,6 +347,12 @@ static bool setup_frame(struct trap_frame *frame, const struct ksiginfo *info,
 		return false;
 
 	proc->restore_blocked = false;
+	/* SS_AUTODISARM: the handler runs with no alternate stack; rt_sigreturn puts
+	 * back the one saved in the frame. */
+	if (proc->altstack_flags & SS_AUTODISARM) {
+		proc->altstack_sp = proc->altstack_size = 0;
+		proc->altstack_flags = SS_DISABLE;
+	}
 	frame->rsp = frame_at;
 	frame->rip = action->handler;
 	frame->rdi = info->signo;
@@ -370,31 +438,43 @@ SYSCALL_DEFINE0(rt_sigreturn)
 	f->ss = SEL_USER_DATA;
 	f->vector = 0;
 	proc->signal_blocked = sf.uc.sigmask & ~UNBLOCKABLE;
-	if (sc->fpstate && copy_from_user(proc->fpu_state, (void *)sc->fpstate, FPU_STATE_SIZE) == 0) {
+	if (sc->fpstate) {
+		/* An FPU state that cannot be read is a bad frame, as on Linux. */
+		if (copy_from_user(proc->fpu_state, (void *)sc->fpstate, FPU_STATE_SIZE)) {
+			signal_force(proc, SIGSEGV);
+			return f->rax;
+		}
 		/* MXCSR reserved bits set would fault in fxrstor: keep the kernel alive. */
 		*(uint32_t *)(proc->fpu_state + 24) &= 0xffff;
 		fpu_restore(proc->fpu_state);
 	}
+	/* The alternate stack saved in the frame comes back (SS_AUTODISARM took it
+	 * away for the handler); refusals are ignored, as in Linux. */
+	struct stack_user saved = { sf.uc.ss_sp, sf.uc.ss_flags, 0, sf.uc.ss_size };
+	do_sigaltstack(proc, &saved, NULL, f->rsp);
 	return f->rax;
 }
 
+/*
+ * Linux's order: the set size, reading the new action (EFAULT), the signal
+ * (EINVAL), setting it, then writing the old one: a bad pointer for that fails
+ * after the change is made. Unknown flags are cleared.
+ */
 SYSCALL_DEFINE4(rt_sigaction, int, sig, const struct sigaction_k *, act,
 		struct sigaction_k *, old, size_t, sigsetsize)
 {
 	struct proc *proc = current_proc();
-	struct sigaction_k new_action;
+	struct sigaction_k new_action, old_action;
 
 	if (sigsetsize != 8)
 		return -EINVAL;
-	if (sig < 1 || sig > NSIG)
-		return -EINVAL;
-	if (act && (sig == SIGKILL || sig == SIGSTOP))
-		return -EINVAL;
 	if (act && copy_from_user(&new_action, act, sizeof(new_action)))
 		return -EFAULT;
-	if (old && copy_to_user(old, &proc->actions[sig - 1], sizeof(*old)))
-		return -EFAULT;
+	if (sig < 1 || sig > NSIG || (act && (sig == SIGKILL || sig == SIGSTOP)))
+		return -EINVAL;
+	old_action = proc->actions[sig - 1];
 	if (act) {
+		new_action.flags &= SA_KNOWN;
 		new_action.mask &= ~UNBLOCKABLE;
 		proc->actions[sig - 1] = new_action;
 		/* Setting SIG_IGN discards a pending instance (POSIX). */
@@ -402,9 +482,12 @@ SYSCALL_DEFINE4(rt_sigaction, int, sig, const struct sigaction_k *, act,
 		    (new_action.handler == SIG_DFL && is_default_ignored(sig)))
 			proc->signal_pending &= ~SIGBIT(sig);
 	}
+	if (old && copy_to_user(old, &old_action, sizeof(old_action)))
+		return -EFAULT;
 	return 0;
 }
 
+/* The new mask takes effect even when the old one cannot be written (Linux). */
 SYSCALL_DEFINE4(rt_sigprocmask, int, how, const uint64_t *, set, uint64_t *, old,
 		size_t, sigsetsize)
 {
@@ -424,21 +507,20 @@ SYSCALL_DEFINE4(rt_sigprocmask, int, how, const uint64_t *, set, uint64_t *, old
 		}
 		proc->signal_blocked &= ~UNBLOCKABLE;
 	}
-	if (old && copy_to_user(old, &previous, sizeof(previous))) {
-		proc->signal_blocked = previous;
+	if (old && copy_to_user(old, &previous, sizeof(previous)))
 		return -EFAULT;
-	}
 	return 0;
 }
 
+/* Linux accepts any size up to a sigset's and writes that many bytes of it. */
 SYSCALL_DEFINE2(rt_sigpending, uint64_t *, set, size_t, sigsetsize)
 {
 	struct proc *proc = current_proc();
 	uint64_t pending = proc->signal_pending & proc->signal_blocked;
 
-	if (sigsetsize != 8)
+	if (sigsetsize > 8)
 		return -EINVAL;
-	return copy_to_user(set, &pending, sizeof(pending));
+	return sigsetsize ? copy_to_user(set, &pending, sigsetsize) : 0;
 }
 
 SYSCALL_DEFINE2(rt_sigsuspend, const uint64_t *, set, size_t, sigsetsize)
@@ -556,44 +638,17 @@ SYSCALL_DEFINE0(pause)
 	return -ERESTARTNOHAND;
 }
 
-struct stack_user {
-	uint64_t sp;
-	int32_t flags;
-	int32_t pad;
-	uint64_t size;
-};
-
+/* Linux's order: read the new stack (EFAULT), set it, then write the old one. */
 SYSCALL_DEFINE2(sigaltstack, const struct stack_user *, ss, struct stack_user *, old)
 {
 	struct proc *proc = current_proc();
-	struct stack_user current_stack = {
-		proc->altstack_sp, proc->altstack_flags, 0, proc->altstack_size };
-	struct stack_user new_stack;
-	uint64_t rsp = proc->frame->rsp;
+	struct stack_user new_stack, old_stack;
 
-	if (proc->altstack_size && rsp - proc->altstack_sp <= proc->altstack_size)
-		current_stack.flags |= SS_ONSTACK;
-	if (!proc->altstack_size)
-		current_stack.flags = SS_DISABLE;
-	if (ss) {
-		if (copy_from_user(&new_stack, ss, sizeof(new_stack)))
-			return -EFAULT;
-		if (current_stack.flags & SS_ONSTACK)
-			return -EPERM;
-		if (new_stack.flags & ~(SS_DISABLE | (1 << 31)))
-			return -EINVAL;
-		if (new_stack.flags & SS_DISABLE) {
-			new_stack.sp = new_stack.size = 0;
-		} else if (new_stack.size < MINSIGSTKSZ) {
-			return -ENOMEM;
-		}
-	}
-	if (old && copy_to_user(old, &current_stack, sizeof(current_stack)))
+	if (ss && copy_from_user(&new_stack, ss, sizeof(new_stack)))
 		return -EFAULT;
-	if (ss) {
-		proc->altstack_sp = new_stack.sp;
-		proc->altstack_size = new_stack.size;
-		proc->altstack_flags = new_stack.flags & SS_DISABLE;
-	}
-	return 0;
+	int error = do_sigaltstack(proc, ss ? &new_stack : NULL, old ? &old_stack : NULL,
+				   proc->frame->rsp);
+	if (!error && old && copy_to_user(old, &old_stack, sizeof(old_stack)))
+		error = -EFAULT;
+	return error;
 }

@@ -142,10 +142,26 @@ SYSCALL_DEFINE2(getgroups, int, size, unsigned *, list)
 	return size < 0 ? -EINVAL : 0;
 }
 
+#define NGROUPS_MAX 65536
+
+/* Only root may set the supplementary groups. calf keeps none (getgroups reports
+ * an empty list), but the list is read as Linux reads it, so a bad one fails. */
 SYSCALL_DEFINE2(setgroups, int, size, const unsigned *, list)
 {
-	(void)list;
-	return size < 0 || size > 65536 ? -EINVAL : 0;
+	unsigned chunk[256];
+
+	if (current_proc()->euid != 0)
+		return -EPERM;
+	if ((unsigned)size > NGROUPS_MAX)
+		return -EINVAL;
+	for (size_t done = 0; done < (size_t)size; done += sizeof(chunk) / sizeof(chunk[0])) {
+		size_t n = (size_t)size - done;
+		if (n > sizeof(chunk) / sizeof(chunk[0]))
+			n = sizeof(chunk) / sizeof(chunk[0]);
+		if (copy_from_user(chunk, list + done, n * sizeof(chunk[0])))
+			return -EFAULT;
+	}
+	return 0;
 }
 
 static struct proc *process_or_self(int pid)
@@ -183,21 +199,31 @@ static bool group_in_session(int pgid, int sid)
 	return false;
 }
 
-/* Linux's rules: pid is the caller or its child, in the caller's session; a session
- * leader cannot move; the target group must exist in the session (or be the pid). */
+/* Linux's rules, in its order: pgid 0 means pid (itself 0 for the caller); pid is
+ * the caller or a child of it in the caller's session that has not called execve
+ * (EACCES); a session leader cannot move; the target group must exist in the
+ * session (or be the pid). */
 SYSCALL_DEFINE2(setpgid, int, pid, int, pgid)
 {
 	struct proc *self = current_proc();
-	struct proc *target = process_or_self(pid);
 
+	if (pid == 0)
+		pid = self->pid;
+	if (pgid == 0)
+		pgid = pid;
 	if (pgid < 0)
 		return -EINVAL;
-	if (!target || (target != self && target->parent != self))
+	struct proc *target = proc_find(pid);
+	if (!target)
 		return -ESRCH;
-	if (pgid == 0)
-		pgid = target->pid;
-	if (target->sid != self->sid)
-		return -EPERM;
+	if (target->parent == self && target != self) {
+		if (target->sid != self->sid)
+			return -EPERM;
+		if (target->did_exec)
+			return -EACCES;
+	} else if (target != self) {
+		return -ESRCH;
+	}
 	if (target->sid == target->pid)
 		return -EPERM;
 	if (pgid != target->pid && !group_in_session(pgid, self->sid))

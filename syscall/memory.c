@@ -13,6 +13,7 @@
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
 #include "mm/uaccess.h"
+#include "proc/limits.h"
 #include "proc/proc.h"
 
 #define MAP_SHARED		0x01
@@ -52,32 +53,71 @@ SYSCALL_DEFINE1(brk, uint64_t, address)
 	return mm_brk(current_proc()->mm, address);
 }
 
-/* Choose where a new mapping goes: 0 with *error set when impossible. */
+/*
+ * Choose where a new mapping of length bytes (page-aligned, nonzero) goes: 0 with
+ * *error set when impossible. Linux's get_unmapped_area: a fixed address must fit
+ * below the top of user space (ENOMEM), be page-aligned (EINVAL) and not lie below
+ * vm.mmap_min_addr unless the caller is root (EPERM, CAP_SYS_RAWIO's exemption).
+ */
 static uint64_t place(struct mm *mm, uint64_t hint, uint64_t length, unsigned flags, int *error)
 {
 	*error = 0;
+	if (length > USER_TOP) {
+		*error = -ENOMEM;
+		return 0;
+	}
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
-		if (hint & ~PAGE_MASK) {
+		if (hint > USER_TOP - length)
+			*error = -ENOMEM;
+		else if (hint & ~PAGE_MASK)
 			*error = -EINVAL;
-			return 0;
-		}
-		if (hint + length < hint || hint + length > USER_TOP || hint < MM_MIN_ADDRESS) {
-			*error = hint < MM_MIN_ADDRESS ? -EPERM : -ENOMEM;
-			return 0;
-		}
-		if ((flags & MAP_FIXED_NOREPLACE) && !(flags & MAP_FIXED)) {
-			for (uint64_t at = hint; at < hint + length; at += PAGE_SIZE)
-				if (mm_find_vma(mm, at)) {
-					*error = -EEXIST;
-					return 0;
-				}
-		}
-		return hint;
+		else if (hint < MM_MIN_ADDRESS && current_proc()->euid != 0)
+			*error = -EPERM;
+		return *error ? 0 : hint;
 	}
 	uint64_t address = mm_find_free(mm, hint, length);
 	if (!address)
 		*error = -ENOMEM;
 	return address;
+}
+
+/* Does any region intersect [start, end)? */
+static bool range_used(struct mm *mm, uint64_t start, uint64_t end)
+{
+	struct vma *vma = mm_find_vma_from(mm, start);
+
+	return vma && vma->start < end;
+}
+
+/*
+ * Walk [start, end) region by region from start: the end of the part mapped without
+ * a hole (end itself when there is none). With writable, a region that may never be
+ * writable also ends the walk (*nowrite set).
+ */
+static uint64_t mapped_prefix(struct mm *mm, uint64_t start, uint64_t end, bool writable,
+			      bool *nowrite)
+{
+	uint64_t at = start;
+
+	*nowrite = false;
+	while (at < end) {
+		struct vma *vma = mm_find_vma(mm, at);
+		if (!vma)
+			break;
+		if (writable && (vma->flags & VMA_NOWRITE)) {
+			*nowrite = true;
+			break;
+		}
+		at = vma->end;
+	}
+	return at < end ? at : end;
+}
+
+static bool range_mapped(struct mm *mm, uint64_t start, uint64_t end)
+{
+	bool nowrite;
+
+	return mapped_prefix(mm, start, end, false, &nowrite) == end;
 }
 
 /*
@@ -118,19 +158,23 @@ static long do_mmap(uint64_t hint, uint64_t length, unsigned prot, unsigned flag
 	bool may_write = true;
 	int error;
 
+	/* Linux's order (do_mmap): the length, the place, an occupied fixed place,
+	 * then what the file allows. */
 	if (length == 0)
 		return -EINVAL;
-	if (page_up(length) < length || page_up(length) > USER_TOP)
+	if (page_up(length) < length)
 		return -ENOMEM;
 	length = page_up(length);
-	/* A regular file's pages end at MAX_FILE_OFFSET (Linux's file_mmap_ok). */
-	if (file && file_backing(file) &&
-	    (length > MAX_FILE_OFFSET || pgoff > (MAX_FILE_OFFSET - length) >> PAGE_SHIFT))
-		return -EOVERFLOW;
 	uint64_t address = place(mm, hint, length, flags, &error);
 	if (error)
 		return error;
+	if ((flags & MAP_FIXED_NOREPLACE) && range_used(mm, address, address + length))
+		return -EEXIST;
 	if (file) {
+		/* A regular file's pages end at MAX_FILE_OFFSET (Linux's file_mmap_ok). */
+		if (file_backing(file) &&
+		    (length > MAX_FILE_OFFSET || pgoff > (MAX_FILE_OFFSET - length) >> PAGE_SHIFT))
+			return -EOVERFLOW;
 		error = check_file_mapping(file, type, flags, prot, &backing, &may_write);
 		if (error)
 			return error;
@@ -146,14 +190,23 @@ static long do_mmap(uint64_t hint, uint64_t length, unsigned prot, unsigned flag
 		vma_flags |= VMA_GROWSDOWN;
 	if (!may_write)
 		vma_flags |= VMA_NOWRITE;
-	error = mm_map_file(mm, address, length, prot, vma_flags, backing, pgoff);
-	/* Shared anonymous memory must exist before a fork can share it. */
-	if (!error && ((shared && !backing) || (flags & MAP_POPULATE)))
+	/* Shared anonymous memory must exist before a fork can share it: its pages are
+	 * made through a readable mapping, which then gets the protection asked for
+	 * (PROT_NONE included). */
+	bool make_pages = shared && !backing;
+	error = mm_map_file(mm, address, length, make_pages ? prot | PROT_READ : prot, vma_flags,
+			    backing, pgoff);
+	if (!error && make_pages)
 		error = mm_populate(mm, address, length);
+	if (!error && make_pages && !(prot & PROT_READ))
+		error = mm_protect(mm, address, length, prot);
 	if (error) {
 		mm_unmap(mm, address, length);
 		return error;
 	}
+	/* MAP_POPULATE only prefaults, as far as it can: Linux ignores its failures. */
+	if ((flags & MAP_POPULATE) && (!shared || backing))
+		mm_populate(mm, address, length);
 	return address;
 }
 
@@ -177,54 +230,161 @@ SYSCALL_DEFINE6(mmap, uint64_t, hint, uint64_t, length, unsigned, prot, unsigned
 	return result;
 }
 
+/* Linux's checks (__do_munmap): the unrounded length must fit above address. */
 SYSCALL_DEFINE2(munmap, uint64_t, address, uint64_t, length)
 {
-	if ((address & ~PAGE_MASK) || length == 0 || address >= USER_TOP ||
-	    page_up(length) > USER_TOP - address)
+	if ((address & ~PAGE_MASK) || address > USER_TOP || length > USER_TOP - address ||
+	    length == 0)
 		return -EINVAL;
 	return mm_unmap(current_proc()->mm, address, length);
 }
 
+#define PROT_SEM	0x08
+#define PROT_GROWSDOWN	0x01000000
+#define PROT_GROWSUP	0x02000000
+
+/*
+ * Linux's order (do_mprotect_pkey): both grow flags, alignment, an empty range
+ * (success, whatever prot says), a range that wraps, unknown bits. Then, as in
+ * Linux, the regions from address on change one after the other until a hole
+ * (ENOMEM) or a region that may never be writable (EACCES) stops the walk: what
+ * came before keeps its new protection.
+ */
 SYSCALL_DEFINE3(mprotect, uint64_t, address, uint64_t, length, unsigned, prot)
 {
+	struct mm *mm = current_proc()->mm;
+	unsigned grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
+	uint64_t end;
+	bool nowrite;
+
+	prot &= ~grows;
+	if (grows == (PROT_GROWSDOWN | PROT_GROWSUP))
+		return -EINVAL;
 	if (address & ~PAGE_MASK)
 		return -EINVAL;
-	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | 0x01000000 | 0x02000000))
-		return -EINVAL;
-	if (page_up(length) < length || address + page_up(length) < address)
+	if (length == 0)
+		return 0;
+	end = address + page_up(length);
+	if (end <= address)
 		return -ENOMEM;
-	return mm_protect(current_proc()->mm, address, length, prot & 7);
+	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM))
+		return -EINVAL;
+	prot &= PROT_READ | PROT_WRITE | PROT_EXEC;
+
+	struct vma *vma = mm_find_vma_from(mm, address);
+	if (!vma)
+		return -ENOMEM;
+	if (grows & PROT_GROWSDOWN) {
+		/* From the start of a stack-like region: address may lie below it. */
+		if (vma->start >= end)
+			return -ENOMEM;
+		if (!(vma->flags & VMA_GROWSDOWN))
+			return -EINVAL;
+		address = vma->start;
+	} else {
+		if (vma->start > address)
+			return -ENOMEM;
+		if (grows & PROT_GROWSUP)
+			return -EINVAL;	/* no region grows up on x86-64 */
+	}
+	uint64_t stop = mapped_prefix(mm, address, end, prot & PROT_WRITE, &nowrite);
+	int error = stop > address ? mm_protect(mm, address, stop - address, prot) : 0;
+	if (!error && stop < end)
+		error = nowrite ? -EACCES : -ENOMEM;
+	return error;
 }
 
+
+/*
+ * Linux's order (do_madvise): the advice, alignment, a length that rounds up to
+ * zero or wraps; an empty range is done. Any advice on a range with holes fails
+ * with ENOMEM, after acting on the mapped parts.
+ */
 SYSCALL_DEFINE3(madvise, uint64_t, address, uint64_t, length, int, advice)
 {
 	struct mm *mm = current_proc()->mm;
+	uint64_t end;
 
-	if (address & ~PAGE_MASK)
-		return -EINVAL;
-	if (page_up(length) < length || address + page_up(length) < address)
-		return -EINVAL;
 	switch (advice) {
 	case MADV_NORMAL:
 	case MADV_RANDOM:
 	case MADV_SEQUENTIAL:
 	case MADV_WILLNEED:
-		return 0;
 	case MADV_DONTNEED:
 	case MADV_FREE:
-		return mm_discard(mm, address, page_up(length));
+		break;
 	default:
 		return -EINVAL;
 	}
+	if (address & ~PAGE_MASK)
+		return -EINVAL;
+	if (length && !page_up(length))
+		return -EINVAL;
+	end = address + page_up(length);
+	if (end < address)
+		return -EINVAL;
+	if (end == address)
+		return 0;
+	if (advice == MADV_DONTNEED || advice == MADV_FREE)
+		return mm_discard(mm, address, end - address);
+	return range_mapped(mm, address, end) ? 0 : -ENOMEM;
 }
 
+#define MS_ASYNC	1
+#define MS_INVALIDATE	2
+#define MS_SYNC		4
+
+/* Memory is the only storage: nothing to write back, but the range must be mapped. */
 SYSCALL_DEFINE3(msync, uint64_t, address, uint64_t, length, int, flags)
 {
-	(void)length;
-	if ((address & ~PAGE_MASK) || (flags & ~7))
+	uint64_t end;
+
+	if (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC))
 		return -EINVAL;
-	return 0;
+	if (address & ~PAGE_MASK)
+		return -EINVAL;
+	if ((flags & MS_ASYNC) && (flags & MS_SYNC))
+		return -EINVAL;
+	end = address + page_up(length);
+	if (end < address)
+		return -ENOMEM;
+	if (end == address)
+		return 0;
+	return range_mapped(current_proc()->mm, address, end) ? 0 : -ENOMEM;
 }
 
-SYSCALL_DEFINE2(mlock, uint64_t, address, uint64_t, length) { (void)address; (void)length; return 0; }
-SYSCALL_DEFINE2(munlock, uint64_t, address, uint64_t, length) { (void)address; (void)length; return 0; }
+/*
+ * Nothing is ever paged out, so locking only checks what Linux checks: the locked
+ * memory limit for an ordinary user (EPERM when it is zero, ENOMEM when the request
+ * is above it: calf keeps no count of locked pages, so only this request counts),
+ * then the range: it may not wrap (EINVAL) and must be mapped without holes (ENOMEM).
+ */
+static long lock_range(uint64_t address, uint64_t length, bool lock)
+{
+	struct proc *proc = current_proc();
+	uint64_t start = address & PAGE_MASK;
+
+	length = page_up(length + (address & ~PAGE_MASK));
+	if (lock && proc->euid != 0) {
+		uint64_t limit = proc->limits[RLIMIT_MEMLOCK].current;
+		if (limit == 0)
+			return -EPERM;
+		if (length >> PAGE_SHIFT > limit >> PAGE_SHIFT)
+			return -ENOMEM;
+	}
+	if (start + length < start)
+		return -EINVAL;
+	if (length == 0)
+		return 0;
+	return range_mapped(proc->mm, start, start + length) ? 0 : -ENOMEM;
+}
+
+SYSCALL_DEFINE2(mlock, uint64_t, address, uint64_t, length)
+{
+	return lock_range(address, length, true);
+}
+
+SYSCALL_DEFINE2(munlock, uint64_t, address, uint64_t, length)
+{
+	return lock_range(address, length, false);
+}

@@ -59,16 +59,25 @@ SYSCALL_DEFINE1(sysinfo, struct sysinfo_user *, out)
 
 #define REBOOT_MAGIC1 0xfee1dead
 #define REBOOT_MAGIC2 672274793
+#define REBOOT_MAGIC2A 85072278
+#define REBOOT_MAGIC2B 369367448
+#define REBOOT_MAGIC2C 537993216
 #define REBOOT_CMD_RESTART 0x01234567
 #define REBOOT_CMD_HALT 0xcdef0123
 #define REBOOT_CMD_POWER_OFF 0x4321fedc
 #define REBOOT_CMD_CAD_ON 0x89abcdef
 #define REBOOT_CMD_CAD_OFF 0x00000000
 
+/* Linux's order: only root (EPERM), then the magic numbers (any of the four
+ * second ones), then the command. */
 SYSCALL_DEFINE4(reboot, unsigned, magic1, unsigned, magic2, unsigned, command, void *, arg)
 {
 	(void)arg;
-	if (magic1 != REBOOT_MAGIC1 || magic2 != REBOOT_MAGIC2)
+	if (current_proc()->euid != 0)
+		return -EPERM;
+	if (magic1 != REBOOT_MAGIC1 ||
+	    (magic2 != REBOOT_MAGIC2 && magic2 != REBOOT_MAGIC2A && magic2 != REBOOT_MAGIC2B &&
+	     magic2 != REBOOT_MAGIC2C))
 		return -EINVAL;
 	switch (command) {
 	case REBOOT_CMD_CAD_ON:
@@ -89,7 +98,15 @@ SYSCALL_DEFINE4(reboot, unsigned, magic1, unsigned, magic2, unsigned, command, v
 #define GRND_NONBLOCK 1
 #define GRND_RANDOM 2
 #define GRND_INSECURE 4
+#define MAX_RW_COUNT 0x7ffff000ul
 
+/*
+ * Linux's getrandom: the flags (INSECURE and RANDOM exclude each other), at most
+ * MAX_RW_COUNT bytes, which must all lie in user space (EFAULT); then the bytes go
+ * out until the first that cannot be written: their count, or EFAULT if none. The
+ * copy goes page by page of the destination, so the count is exact. Like Linux, a
+ * signal ends a long request at a page boundary.
+ */
 SYSCALL_DEFINE3(getrandom, uint8_t *, buffer, size_t, length, unsigned, flags)
 {
 	uint8_t chunk[256];
@@ -97,16 +114,29 @@ SYSCALL_DEFINE3(getrandom, uint8_t *, buffer, size_t, length, unsigned, flags)
 
 	if (flags & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
 		return -EINVAL;
-	if (length > 33554431)
-		length = 33554431;	/* Linux caps one call at 32 MiB - 1 */
+	if ((flags & (GRND_INSECURE | GRND_RANDOM)) == (GRND_INSECURE | GRND_RANDOM))
+		return -EINVAL;
+	if (length > MAX_RW_COUNT)
+		length = MAX_RW_COUNT;
+	if (!user_range_ok((uint64_t)buffer, length))
+		return -EFAULT;
+	if (length == 0)
+		return 0;
 	while (done < length) {
-		size_t n = length - done < sizeof(chunk) ? length - done : sizeof(chunk);
+		size_t room = PAGE_SIZE - (((uint64_t)buffer + done) & (PAGE_SIZE - 1));
+		size_t n = length - done;
+		if (n > room)
+			n = room;
+		if (n > sizeof(chunk))
+			n = sizeof(chunk);
 		random_bytes(chunk, n);
 		if (copy_to_user(buffer + done, chunk, n))
-			return done ? (long)done : -EFAULT;
+			break;
 		done += n;
+		if (((uint64_t)buffer + done) % PAGE_SIZE == 0 && signal_pending())
+			break;
 	}
-	return done;
+	return done ? (long)done : -EFAULT;
 }
 
 #define ARCH_SET_GS 0x1001
@@ -127,8 +157,9 @@ SYSCALL_DEFINE2(arch_prctl, int, code, uint64_t, address)
 		return 0;
 	case ARCH_GET_FS:
 		return put_user(proc->fs_base, (uint64_t *)address);
-	case ARCH_SET_GS:
 	case ARCH_GET_GS:
+		return put_user((uint64_t)0, (uint64_t *)address);	/* never set: 0 */
+	case ARCH_SET_GS:
 		return -EINVAL;	/* calf keeps GS for the kernel; not supported yet */
 	default:
 		return -EINVAL;
@@ -159,15 +190,21 @@ SYSCALL_DEFINE0(sched_yield)
 	return 0;	/* the return to user mode reschedules if the slice is over */
 }
 
-SYSCALL_DEFINE3(sched_getaffinity, int, pid, size_t, size, uint64_t *, mask)
+/*
+ * One CPU: its mask is 8 bytes. Linux's order: a size too small for the CPUs or not
+ * a multiple of 8 (EINVAL; the size is an unsigned int, and its check multiplies by
+ * 8, so it may wrap), the pid (ESRCH), then only the mask's own 8 bytes are
+ * written, whatever the size.
+ */
+SYSCALL_DEFINE3(sched_getaffinity, int, pid, unsigned, size, uint64_t *, mask)
 {
 	uint64_t one_cpu = 1;
 
+	if (size * 8u < 1 || (size & 7))
+		return -EINVAL;
 	if (pid && !proc_find(pid))
 		return -ESRCH;
-	if (size < sizeof(one_cpu) || (size & 7))
-		return -EINVAL;
-	if (clear_user(mask, size) || copy_to_user(mask, &one_cpu, sizeof(one_cpu)))
+	if (copy_to_user(mask, &one_cpu, sizeof(one_cpu)))
 		return -EFAULT;
 	return sizeof(one_cpu);
 }
@@ -178,18 +215,15 @@ SYSCALL_DEFINE3(sched_getaffinity, int, pid, size_t, size, uint64_t *, mask)
 SYSCALL_DEFINE2(prctl, int, option, uint64_t, arg)
 {
 	struct proc *proc = current_proc();
-	char name[PROC_NAME_MAX];
+	char name[PROC_NAME_MAX] = { 0 };
 
 	switch (option) {
 	case PR_SET_NAME: {
-		long length = strncpy_from_user(name, (const char *)arg, sizeof(name));
+		/* Linux reads at most 15 bytes, stopping at a NUL: never beyond. */
+		long length = strncpy_from_user(name, (const char *)arg, sizeof(name) - 1);
 		if (length == -EFAULT)
 			return -EFAULT;
-		if (length < 0) {	/* longer than 15: Linux keeps the first 15 */
-			if (copy_from_user(name, (const char *)arg, sizeof(name) - 1))
-				return -EFAULT;
-			name[sizeof(name) - 1] = '\0';
-		}
+		name[length < 0 ? sizeof(name) - 1 : (size_t)length] = '\0';
 		memcpy(proc->name, name, sizeof(name));
 		return 0;
 	}

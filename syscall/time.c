@@ -18,6 +18,7 @@
 #define CLOCK_REALTIME_COARSE	5
 #define CLOCK_MONOTONIC_COARSE	6
 #define CLOCK_BOOTTIME		7
+#define CLOCK_TAI		11	/* realtime: calf knows no leap seconds */
 #define TIMER_ABSTIME		1
 #define NSEC 1000000000ull
 
@@ -41,6 +42,7 @@ static int64_t read_clock(int id)
 	switch (id) {
 	case CLOCK_REALTIME:
 	case CLOCK_REALTIME_COARSE:
+	case CLOCK_TAI:
 		return realtime_ns();
 	case CLOCK_MONOTONIC:
 	case CLOCK_MONOTONIC_RAW:
@@ -124,6 +126,16 @@ static int read_request(const struct timespec_user *user, struct timespec_user *
 	return 0;
 }
 
+/* base + ts, saturating: a time too far away to reach is "never" (UINT64_MAX). */
+static uint64_t add_timespec(uint64_t base, const struct timespec_user *ts)
+{
+	uint64_t span = (uint64_t)ts->sec;
+
+	if (span >= (UINT64_MAX - base) / NSEC - 1)
+		return UINT64_MAX;
+	return base + span * NSEC + ts->nsec;
+}
+
 SYSCALL_DEFINE2(nanosleep, const struct timespec_user *, request, struct timespec_user *, remaining)
 {
 	struct timespec_user ts;
@@ -131,27 +143,37 @@ SYSCALL_DEFINE2(nanosleep, const struct timespec_user *, request, struct timespe
 
 	if (error)
 		return error;
-	return sleep_until(clock_monotonic_ns() + ts.sec * NSEC + ts.nsec, remaining, true);
+	return sleep_until(add_timespec(clock_monotonic_ns(), &ts), remaining, true);
 }
 
+/*
+ * Linux's order: an unknown clock (EINVAL), a clock that cannot be slept on (the
+ * raw and coarse ones and the thread's CPU time: EOPNOTSUPP), then the request.
+ */
 SYSCALL_DEFINE4(clock_nanosleep, int, id, int, flags, const struct timespec_user *, request,
 		struct timespec_user *, remaining)
 {
 	struct timespec_user ts;
 	int64_t now = read_clock(id);
 
-	if (now < 0 || id == CLOCK_THREAD_CPUTIME_ID)
+	if (now < 0)
 		return -EINVAL;
+	if (id == CLOCK_MONOTONIC_RAW || id == CLOCK_REALTIME_COARSE ||
+	    id == CLOCK_MONOTONIC_COARSE || id == CLOCK_THREAD_CPUTIME_ID)
+		return -EOPNOTSUPP;
 	int error = read_request(request, &ts);
 	if (error)
 		return error;
-	uint64_t wanted = ts.sec * NSEC + ts.nsec;
 	uint64_t monotonic = clock_monotonic_ns();
 	if (flags & TIMER_ABSTIME) {
+		uint64_t wanted = add_timespec(0, &ts);
+		if (wanted == UINT64_MAX)
+			return sleep_until(UINT64_MAX, NULL, false);
 		uint64_t delay = wanted > (uint64_t)now ? wanted - now : 0;
-		return sleep_until(monotonic + delay, NULL, false);
+		return sleep_until(delay > UINT64_MAX - monotonic ? UINT64_MAX : monotonic + delay,
+				   NULL, false);
 	}
-	return sleep_until(monotonic + wanted, remaining, true);
+	return sleep_until(add_timespec(monotonic, &ts), remaining, true);
 }
 
 struct tms_user { int64_t utime, stime, cutime, cstime; };
