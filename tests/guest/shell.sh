@@ -27,6 +27,15 @@ run_case "ls / lists the root" "yes" 'ls / | grep -qx bin && ls / | grep -qx pro
 run_case "/proc/meminfo starts with MemTotal and MemFree" "MemTotal MemFree" \
 	'head -2 /proc/meminfo | cut -d: -f1 | tr "\n" " " | sed "s/ $//"'
 run_case "ps lists init as pid 1" "1 init" 'ps -o pid= -o comm= | awk "\$1 == 1 { print \$1, \$2 }"'
+run_case "free reports MemTotal as its total" "yes" \
+	'set -- $(free | grep "^Mem:"); [ "$2" = "$(awk "/^MemTotal:/ { print \$2 }" /proc/meminfo)" ] && [ "$4" -gt 0 ] && echo yes'
+run_case "top -b shows init and itself" "yes" \
+	'top -b -n 1 > /tmp/t; grep -q "^ *1 *0 root .*/init" /tmp/t && grep -q "top -b -n 1" /tmp/t && echo yes'
+# An orphan is adopted by init: the shell's grandchild moves under pid 1.
+run_case "pstree shows an orphan adopted by init" "init-+-sh---pstree|     \`-sleep" \
+	'sh -c "sleep 3 & exit"; sleep 0.2; pstree > /tmp/t; tr "\n" "|" < /tmp/t | sed "s/|$//"'
+run_case "pstree -p draws the tree with pids" "sh(N)-+-pstree(N)|      \`-sleep(N)" \
+	'sleep 3 & sleep 0.2; pstree -p $$ > /tmp/t; sed "s/([0-9]*)/(N)/g" /tmp/t | tr "\n" "|" | sed "s/|$//"'
 run_case "/proc/self names the process that reads it" "2 1" \
 	'sh -c "echo \$\$; exec readlink /proc/self" > /tmp/o; echo $(wc -l < /tmp/o) $(uniq /tmp/o | wc -l)'
 run_case "/proc/<pid>/status gives the parent" "2 1" \
