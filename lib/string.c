@@ -3,8 +3,12 @@
  *
  * The bulk copies and fills move 8-byte words once the pointers are aligned,
  * because gcc emits calls to memcpy/memset for struct copies and page-sized
- * buffers, and byte loops there would be needlessly slow. Everything else is a
- * plain byte loop: clarity wins where the strings are short.
+ * buffers, and byte loops there would be needlessly slow. The word part is one
+ * `rep stosq` / `rep movsq`: the string instructions are what x86 provides for
+ * this, and they cost one instruction per word where a C loop costs four or five
+ * (a page is zeroed in ~520 instructions instead of ~2,500, which -icount
+ * measures directly). Everything else is a plain byte loop: clarity wins where
+ * the strings are short.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -47,8 +51,9 @@ void *memset(void *dst, int byte, size_t n)
 	}
 	/* Multiplying spreads the byte into every byte of the word. */
 	word_t pattern = (word_t)b * 0x0101010101010101ull;
-	for (; n >= WORD; n -= WORD, d += WORD)
-		*(word_t *)d = pattern;
+	size_t words = n / WORD;
+	__asm__ volatile("rep stosq" : "+D"(d), "+c"(words) : "a"(pattern) : "memory");
+	n %= WORD;
 	while (n > 0) {
 		*d++ = b;
 		n--;
@@ -68,8 +73,9 @@ static void copy_forward(unsigned char *d, const unsigned char *s, size_t n)
 			*d++ = *s++;
 			n--;
 		}
-		for (; n >= WORD; n -= WORD, d += WORD, s += WORD)
-			*(word_t *)d = *(const word_t *)s;
+		size_t words = n / WORD;
+		__asm__ volatile("rep movsq" : "+D"(d), "+S"(s), "+c"(words) : : "memory");
+		n %= WORD;
 	}
 	while (n > 0) {
 		*d++ = *s++;

@@ -8,6 +8,11 @@
  * and `rep stosb` keep their progress in rcx/rsi/rdi, so a resolved fault simply
  * restarts the instruction where it stopped.
  *
+ * The bulk moves a word at a time (`rep movsq`), which costs an eighth of the
+ * instructions of `rep movsb`; if that faults for good, the bytes left are
+ * retried one at a time, so the count returned is exact to the byte even when a
+ * word straddles the last mapped byte.
+ *
  * The callers (mm/uaccess.c) check the range and open SMAP around the call.
  */
 	.text
@@ -16,24 +21,38 @@
 	.globl arch_user_copy
 arch_user_copy:
 	movq %rdx, %rcx
-1:	rep movsb
+	shrq $3, %rcx
+	andl $7, %edx
+1:	rep movsq
+	movl %edx, %ecx
+2:	rep movsb
 	xorl %eax, %eax
 	ret
-2:	movq %rcx, %rax
+3:	leaq (%rdx, %rcx, 8), %rcx	/* a word faulted: the rest byte by byte */
+	jmp 2b
+4:	movq %rcx, %rax
 	ret
 	.pushsection __ex_table, "a"
-	.quad 1b, 2b
+	.quad 1b, 3b
+	.quad 2b, 4b
 	.popsection
 
 /* size_t arch_user_clear(void *dst, size_t n): bytes not cleared. */
 	.globl arch_user_clear
 arch_user_clear:
 	movq %rsi, %rcx
+	shrq $3, %rcx
+	andl $7, %esi
 	xorl %eax, %eax
-3:	rep stosb
+5:	rep stosq
+	movl %esi, %ecx
+6:	rep stosb
 	ret
-4:	movq %rcx, %rax
+7:	leaq (%rsi, %rcx, 8), %rcx	/* a word faulted: the rest byte by byte */
+	jmp 6b
+8:	movq %rcx, %rax
 	ret
 	.pushsection __ex_table, "a"
-	.quad 3b, 4b
+	.quad 5b, 7b
+	.quad 6b, 8b
 	.popsection
