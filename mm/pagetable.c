@@ -112,24 +112,74 @@ uint64_t pt_count_tables(uint64_t root)
 }
 
 /*
- * Visit present leaves in [start, end) under the table at `level` that maps the
- * region starting at `base`. Whole absent subtrees are skipped in one step, which is
- * what makes this fast on sparse address spaces.
+ * The slots [*first, *last] of a table at `level` mapping from `base` that
+ * overlap [start, end), which must overlap the table's span. Walks index straight
+ * to them instead of testing all 512 slots, which matters because every region
+ * of every fork walks its own range.
  */
-static int visit_level(uint64_t table, int level, uint64_t base, uint64_t start,
-		       uint64_t end, pt_visit_fn visit, void *context)
+static void slot_range(int level, uint64_t base, uint64_t start, uint64_t end,
+		       unsigned slots, unsigned *first, unsigned *last)
+{
+	int shift = LEVEL_SHIFT(level);
+	uint64_t last_slot = (end - 1 - base) >> shift;
+
+	*first = start > base ? (start - base) >> shift : 0;
+	*last = last_slot < slots ? last_slot : slots - 1;
+}
+
+/*
+ * Hand each leaf table under the table at `level` (mapping from `base`) that
+ * serves [start, end) to fn, with the slots that overlap the range. Absent
+ * subtrees are skipped in one step, which is what makes walks fast on sparse
+ * address spaces.
+ */
+static int walk_tables(uint64_t table, int level, uint64_t base, uint64_t start,
+		       uint64_t end, pt_table_fn fn, void *context)
 {
 	pte_t *entries = table_at(table);
-	uint64_t span = 1ul << LEVEL_SHIFT(level);
+	unsigned slots = level == 3 ? USER_ENTRIES : ENTRIES, first, last;
 
-	for (int i = 0; i < ENTRIES; i++) {
-		uint64_t lo = base + (uint64_t)i * span, hi = lo + span;
-		if (hi <= start || lo >= end || !(entries[i] & (PTE_PRESENT | PTE_PROTNONE)))
+	slot_range(level, base, start, end, slots, &first, &last);
+	if (level == 0)
+		return fn(entries, first, last, base + ((uint64_t)first << PAGE_SHIFT), context);
+	for (unsigned i = first; i <= last; i++) {
+		if (!(entries[i] & PTE_PRESENT))
 			continue;
-		int result = level == 0 ?
-			visit(&entries[i], lo, context) :
-			visit_level(entries[i] & PTE_ADDR_MASK, level - 1, lo, start, end,
-				    visit, context);
+		int result = walk_tables(entries[i] & PTE_ADDR_MASK, level - 1,
+					 base + ((uint64_t)i << LEVEL_SHIFT(level)), start, end,
+					 fn, context);
+		if (result)
+			return result;
+	}
+	return 0;
+}
+
+int pt_for_each_table(uint64_t root, uint64_t start, uint64_t end, pt_table_fn fn,
+		      void *context)
+{
+	uint64_t user_end = (uint64_t)USER_ENTRIES << LEVEL_SHIFT(3);
+
+	if (end > user_end)
+		end = user_end;
+	if (start >= end)
+		return 0;
+	return walk_tables(root, 3, 0, start, end, fn, context);
+}
+
+struct entry_walk {
+	pt_visit_fn visit;
+	void *context;
+};
+
+static int visit_entries(pte_t *entries, unsigned first, unsigned last, uint64_t address,
+			 void *opaque)
+{
+	struct entry_walk *walk = opaque;
+
+	for (unsigned i = first; i <= last; i++, address += PAGE_SIZE) {
+		if (!pte_maps_frame(entries[i]))
+			continue;
+		int result = walk->visit(&entries[i], address, walk->context);
 		if (result)
 			return result;
 	}
@@ -139,19 +189,9 @@ static int visit_level(uint64_t table, int level, uint64_t base, uint64_t start,
 int pt_for_each_mapped(uint64_t root, uint64_t start, uint64_t end,
 			pt_visit_fn visit, void *context)
 {
-	pte_t *pml4 = table_at(root);
-	uint64_t span = 1ul << LEVEL_SHIFT(3);
+	struct entry_walk walk = { visit, context };
 
-	for (int i = 0; i < USER_ENTRIES; i++) {
-		uint64_t lo = (uint64_t)i * span, hi = lo + span;
-		if (hi <= start || lo >= end || !(pml4[i] & PTE_PRESENT))
-			continue;
-		int result = visit_level(pml4[i] & PTE_ADDR_MASK, 2, lo, start, end, visit,
-					 context);
-		if (result)
-			return result;
-	}
-	return 0;
+	return pt_for_each_table(root, start, end, visit_entries, &walk);
 }
 
 /*
@@ -163,11 +203,13 @@ static bool prune_level(uint64_t table, int level, uint64_t base, const struct p
 {
 	pte_t *entries = table_at(table);
 	uint64_t span = 1ul << LEVEL_SHIFT(level);
+	unsigned slots = level == 3 ? USER_ENTRIES : ENTRIES, first, last;
 	bool freed = false;
 
-	for (int i = 0; i < ENTRIES; i++) {
+	slot_range(level, base, r->start, r->end, slots, &first, &last);
+	for (unsigned i = first; i <= last; i++) {
 		uint64_t lo = base + (uint64_t)i * span, hi = lo + span;
-		if (hi <= r->start || lo >= r->end || !(entries[i] & PTE_PRESENT))
+		if (!(entries[i] & PTE_PRESENT))
 			continue;
 		if (lo >= r->floor && hi <= r->ceiling) {
 			free_subtree(entries[i] & PTE_ADDR_MASK, level - 1);
@@ -182,25 +224,14 @@ static bool prune_level(uint64_t table, int level, uint64_t base, const struct p
 
 void pt_prune(uint64_t root, const struct pt_range *range)
 {
-	/* The PML4 is level 3; its user half is all a process owns. */
-	pte_t *pml4 = table_at(root);
-	uint64_t span = 1ul << LEVEL_SHIFT(3);
-	bool freed = false;
+	uint64_t user_end = (uint64_t)USER_ENTRIES << LEVEL_SHIFT(3);
+	struct pt_range r = *range;
 
-	for (int i = 0; i < USER_ENTRIES; i++) {
-		uint64_t lo = (uint64_t)i * span, hi = lo + span;
-		if (hi <= range->start || lo >= range->end || !(pml4[i] & PTE_PRESENT))
-			continue;
-		if (lo >= range->floor && hi <= range->ceiling) {
-			free_subtree(pml4[i] & PTE_ADDR_MASK, 2);
-			pml4[i] = 0;
-			freed = true;
-		} else {
-			freed |= prune_level(pml4[i] & PTE_ADDR_MASK, 2, lo, range);
-		}
-	}
-	/* The CPU may cache upper-level entries: none may lead to a freed table. */
-	if (freed)
+	if (r.end > user_end)
+		r.end = user_end;
+	/* The PML4 is level 3; its user half is all a process owns. The CPU may cache
+	 * upper-level entries: none may lead to a freed table. */
+	if (r.start < r.end && prune_level(root, 3, 0, &r))
 		pt_flush_all(root);
 }
 

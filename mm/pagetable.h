@@ -58,6 +58,17 @@ typedef int (*pt_visit_fn)(pte_t *pte, uint64_t address, void *context);
 int pt_for_each_mapped(uint64_t root, uint64_t start, uint64_t end,
 			pt_visit_fn visit, void *context);
 
+/*
+ * Visit every leaf table that serves [start, end): fn gets the table's entries
+ * and the slots [first, last] inside the range, the first at `address`. For
+ * walks that do the same to many entries (fork, unmapping a whole region), where
+ * a call per entry would cost more than the work.
+ */
+typedef int (*pt_table_fn)(pte_t *entries, unsigned first, unsigned last,
+			   uint64_t address, void *context);
+int pt_for_each_table(uint64_t root, uint64_t start, uint64_t end,
+		      pt_table_fn fn, void *context);
+
 /* Flush one user address, or the whole address space, from this CPU's TLB
  * (only matters if root is the loaded one). */
 void pt_flush_page(uint64_t root, uint64_t address);
