@@ -65,33 +65,52 @@ static int copy_page(struct fork_context *c, pte_t *child_pte, pte_t pte)
 	return 0;
 }
 
-/* One more owner of the frame; in a private region neither side may write it now. */
-static void share_page(struct fork_context *c, pte_t *parent_pte, pte_t *child_pte)
+/*
+ * One more owner of the frame; in a private region neither side may write it
+ * now. Returns whether the page became copy-on-write.
+ */
+static bool share_page(const struct vma *vma, pte_t *parent_pte, pte_t *child_pte)
 {
 	struct page *page = pte_page(*parent_pte);
+	bool cow = !(vma->flags & VMA_SHARED) && page->kind == PAGE_ANON;
 
 	frame_get(page);
-	if (!(c->vma->flags & VMA_SHARED) && page->kind == PAGE_ANON) {
+	if (cow)
 		*parent_pte &= ~PTE_WRITE;
-		vm_stats.fork_pages_shared++;
-	}
 	*child_pte = *parent_pte;
+	return cow;
 }
 
-static int fork_one(pte_t *pte, uint64_t address, void *opaque)
+/*
+ * The child's entries for one leaf table of the parent's. The child's table is
+ * found (or made) once for the whole run, so sharing a page costs a reference
+ * and two entries, nothing more: this loop is fork's cost per resident page.
+ */
+static int fork_table(pte_t *parent, unsigned first, unsigned last, uint64_t address,
+		      void *opaque)
 {
 	struct fork_context *c = opaque;
-	pte_t *child_pte = pt_lookup_create(c->child->root, address);
+	pte_t *child = pt_lookup_create(c->child->root, address);
+	bool copy_private = c->mode == FORK_MODE_COPY && !(c->vma->flags & VMA_SHARED);
+	uint64_t resident = 0, shared = 0;
 
-	if (!child_pte)
+	if (!child)
 		return c->error = -ENOMEM;
-	if ((c->vma->flags & VMA_SHARED) || c->mode == FORK_MODE_COW ||
-	    pte_page(*pte)->kind != PAGE_ANON)
-		share_page(c, pte, child_pte);
-	else if ((c->error = copy_page(c, child_pte, *pte)))
-		return c->error;
-	c->child->resident_pages++;
-	return 0;
+	child -= first;		/* index it like the parent's table */
+	for (unsigned i = first; i <= last; i++) {
+		if (!pte_maps_frame(parent[i]))
+			continue;
+		if (copy_private && pte_page(parent[i])->kind == PAGE_ANON) {
+			if ((c->error = copy_page(c, &child[i], parent[i])))
+				break;
+		} else {
+			shared += share_page(c->vma, &parent[i], &child[i]);
+		}
+		resident++;
+	}
+	c->child->resident_pages += resident;
+	vm_stats.fork_pages_shared += shared;
+	return c->error;
 }
 
 static void copy_layout(struct mm *child, const struct mm *parent)
@@ -128,7 +147,7 @@ struct mm *mm_fork(struct mm *parent)
 		}
 		vma_insert(child, copy);
 		struct fork_context context = { parent, child, vma, mm_fork_mode, 0 };
-		pt_for_each_mapped(parent->root, vma->start, vma->end, fork_one, &context);
+		pt_for_each_table(parent->root, vma->start, vma->end, fork_table, &context);
 		if ((error = context.error))
 			break;
 	}

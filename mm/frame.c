@@ -18,9 +18,14 @@
  * exactly "free") or allocated. Per-kind counts are kept as frames change kind, so
  * the counters never need a scan.
  *
- * frame_lock guards the free lists, the counters and the kind/refcount/order of
- * every struct page. pages/npages are written only by frames_init, before any
- * other use, so the conversions read them without the lock.
+ * frame_lock guards the free lists, the counters and the kind/order of every
+ * struct page. A reference count changes atomically without the lock: whoever
+ * holds a reference may add one or drop one, and only the drop to zero (after
+ * which nobody else can reach the frame) takes the lock to free it. A frame's
+ * kind changes only while nobody else holds a reference, so a holder may read it
+ * unlocked. This keeps fork and exit, which touch one count per resident page,
+ * off the lock. pages/npages are written only by frames_init, before any other
+ * use, so the conversions read them without the lock.
  */
 #include "mm/internal.h"
 #include "mm/frame.h"
@@ -30,8 +35,10 @@
 
 struct spinlock frame_lock = SPINLOCK_INIT("frame_lock");
 
-static struct page *pages;	/* pages[pfn], pfn < npages */
-static size_t npages;
+struct page *frame_pages;	/* pages[pfn], pfn < npages */
+size_t frame_page_count;
+#define pages frame_pages
+#define npages frame_page_count
 
 static struct list_node free_list[FRAME_MAX_ORDER + 1];
 static size_t free_blocks[FRAME_MAX_ORDER + 1];	/* length of each free list */
@@ -39,11 +46,6 @@ static size_t kind_count[PAGE_KIND_COUNT];
 static size_t managed;
 
 /* ------------------------------------------------------------ conversions */
-
-struct page *pfn_to_page(uint64_t pfn)
-{
-	return pfn < npages ? &pages[pfn] : NULL;
-}
 
 uint64_t page_to_pfn(const struct page *page)
 {
@@ -207,7 +209,7 @@ static void mark_free(uint64_t pfn)
 
 /*
  * Panic unless the frame is allocated: not free, not reserved, refcount >= 1.
- * Caller holds frame_lock.
+ * Caller holds frame_lock or a reference to the frame.
  */
 static void check_allocated(uint64_t pfn, const char *who)
 {
@@ -354,30 +356,27 @@ struct page *frame_alloc(enum page_kind kind, unsigned flags)
 
 /* ------------------------------------------------------------ references */
 
-/* Add a reference to an allocated frame. Takes frame_lock. */
-void frame_get(struct page *page)
+#ifdef CALF_HOST
+void frame_check_pointer(const struct page *page, const char *who)
 {
-	uint64_t pfn = checked_pfn(page, "frame_get");
+	checked_pfn(page, who);
+}
+#endif
 
-	spin_lock(&frame_lock);
-	check_allocated(pfn, "frame_get");
-	if (page->refcount == UINT32_MAX)
-		panic("frame_get: frame %#lx: refcount overflow", (unsigned long)pfn);
-	page->refcount++;
-	spin_unlock(&frame_lock);
+/* The slow and rare halves of frame_get/frame_put (mm/frame.h). */
+void frame_bad_reference(struct page *page, const char *who)
+{
+	check_allocated(checked_pfn(page, who), who);
+	panic("%s: frame %#lx: refcount overflow", who, (unsigned long)page_to_pfn(page));
 }
 
-/* Drop a reference; the last one frees the frame. Takes frame_lock. */
-void frame_put(struct page *page)
+void frame_free_last(struct page *page)
 {
 	uint64_t pfn = checked_pfn(page, "frame_put");
 
 	spin_lock(&frame_lock);
-	check_allocated(pfn, "frame_put");
-	if (--page->refcount == 0) {
-		mark_free(pfn);
-		block_free(pfn, 0);
-	}
+	mark_free(pfn);
+	block_free(pfn, 0);
 	spin_unlock(&frame_lock);
 }
 
@@ -399,7 +398,7 @@ void frame_free_run(struct page *first, size_t count)
 	for (uint64_t p = pfn; p < end; p++)
 		check_allocated(p, "frame_free_run");
 	for (uint64_t p = pfn; p < end; p++) {
-		if (--pages[p].refcount == 0) {
+		if (__atomic_sub_fetch(&pages[p].refcount, 1, __ATOMIC_ACQ_REL) == 0) {
 			mark_free(p);
 			continue;
 		}

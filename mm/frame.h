@@ -83,10 +83,50 @@ void frame_free_run(struct page *first, size_t count);
 
 /*
  * Reference counting: frame_put frees the frame when the count drops to zero.
- * Either one on a free or reserved frame (a double put, say) panics.
+ * Either one on a free or reserved frame (a double put, say) panics. They are
+ * inline because fork and exit call them once per resident page; the checks are
+ * one compare each, and everything rare is out of line.
  */
-void frame_get(struct page *page);
-void frame_put(struct page *page);
+void frame_bad_reference(struct page *page, const char *who);	/* panics */
+void frame_free_last(struct page *page);
+
+/*
+ * The host tests hand these functions pointers that are not struct pages at all
+ * (misaligned, outside the array) to see them refused; the kernel only ever has
+ * pointers from pfn_to_page or frame_alloc, and skips that check for speed.
+ */
+#ifdef CALF_HOST
+void frame_check_pointer(const struct page *page, const char *who);
+#else
+static inline void frame_check_pointer(const struct page *page, const char *who)
+{
+	(void)page, (void)who;
+}
+#endif
+
+static inline bool frame_referenced(const struct page *page)
+{
+	/* An allocated kind (PAGE_KERNEL .. PAGE_CACHE) and a live count. */
+	return page && (uint8_t)(page->kind - PAGE_KERNEL) < PAGE_KIND_COUNT - PAGE_KERNEL &&
+	       page->refcount != 0;
+}
+
+static inline void frame_get(struct page *page)
+{
+	frame_check_pointer(page, "frame_get");
+	if (!frame_referenced(page) ||
+	    __atomic_add_fetch(&page->refcount, 1, __ATOMIC_RELAXED) == 0)
+		frame_bad_reference(page, "frame_get");
+}
+
+static inline void frame_put(struct page *page)
+{
+	frame_check_pointer(page, "frame_put");
+	if (!frame_referenced(page))
+		frame_bad_reference(page, "frame_put");
+	if (__atomic_sub_fetch(&page->refcount, 1, __ATOMIC_ACQ_REL) == 0)
+		frame_free_last(page);
+}
 
 /* Counters for tests and /proc/meminfo. */
 size_t frames_free(void);	/* frames currently PAGE_FREE */
@@ -95,7 +135,12 @@ size_t frames_pfn_count(void);	/* pfns with a struct page: 0 .. this - 1 */
 size_t frames_of_kind(enum page_kind kind);
 
 /* Conversions. pfn_to_page returns NULL for a pfn without a struct page. */
-struct page *pfn_to_page(uint64_t pfn);
+extern struct page *frame_pages;	/* the array, indexed by pfn */
+extern size_t frame_page_count;
+static inline struct page *pfn_to_page(uint64_t pfn)
+{
+	return pfn < frame_page_count ? &frame_pages[pfn] : NULL;
+}
 uint64_t page_to_pfn(const struct page *page);
 uint64_t page_to_phys(const struct page *page);
 void *page_address(const struct page *page);	/* through the direct map */

@@ -26,11 +26,6 @@ pte_t mm_pte_flags(const struct vma *vma)
 	return flags;
 }
 
-struct page *pte_page(pte_t pte)
-{
-	return pfn_to_page((pte & PTE_ADDR_MASK) >> PAGE_SHIFT);
-}
-
 bool page_exclusive(const struct page *page)
 {
 	return page->refcount == 1 && page->kind == PAGE_ANON;
@@ -67,27 +62,42 @@ void mm_get(struct mm *mm)
 	mm->users++;
 }
 
-struct unmap_context {
-	struct mm *mm;
-};
-
-static int unmap_one(pte_t *pte, uint64_t address, void *context)
+/*
+ * Clear the entries of one leaf table and drop their frames. The TLB is flushed
+ * once for the whole range afterwards (unmap_pages): with one CPU and a kernel
+ * that touches no user page in between, no stale entry can be used before then.
+ * (With more CPUs the frames would have to wait for the flush, as Linux's
+ * mmu_gather makes them.)
+ */
+static int unmap_table(pte_t *entries, unsigned first, unsigned last, uint64_t address,
+		       void *opaque)
 {
-	struct mm *mm = ((struct unmap_context *)context)->mm;
-	struct page *page = pte_page(*pte);
+	struct mm *mm = opaque;
 
-	*pte = 0;
-	pt_flush_page(mm->root, address);
-	mm->resident_pages--;
-	frame_put(page);
+	(void)address;
+	for (unsigned i = first; i <= last; i++) {
+		pte_t pte = entries[i];
+		if (!pte_maps_frame(pte))
+			continue;
+		entries[i] = 0;
+		mm->resident_pages--;
+		frame_put(pte_page(pte));
+	}
 	return 0;
 }
 
+/* Invalidating page by page is cheaper than a full flush only for a few pages. */
+#define FLUSH_ALL_ABOVE 32
+
 static void unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
 {
-	struct unmap_context context = { mm };
-
-	pt_for_each_mapped(mm->root, start, end, unmap_one, &context);
+	pt_for_each_table(mm->root, start, end, unmap_table, mm);
+	if ((end - start) / PAGE_SIZE > FLUSH_ALL_ABOVE) {
+		pt_flush_all(mm->root);
+		return;
+	}
+	for (uint64_t address = start; address < end; address += PAGE_SIZE)
+		pt_flush_page(mm->root, address);
 }
 
 void mm_put(struct mm *mm)

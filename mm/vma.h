@@ -48,8 +48,11 @@ void vma_merge_range(struct mm *mm, uint64_t start, uint64_t end);
 #include "mm/pagetable.h"
 pte_t mm_pte_flags(const struct vma *vma);
 
-struct page;
-struct page *pte_page(pte_t pte);
+/* The frame an entry maps (NULL past the end of memory). */
+static inline struct page *pte_page(pte_t pte)
+{
+	return pfn_to_page((pte & PTE_ADDR_MASK) >> PAGE_SHIFT);
+}
 
 /* No one but this one mapping holds the frame: anonymous with one reference. */
 bool page_exclusive(const struct page *page);
