@@ -66,51 +66,78 @@ static int copy_page(struct fork_context *c, pte_t *child_pte, pte_t pte)
 }
 
 /*
- * One more owner of the frame; in a private region neither side may write it
- * now. Returns whether the page became copy-on-write.
+ * Share a run of entries with the child: one more reference to each frame, and
+ * in a private region neither side may write an anonymous page any more. This
+ * loop is fork's whole cost per resident page under fork_mode=cow, so it does
+ * nothing else. Returns the number of pages made copy-on-write.
  */
-static bool share_page(const struct vma *vma, pte_t *parent_pte, pte_t *child_pte)
+static uint64_t share_entries(pte_t *parent, pte_t *child, unsigned first, unsigned last,
+			      bool private)
 {
-	struct page *page = pte_page(*parent_pte);
-	bool cow = !(vma->flags & VMA_SHARED) && page->kind == PAGE_ANON;
+	uint64_t cow = 0;
 
-	frame_get(page);
-	if (cow)
-		*parent_pte &= ~PTE_WRITE;
-	*child_pte = *parent_pte;
+	for (unsigned i = first; i <= last; i++) {
+		pte_t pte = parent[i];
+		if (!pte_maps_frame(pte))
+			continue;
+		struct page *page = pte_page(pte);
+		frame_get(page);
+		if (private && page->kind == PAGE_ANON) {
+			pte &= ~PTE_WRITE;
+			parent[i] = pte;
+			cow++;
+		}
+		child[i] = pte;
+	}
 	return cow;
+}
+
+/* fork_mode=copy: the child gets its own copy of every private anonymous page. */
+static int copy_entries(struct fork_context *c, pte_t *parent, pte_t *child, unsigned first,
+			unsigned last)
+{
+	for (unsigned i = first; i <= last; i++) {
+		if (!pte_maps_frame(parent[i]))
+			continue;
+		if (pte_page(parent[i])->kind != PAGE_ANON)
+			share_entries(parent, child, i, i, false);
+		else if (copy_page(c, &child[i], parent[i]))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static uint64_t count_mapped(const pte_t *entries, unsigned first, unsigned last)
+{
+	uint64_t count = 0;
+
+	for (unsigned i = first; i <= last; i++)
+		count += pte_maps_frame(entries[i]);
+	return count;
 }
 
 /*
  * The child's entries for one leaf table of the parent's. The child's table is
- * found (or made) once for the whole run, so sharing a page costs a reference
- * and two entries, nothing more: this loop is fork's cost per resident page.
+ * found (or made) once for the whole run, not walked from the root per page.
  */
 static int fork_table(pte_t *parent, unsigned first, unsigned last, uint64_t address,
 		      void *opaque)
 {
 	struct fork_context *c = opaque;
 	pte_t *child = pt_lookup_create(c->child->root, address);
-	bool copy_private = c->mode == FORK_MODE_COPY && !(c->vma->flags & VMA_SHARED);
-	uint64_t resident = 0, shared = 0;
+	bool private = !(c->vma->flags & VMA_SHARED);
 
 	if (!child)
 		return c->error = -ENOMEM;
 	child -= first;		/* index it like the parent's table */
-	for (unsigned i = first; i <= last; i++) {
-		if (!pte_maps_frame(parent[i]))
-			continue;
-		if (copy_private && pte_page(parent[i])->kind == PAGE_ANON) {
-			if ((c->error = copy_page(c, &child[i], parent[i])))
-				break;
-		} else {
-			shared += share_page(c->vma, &parent[i], &child[i]);
-		}
-		resident++;
+	if (c->mode == FORK_MODE_COPY && private) {
+		if ((c->error = copy_entries(c, parent, child, first, last)))
+			return c->error;
+	} else {
+		vm_stats.fork_pages_shared += share_entries(parent, child, first, last, private);
 	}
-	c->child->resident_pages += resident;
-	vm_stats.fork_pages_shared += shared;
-	return c->error;
+	c->child->resident_pages += count_mapped(child, first, last);
+	return 0;
 }
 
 static void copy_layout(struct mm *child, const struct mm *parent)
