@@ -155,12 +155,19 @@ void process_first_run_tail(void)
 void schedule(void)
 {
 	struct proc *prev = current_proc();
+
+	need_resched = false;
+	/*
+	 * prev goes to the back of the queue before the next is chosen: a process
+	 * alone on the queue is chosen again. (Choosing first switched such a
+	 * process to idle on every tick, which halted until the next interrupt and
+	 * took the rest of the tick from it.)
+	 */
+	if (prev->state == PROC_RUNNABLE && prev != &idle)
+		list_push_back(&run_queue, &prev->run_link);
 	struct list_node *node = list_pop_front(&run_queue);
 	struct proc *next = node ? list_entry(node, struct proc, run_link) : &idle;
 
-	need_resched = false;
-	if (prev->state == PROC_RUNNABLE && prev != &idle && prev != next)
-		list_push_back(&run_queue, &prev->run_link);
 	if (next == prev)
 		return;
 	if (prev->fpu_state)
