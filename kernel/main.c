@@ -70,7 +70,7 @@ static void banner(void)
 	printk("calf: fork_mode %s\n", fork_mode_name(mm_fork_mode));
 }
 
-/* fork_mode=copy|cow on the command line picks how fork treats private memory. */
+/* fork_mode=copy|cow|sharedpt on the command line picks how fork treats private memory. */
 static void apply_fork_mode(void)
 {
 	char value[16];

@@ -17,7 +17,9 @@
  *     anonymous frame's reference count is the entries mapping it, each page-cache
  *     frame's one more (the cache's own); no anonymous frame is unmapped;
  *   - page tables: the frames of kind PAGE_TABLE are exactly the address spaces'
- *     roots and tables;
+ *     roots and tables; a leaf table shared by several address spaces (sharedpt)
+ *     has one reference per entry pointing at it, each such entry read-only, and
+ *     its own entries are counted once, not once per address space;
  *   - the frame allocator's own invariants (frames_check).
  */
 #include <stdarg.h>
@@ -30,10 +32,13 @@
 #include "lib/format.h"
 
 struct audit {
-	uint32_t *mappings;		/* per pfn: entries mapping the frame */
+	uint32_t *mappings;		/* per pfn: entries mapping the frame (for a
+					 * leaf table: level-1 entries pointing at it) */
 	size_t pfns;
 	struct mm *mm;			/* the address space being walked */
 	uint64_t entries;		/* its mapped entries */
+	bool counting;			/* first visit of this leaf table */
+	uint64_t duplicate_tables;	/* extra visits of shared leaf tables */
 	char *report;
 	size_t size;
 	bool failed;
@@ -118,8 +123,33 @@ static int audit_entry(pte_t *entry, uint64_t address, void *context)
 	if (!vma->backing && page->kind != PAGE_ANON)
 		return fail(a, "entry at %#lx in an anonymous region maps a page-cache frame",
 			    address);
-	a->mappings[pfn]++;
+	a->mappings[pfn] += a->counting;
 	a->entries++;
+	return 0;
+}
+
+/*
+ * One leaf table: its entries are checked against this address space's regions
+ * every time, but their frames' mappings are counted only on the first visit of
+ * a shared table.
+ */
+static int audit_table(pte_t *entries, unsigned first, unsigned last, uint64_t address,
+		       void *context)
+{
+	struct audit *a = context;
+	struct page *table = virt_to_page(entries);
+	uint64_t pfn = page_to_pfn(table);
+
+	if (table->kind != PAGE_TABLE)
+		return fail(a, "the leaf table for %#lx is frame %#lx of kind %d", address, pfn,
+			    table->kind);
+	a->counting = a->mappings[pfn]++ == 0;
+	if (table->refcount > 1 && (pt_table_entry(a->mm->root, address) & PTE_WRITE))
+		return fail(a, "leaf table %#lx has %u users but is writable at %#lx", pfn,
+			    table->refcount, address);
+	for (unsigned i = first; i <= last; i++, address += PAGE_SIZE)
+		if (pte_maps_frame(entries[i]) && audit_entry(&entries[i], address, a))
+			return 1;
 	return 0;
 }
 
@@ -129,7 +159,7 @@ static int audit_mm(struct audit *a, struct mm *mm)
 		return 1;
 	a->mm = mm;
 	a->entries = 0;
-	if (pt_for_each_mapped(mm->root, 0, MM_STACK_TOP, audit_entry, a))
+	if (pt_for_each_table(mm->root, 0, MM_STACK_TOP, PT_READ_SHARED, audit_table, a))
 		return 1;
 	if (a->entries != mm->resident_pages)
 		return fail(a, "an address space counts %lu resident pages but maps %lu",
@@ -150,6 +180,13 @@ static int audit_frames(struct audit *a)
 			return fail(a, "anonymous frame %#lx has %u references but %u mappings%s",
 				    pfn, page->refcount, expected,
 				    expected ? "" : " (leaked)");
+		/* Leaf tables: one reference per level-1 entry that points at them. */
+		if (page->kind == PAGE_TABLE && expected) {
+			if (page->refcount != expected)
+				return fail(a, "leaf table %#lx has %u references but %u users",
+					    pfn, page->refcount, expected);
+			a->duplicate_tables += expected - 1;
+		}
 	}
 	return 0;
 }
@@ -172,6 +209,7 @@ int mm_audit(struct mm *const *mms, size_t count, uint32_t *workspace, char *rep
 	}
 	if (!a.failed)
 		audit_frames(&a);
+	tables -= a.duplicate_tables;
 	if (!a.failed && tables != frames_of_kind(PAGE_TABLE))
 		fail(&a, "%lu page-table frames exist but the address spaces use %lu",
 		     frames_of_kind(PAGE_TABLE), tables);

@@ -8,6 +8,12 @@
  *   cow   none now: both sides map the frame read-only with its reference count
  *         raised, and the first write by either copies it (mm/fault.c). fork costs
  *         one page-table entry per resident page.
+ *   sharedpt  not even the page-table entries: the child points at the parent's
+ *         leaf tables, each of which maps 2 MiB, read-only at the level above
+ *         (mm/pagetable.c). The first write by either side to a table's 2 MiB
+ *         copies that table (512 entries, a reference per frame) and then the
+ *         page, as under cow. fork costs one entry per 2 MiB of address space,
+ *         plus clearing the write bit of each private page.
  * Shared regions (MAP_SHARED) are shared in every mode, and so are the page-cache
  * frames a private file mapping has not yet copied: they are the file's, not the
  * process's, and must keep showing the file's current contents in both.
@@ -24,6 +30,7 @@ enum fork_mode mm_fork_mode = FORK_MODE_COW;
 static const char *const mode_names[FORK_MODE_COUNT] = {
 	[FORK_MODE_COPY] = "copy",
 	[FORK_MODE_COW] = "cow",
+	[FORK_MODE_SHAREDPT] = "sharedpt",
 };
 
 const char *fork_mode_name(enum fork_mode mode)
@@ -140,6 +147,60 @@ static int fork_table(pte_t *parent, unsigned first, unsigned last, uint64_t add
 	return 0;
 }
 
+/* sharedpt: the shared tables must not let either side write a private page. */
+static int write_protect_table(pte_t *entries, unsigned first, unsigned last,
+			       uint64_t address, void *context)
+{
+	(void)address, (void)context;
+	for (unsigned i = first; i <= last; i++)
+		entries[i] &= ~PTE_WRITE;
+	return 0;
+}
+
+/* The entries of every region, by the strategy of fork_mode copy or cow. */
+static int fork_entries(struct mm *parent, struct mm *child, enum fork_mode mode)
+{
+	struct list_node *node;
+
+	list_for_each(node, &parent->vmas) {
+		struct vma *vma = list_entry(node, struct vma, link);
+		struct fork_context context = { parent, child, vma, mode, 0 };
+		pt_for_each_table(parent->root, vma->start, vma->end, PT_READ_SHARED, fork_table,
+				  &context);
+		if (context.error)
+			return context.error;
+	}
+	return 0;
+}
+
+/* fork_mode=sharedpt: the child uses the parent's leaf tables. */
+static int share_tables(struct mm *parent, struct mm *child)
+{
+	struct list_node *node;
+
+	list_for_each(node, &parent->vmas) {
+		struct vma *vma = list_entry(node, struct vma, link);
+		if (!(vma->flags & VMA_SHARED))
+			pt_for_each_table(parent->root, vma->start, vma->end, PT_READ_SHARED,
+					  write_protect_table, NULL);
+	}
+	child->resident_pages = parent->resident_pages;
+	return pt_share_tables(parent->root, child->root, 0, MM_STACK_TOP);
+}
+
+static int clone_regions(struct mm *parent, struct mm *child)
+{
+	struct list_node *node;
+
+	list_for_each(node, &parent->vmas) {
+		struct vma *copy = vma_clone(list_entry(node, struct vma, link));
+		if (!copy)
+			return -ENOMEM;
+		vma_insert(child, copy);
+	}
+	return 0;
+}
+
 static void copy_layout(struct mm *child, const struct mm *parent)
 {
 	child->brk_start = parent->brk_start;
@@ -159,25 +220,15 @@ static void copy_layout(struct mm *child, const struct mm *parent)
 struct mm *mm_fork(struct mm *parent)
 {
 	struct mm *child = mm_create();
-	struct list_node *node;
-	int error = 0;
+	enum fork_mode mode = mm_fork_mode;
 
 	if (!child)
 		return NULL;
 	copy_layout(child, parent);
-	list_for_each(node, &parent->vmas) {
-		struct vma *vma = list_entry(node, struct vma, link);
-		struct vma *copy = vma_clone(vma);
-		if (!copy) {
-			error = -ENOMEM;
-			break;
-		}
-		vma_insert(child, copy);
-		struct fork_context context = { parent, child, vma, mm_fork_mode, 0 };
-		pt_for_each_table(parent->root, vma->start, vma->end, fork_table, &context);
-		if ((error = context.error))
-			break;
-	}
+	int error = clone_regions(parent, child);
+	if (!error)
+		error = mode == FORK_MODE_SHAREDPT ? share_tables(parent, child) :
+						     fork_entries(parent, child, mode);
 	/* The parent's entries may have lost their write bit: no stale TLB entry may
 	 * let it write a frame the child now shares. (Also after a failure: the
 	 * entries stay read-only, and the next write takes the frame back in place.) */

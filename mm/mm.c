@@ -89,15 +89,41 @@ static int unmap_table(pte_t *entries, unsigned first, unsigned last, uint64_t a
 /* Invalidating page by page is cheaper than a full flush only for a few pages. */
 #define FLUSH_ALL_ABOVE 32
 
-static void unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
+static void flush_range(struct mm *mm, uint64_t start, uint64_t end)
 {
-	pt_for_each_table(mm->root, start, end, unmap_table, mm);
 	if ((end - start) / PAGE_SIZE > FLUSH_ALL_ABOVE) {
 		pt_flush_all(mm->root);
 		return;
 	}
 	for (uint64_t address = start; address < end; address += PAGE_SIZE)
 		pt_flush_page(mm->root, address);
+}
+
+/*
+ * Unmap [start, end). A leaf table shared with another address space is first
+ * taken for this one (a copy), which can fail: -ENOMEM, with the tables taken so
+ * far unmapped and the rest untouched. own_range beforehand makes it certain.
+ */
+static int unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
+{
+	int error = pt_for_each_table(mm->root, start, end, PT_OWN_SHARED, unmap_table, mm);
+
+	flush_range(mm, start, end);
+	return error;
+}
+
+static int nothing_to_do(pte_t *entries, unsigned first, unsigned last, uint64_t address,
+			 void *context)
+{
+	(void)entries, (void)first, (void)last, (void)address, (void)context;
+	return 0;
+}
+
+/* Take every shared leaf table serving [start, end): afterwards nothing there can
+ * fail for want of a copy. 0 or -ENOMEM. */
+static int own_range(struct mm *mm, uint64_t start, uint64_t end)
+{
+	return pt_for_each_table(mm->root, start, end, PT_OWN_SHARED, nothing_to_do, NULL);
 }
 
 void mm_put(struct mm *mm)
@@ -108,9 +134,11 @@ void mm_put(struct mm *mm)
 		return;
 	list_for_each_safe(node, next, &mm->vmas) {
 		struct vma *vma = list_entry(node, struct vma, link);
-		unmap_pages(mm, vma->start, vma->end);
+		/* Shared leaf tables are dropped whole by pt_destroy, entries and all. */
+		pt_for_each_table(mm->root, vma->start, vma->end, PT_SKIP_SHARED, unmap_table, mm);
 		vma_destroy(vma);
 	}
+	pt_flush_all(mm->root);
 	pt_destroy(mm->root);
 	kfree(mm);
 }
@@ -139,7 +167,7 @@ int mm_unmap(struct mm *mm, uint64_t start, uint64_t length)
 
 	if ((start & ~PAGE_MASK) || length == 0 || end < start)
 		return -EINVAL;
-	if (vma_split(mm, start) || vma_split(mm, end))
+	if (own_range(mm, start, end) || vma_split(mm, start) || vma_split(mm, end))
 		return -ENOMEM;
 
 	struct vma *vma = vma_first_ending_after(mm, start);
@@ -221,7 +249,10 @@ void mm_object_truncate(struct mm_object *object, uint64_t first)
 			continue;
 		if (vma->pgoff < first)
 			from += (first - vma->pgoff) << PAGE_SHIFT;
-		unmap_pages(vma->mm, from, vma->end);
+		/* Only with fork_mode=sharedpt and no memory for a table copy: the pages
+		 * past the end stay mapped (reads see old data, not SIGBUS). */
+		if (unmap_pages(vma->mm, from, vma->end))
+			printk("mm: no memory to unmap truncated pages of a shared table\n");
 	}
 }
 
@@ -267,6 +298,8 @@ int mm_discard(struct mm *mm, uint64_t start, uint64_t length)
 	uint64_t end = start + page_up(length), reached = start;
 	bool hole = false;
 
+	if (own_range(mm, start, end))
+		return -ENOMEM;
 	/* Like Linux, the mapped parts are discarded even when the range has holes. */
 	for (struct vma *vma = vma_first_ending_after(mm, start); vma && vma->start < end;
 	     vma = vma_next(mm, vma)) {
@@ -312,14 +345,15 @@ int mm_protect(struct mm *mm, uint64_t start, uint64_t length, unsigned prot)
 			return -EACCES;
 		at = vma->end;
 	}
-	if (vma_split(mm, start) || vma_split(mm, end))
+	if (own_range(mm, start, end) || vma_split(mm, start) || vma_split(mm, end))
 		return -ENOMEM;
 
 	struct vma *vma = mm_find_vma(mm, start);
 	while (vma && vma->start < end) {
 		vma->prot = prot;
 		struct protect_context context = { mm, vma };
-		pt_for_each_mapped(mm->root, vma->start, vma->end, protect_one, &context);
+		pt_for_each_mapped(mm->root, vma->start, vma->end, PT_OWN_SHARED, protect_one,
+				   &context);
 		vma = vma_next(mm, vma);
 	}
 	vma_merge_range(mm, start, end);

@@ -126,13 +126,13 @@ extern struct vm_stats vm_stats;
 
 /*
  * How fork treats private memory: copy every page now (Unix before copy-on-write),
- * or share it read-only and copy on the first write (the default). Both give the
- * same semantics; only the cost differs. A third strategy (sharing page tables)
- * is planned, hence the enumeration.
+ * share it read-only and copy on the first write (the default), or share even the
+ * leaf page tables, read-only, and copy a table on the first write under it
+ * (sharedpt; see mm/fork.c). All give the same semantics; only the cost differs.
  */
-enum fork_mode { FORK_MODE_COPY, FORK_MODE_COW, FORK_MODE_COUNT };
+enum fork_mode { FORK_MODE_COPY, FORK_MODE_COW, FORK_MODE_SHAREDPT, FORK_MODE_COUNT };
 extern enum fork_mode mm_fork_mode;
-/* The mode's name ("copy", "cow"), and the mode a name (with optional trailing
+/* The mode's name ("copy", "cow", "sharedpt"), and the mode a name (with optional trailing
  * newline) spells: 0, or -EINVAL for an unknown name. */
 const char *fork_mode_name(enum fork_mode mode);
 int fork_mode_parse(const char *text, size_t length, enum fork_mode *mode);

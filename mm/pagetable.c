@@ -4,6 +4,14 @@
  * Intermediate entries are created present, writable and user-accessible: the leaf
  * entry alone decides what a user page allows, so changing a protection never has to
  * touch more than one entry.
+ *
+ * The one exception is a shared leaf table (fork_mode=sharedpt): several address
+ * spaces point at the same leaf table, its frame's reference count is the number of
+ * entries pointing at it, and each of those entries has its write bit clear, which
+ * makes all 512 pages read-only for everyone at once. Nothing writes a leaf entry
+ * of a shared table: whoever means to first takes the table for its own
+ * (own_table) - a copy if others still use it, or just the write bit back if it is
+ * the last user. Readers (pt_lookup, the audit) read through shared tables.
  */
 #include "mm/internal.h"
 #include "mm/frame.h"
@@ -32,10 +40,22 @@ uint64_t pt_create(void)
 	return root;
 }
 
+struct pt_stats pt_stats;
+
+static struct page *table_page(uint64_t table)
+{
+	return pfn_to_page(table >> PAGE_SHIFT);
+}
+
 static void free_subtree(uint64_t table, int level)
 {
 	pte_t *entries = table_at(table);
 
+	if (level == 0 && table_page(table)->refcount > 1) {
+		/* A shared leaf table: the other users keep it, and its entries. */
+		frame_put(table_page(table));
+		return;
+	}
 	if (level > 0) {
 		for (int i = 0; i < ENTRIES; i++)
 			if (entries[i] & PTE_PRESENT)
@@ -59,12 +79,52 @@ void pt_destroy(uint64_t root)
 	frame_put(pfn_to_page(root >> PAGE_SHIFT));
 }
 
-static pte_t *walk(uint64_t root, uint64_t address, bool create)
+/*
+ * Make the leaf table that `entry` (a level-1 entry) points at this address
+ * space's own, so that its entries may be written: a private copy while others
+ * share it, each frame it maps gaining the copy's reference; or, for its last
+ * user, just the write bit back. 0, or -ENOMEM.
+ */
+static int own_table(pte_t *entry)
+{
+	struct page *table = table_page(*entry & PTE_ADDR_MASK);
+
+	if (table->refcount > 1) {
+		struct page *copy = frame_alloc(PAGE_TABLE, 0);
+		if (!copy)
+			return -ENOMEM;
+		const pte_t *from = table_at(*entry & PTE_ADDR_MASK);
+		pte_t *to = page_address(copy);
+		for (int i = 0; i < ENTRIES; i++) {
+			to[i] = from[i];
+			if (from[i] & (PTE_PRESENT | PTE_PROTNONE))
+				frame_get(pfn_to_page((from[i] & PTE_ADDR_MASK) >> PAGE_SHIFT));
+		}
+		frame_put(table);
+		*entry = page_to_phys(copy) | TABLE_FLAGS;
+		pt_stats.tables_unshared++;
+	} else {
+		*entry |= PTE_WRITE;
+		pt_stats.tables_reclaimed++;
+	}
+	return 0;
+}
+
+static bool table_is_owned(pte_t entry)
+{
+	return entry & PTE_WRITE;
+}
+
+/*
+ * The entry at `level` (3: the root's) that serves address; with `create`, the
+ * missing tables above it are made. NULL when absent or out of memory.
+ */
+static pte_t *upper_walk(uint64_t root, uint64_t address, int level, bool create)
 {
 	pte_t *table = table_at(root);
 
-	for (int level = 3; level > 0; level--) {
-		pte_t *entry = &table[INDEX(address, level)];
+	for (int l = 3; l > level; l--) {
+		pte_t *entry = &table[INDEX(address, l)];
 		if (!(*entry & PTE_PRESENT)) {
 			if (!create)
 				return NULL;
@@ -75,7 +135,40 @@ static pte_t *walk(uint64_t root, uint64_t address, bool create)
 		}
 		table = table_at(*entry & PTE_ADDR_MASK);
 	}
-	return &table[INDEX(address, 0)];
+	return &table[INDEX(address, level)];
+}
+
+/*
+ * The leaf entry for address. With `create`, missing tables are made and a shared
+ * leaf table is taken for this address space (the caller means to write the entry;
+ * the whole address space's TLB is flushed when a table changes under it).
+ */
+static pte_t *walk(uint64_t root, uint64_t address, bool create)
+{
+	pte_t *entry = upper_walk(root, address, 1, create);
+
+	if (!entry)
+		return NULL;
+	if (!(*entry & PTE_PRESENT)) {
+		if (!create)
+			return NULL;
+		struct page *page = frame_alloc(PAGE_TABLE, FRAME_ZERO);
+		if (!page)
+			return NULL;
+		*entry = page_to_phys(page) | TABLE_FLAGS;
+	} else if (create && !table_is_owned(*entry)) {
+		if (own_table(entry))
+			return NULL;
+		pt_flush_all(root);
+	}
+	return &table_at(*entry & PTE_ADDR_MASK)[INDEX(address, 0)];
+}
+
+pte_t pt_table_entry(uint64_t root, uint64_t address)
+{
+	pte_t *entry = upper_walk(root, address, 1, false);
+
+	return entry ? *entry : 0;
 }
 
 pte_t *pt_lookup(uint64_t root, uint64_t address)
@@ -127,6 +220,13 @@ static void slot_range(int level, uint64_t base, uint64_t start, uint64_t end,
 	*last = last_slot < slots ? last_slot : slots - 1;
 }
 
+struct pt_walk {
+	pt_table_fn fn;
+	void *context;
+	enum pt_shared shared;
+	bool *changed;		/* a level-1 entry changed: flush at the end */
+};
+
 /*
  * Hand each leaf table under the table at `level` (mapping from `base`) that
  * serves [start, end) to fn, with the slots that overlap the range. Absent
@@ -134,36 +234,50 @@ static void slot_range(int level, uint64_t base, uint64_t start, uint64_t end,
  * address spaces.
  */
 static int walk_tables(uint64_t table, int level, uint64_t base, uint64_t start,
-		       uint64_t end, pt_table_fn fn, void *context)
+		       uint64_t end, const struct pt_walk *w)
 {
 	pte_t *entries = table_at(table);
 	unsigned slots = level == 3 ? USER_ENTRIES : ENTRIES, first, last;
 
 	slot_range(level, base, start, end, slots, &first, &last);
 	if (level == 0)
-		return fn(entries, first, last, base + ((uint64_t)first << PAGE_SHIFT), context);
+		return w->fn(entries, first, last, base + ((uint64_t)first << PAGE_SHIFT),
+			     w->context);
 	for (unsigned i = first; i <= last; i++) {
 		if (!(entries[i] & PTE_PRESENT))
 			continue;
+		if (level == 1 && !table_is_owned(entries[i])) {
+			if (w->shared == PT_SKIP_SHARED && table_page(entries[i])->refcount > 1)
+				continue;
+			if (w->shared == PT_OWN_SHARED) {
+				if (own_table(&entries[i]))
+					return -ENOMEM;
+				*w->changed = true;
+			}
+		}
 		int result = walk_tables(entries[i] & PTE_ADDR_MASK, level - 1,
-					 base + ((uint64_t)i << LEVEL_SHIFT(level)), start, end,
-					 fn, context);
+					 base + ((uint64_t)i << LEVEL_SHIFT(level)), start, end, w);
 		if (result)
 			return result;
 	}
 	return 0;
 }
 
-int pt_for_each_table(uint64_t root, uint64_t start, uint64_t end, pt_table_fn fn,
-		      void *context)
+int pt_for_each_table(uint64_t root, uint64_t start, uint64_t end, enum pt_shared shared,
+		      pt_table_fn fn, void *context)
 {
 	uint64_t user_end = (uint64_t)USER_ENTRIES << LEVEL_SHIFT(3);
+	bool changed = false;
+	struct pt_walk w = { fn, context, shared, &changed };
 
 	if (end > user_end)
 		end = user_end;
 	if (start >= end)
 		return 0;
-	return walk_tables(root, 3, 0, start, end, fn, context);
+	int result = walk_tables(root, 3, 0, start, end, &w);
+	if (changed)
+		pt_flush_all(root);
+	return result;
 }
 
 struct entry_walk {
@@ -186,12 +300,59 @@ static int visit_entries(pte_t *entries, unsigned first, unsigned last, uint64_t
 	return 0;
 }
 
-int pt_for_each_mapped(uint64_t root, uint64_t start, uint64_t end,
+int pt_for_each_mapped(uint64_t root, uint64_t start, uint64_t end, enum pt_shared shared,
 			pt_visit_fn visit, void *context)
 {
 	struct entry_walk walk = { visit, context };
 
-	return pt_for_each_table(root, start, end, visit_entries, &walk);
+	return pt_for_each_table(root, start, end, shared, visit_entries, &walk);
+}
+
+/*
+ * Point `to`'s level-1 entries for [start, end) at `from`'s leaf tables, write
+ * bit clear in both: the tables are shared from now on (see the top of this
+ * file). Upper tables of `to` are made as needed. 0, or -ENOMEM part way (the
+ * tables shared so far are properly referenced; destroying `to` undoes them).
+ */
+static int share_level(uint64_t from, uint64_t to_root, int level, uint64_t base,
+		       uint64_t start, uint64_t end)
+{
+	pte_t *entries = table_at(from);
+	unsigned slots = level == 3 ? USER_ENTRIES : ENTRIES, first, last;
+
+	slot_range(level, base, start, end, slots, &first, &last);
+	for (unsigned i = first; i <= last; i++) {
+		uint64_t lo = base + ((uint64_t)i << LEVEL_SHIFT(level));
+		if (!(entries[i] & PTE_PRESENT))
+			continue;
+		if (level > 1) {
+			int error = share_level(entries[i] & PTE_ADDR_MASK, to_root, level - 1,
+						lo, start, end);
+			if (error)
+				return error;
+			continue;
+		}
+		pte_t *to_entry = upper_walk(to_root, lo, 1, true);
+		if (!to_entry)
+			return -ENOMEM;
+		entries[i] &= ~PTE_WRITE;
+		frame_get(table_page(entries[i] & PTE_ADDR_MASK));
+		*to_entry = entries[i];
+		pt_stats.tables_shared++;
+	}
+	return 0;
+}
+
+int pt_share_tables(uint64_t from_root, uint64_t to_root, uint64_t start, uint64_t end)
+{
+	uint64_t user_end = (uint64_t)USER_ENTRIES << LEVEL_SHIFT(3);
+
+	if (end > user_end)
+		end = user_end;
+	int error = start < end ? share_level(from_root, to_root, 3, 0, start, end) : 0;
+	/* The write bits of from_root's level-1 entries went. */
+	pt_flush_all(from_root);
+	return error;
 }
 
 /*

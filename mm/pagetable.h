@@ -25,8 +25,12 @@ void pt_destroy(uint64_t root);
 /* The leaf entry for a user address, or NULL if its table does not exist. */
 pte_t *pt_lookup(uint64_t root, uint64_t address);
 
-/* The same, creating missing tables; NULL when out of memory. */
+/* The same, creating missing tables, and taking a shared leaf table for this
+ * address space (the caller means to write the entry); NULL when out of memory. */
 pte_t *pt_lookup_create(uint64_t root, uint64_t address);
+
+/* The level-1 entry (pointing at the leaf table) for address, or 0. For audits. */
+pte_t pt_table_entry(uint64_t root, uint64_t address);
 
 /*
  * Free the tables that served [start, end) and are wholly inside [floor, ceiling),
@@ -55,7 +59,21 @@ static inline bool pte_maps_frame(pte_t pte)
  * change or clear the entry. Returns early with the callback's nonzero result.
  */
 typedef int (*pt_visit_fn)(pte_t *pte, uint64_t address, void *context);
-int pt_for_each_mapped(uint64_t root, uint64_t start, uint64_t end,
+
+/*
+ * What a walk does with a leaf table shared with other address spaces
+ * (fork_mode=sharedpt):
+ *   PT_READ_SHARED  visit it: the walk only reads entries (or only clears write
+ *                   bits, which every sharer may have done to it);
+ *   PT_OWN_SHARED   take it for this address space first (a copy while others use
+ *                   it), so the walk may change its entries; the walk returns
+ *                   -ENOMEM if no copy can be made;
+ *   PT_SKIP_SHARED  leave it alone (an address space being destroyed drops its
+ *                   reference with the table, not entry by entry).
+ */
+enum pt_shared { PT_READ_SHARED, PT_OWN_SHARED, PT_SKIP_SHARED };
+
+int pt_for_each_mapped(uint64_t root, uint64_t start, uint64_t end, enum pt_shared shared,
 			pt_visit_fn visit, void *context);
 
 /*
@@ -66,8 +84,22 @@ int pt_for_each_mapped(uint64_t root, uint64_t start, uint64_t end,
  */
 typedef int (*pt_table_fn)(pte_t *entries, unsigned first, unsigned last,
 			   uint64_t address, void *context);
-int pt_for_each_table(uint64_t root, uint64_t start, uint64_t end,
+int pt_for_each_table(uint64_t root, uint64_t start, uint64_t end, enum pt_shared shared,
 		      pt_table_fn fn, void *context);
+
+/*
+ * fork_mode=sharedpt: make to_root use from_root's leaf tables for [start, end)
+ * (both read-only through them until one takes a table for its own). 0 or
+ * -ENOMEM; either way to_root is consistent and can be destroyed.
+ */
+int pt_share_tables(uint64_t from_root, uint64_t to_root, uint64_t start, uint64_t end);
+
+/* Leaf tables shared at fork, copied for a writer while still shared, and given
+ * back to their last user (write bit restored, no copy). */
+struct pt_stats {
+	uint64_t tables_shared, tables_unshared, tables_reclaimed;
+};
+extern struct pt_stats pt_stats;
 
 /* Flush one user address, or the whole address space, from this CPU's TLB
  * (only matters if root is the loaded one). */

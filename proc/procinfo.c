@@ -108,6 +108,11 @@ static long show_vmstat(int pid, char *buf, size_t size)
 	add(&t, "cow_reuse %lu\n", vm_stats.cow_reuse);
 	add(&t, "fork_pages_copied %lu\n", vm_stats.fork_pages_copied);
 	add(&t, "fork_pages_shared %lu\n", vm_stats.fork_pages_shared);
+	/* fork_mode=sharedpt: leaf tables shared at fork, and taken back by a writer
+	 * as a copy (others still used it) or in place (it was the last user). */
+	add(&t, "sharedpt_fork_tables %lu\n", pt_stats.tables_shared);
+	add(&t, "sharedpt_table_copy %lu\n", pt_stats.tables_unshared);
+	add(&t, "sharedpt_table_reuse %lu\n", pt_stats.tables_reclaimed);
 	add(&t, "file_fault %lu\n", vm_stats.file_fault);
 	add(&t, "file_copy %lu\n", vm_stats.file_copy);
 	return t.length;

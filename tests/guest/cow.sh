@@ -23,7 +23,7 @@ relay() {
 	' "$2"
 }
 
-for mode in cow copy; do
+for mode in cow copy sharedpt; do
 	output=$OUT/cow-$mode.out
 	CALF_RUN_LOG=$OUT/cow-$mode.log "$ROOT/tools/calf-run" --append "fork_mode=$mode mm_audit" -- '
 		echo "mode $(cat /proc/sys/vm/fork_mode)"

@@ -13,7 +13,7 @@ command='for t in /tests/musl/* /tests/glibc/*; do
 	echo "=== end $t $?"
 done'
 
-for mode in cow copy; do
+for mode in cow copy sharedpt; do
 	log=$OUT/programs-$mode.log
 	output=$OUT/programs-$mode.out
 	CALF_RUN_LOG=$log CALF_RUN_TIMEOUT=600 "$ROOT/tools/calf-run" \

@@ -235,6 +235,75 @@ static int user_write(struct mm *mm, uint64_t address, uint8_t value)
 	return error;
 }
 
+/* sharedpt: fork shares the leaf tables themselves; the first write under a
+ * table copies the table (then the page, as under cow); the last user of a
+ * shared table takes it back without a copy; nothing leaks. */
+static void test_sharedpt_shares_tables(void **state)
+{
+	(void)state;
+	struct mm *parent = mm_create();
+
+	mm_fork_mode = FORK_MODE_SHAREDPT;
+	mm_map(parent, BASE, 4 * PAGE_SIZE, RW, 0);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(user_write(parent, BASE + i * PAGE_SIZE, 'a' + i), 0);
+	size_t free_before = frames_free();
+	struct pt_stats before = pt_stats;
+
+	struct mm *child = mm_fork(parent);
+	assert_non_null(child);
+	assert_int_equal(pt_stats.tables_shared - before.tables_shared, 1);
+	/* The same leaf table, read-only above it; no frame gained a reference. */
+	assert_ptr_equal(pt_lookup(parent->root, BASE), pt_lookup(child->root, BASE));
+	assert_false(pt_table_entry(parent->root, BASE) & PTE_WRITE);
+	assert_false(pt_table_entry(child->root, BASE) & PTE_WRITE);
+	assert_int_equal(frame_of(parent, BASE)->refcount, 1);
+	assert_int_equal(child->resident_pages, 4);
+	/* The child's root and the tables above the shared one: 3 frames, no more. */
+	assert_int_equal(free_before - frames_free(), 3);
+
+	/* Without memory for a copy of the table, nothing the child asks of it
+	 * changes anything: the write fault, munmap and mprotect fail cleanly. */
+	mm_host_fail_nth(1);
+	assert_int_equal(mm_fault(child, BASE, FAULT_WRITE), -ENOMEM);
+	mm_host_fail_nth(1);
+	assert_int_equal(mm_unmap(child, BASE, PAGE_SIZE), -ENOMEM);
+	mm_host_fail_nth(1);
+	assert_int_equal(mm_protect(child, BASE, PAGE_SIZE, PROT_READ), -ENOMEM);
+	mm_host_fail_nth(0);
+	assert_non_null(mm_find_vma(child, BASE));
+	assert_int_equal(mm_find_vma(child, BASE)->prot, RW);
+	assert_ptr_equal(pt_lookup(parent->root, BASE), pt_lookup(child->root, BASE));
+
+	/* The child writes: its own table, then its own page. */
+	assert_int_equal(user_write(child, BASE, 'c'), 0);
+	assert_int_equal(pt_stats.tables_unshared - before.tables_unshared, 1);
+	assert_ptr_not_equal(pt_lookup(parent->root, BASE), pt_lookup(child->root, BASE));
+	assert_int_equal(*page_of(child, BASE), 'c');
+	assert_int_equal(*page_of(parent, BASE), 'a');
+	assert_ptr_equal(frame_of(parent, BASE + PAGE_SIZE), frame_of(child, BASE + PAGE_SIZE));
+	assert_int_equal(frame_of(parent, BASE + PAGE_SIZE)->refcount, 2);
+
+	/* A grandchild shares the child's table; the child exits; the grandchild is
+	 * the table's last user and takes it back in place. */
+	struct mm *grandchild = mm_fork(child);
+	assert_non_null(grandchild);
+	mm_put(child);
+	assert_int_equal(user_write(grandchild, BASE + 2 * PAGE_SIZE, 'g'), 0);
+	assert_int_equal(pt_stats.tables_reclaimed - before.tables_reclaimed, 1);
+	assert_int_equal(*page_of(grandchild, BASE), 'c');
+	assert_int_equal(*page_of(grandchild, BASE + 2 * PAGE_SIZE), 'g');
+	assert_int_equal(*page_of(parent, BASE + 2 * PAGE_SIZE), 'c');
+	struct mm *live[] = { parent, grandchild };
+	char report[256];
+	assert_int_equal(audit(live, 2, report, sizeof(report)), 0);
+
+	mm_put(parent);
+	mm_put(grandchild);
+	mm_fork_mode = FORK_MODE_COW;
+	check_no_leak();
+}
+
 /* cow: fork shares every private frame read-only; the first write copies it, and a
  * write by the last owner takes it over in place. */
 static void test_cow_shares_then_copies_then_reuses(void **state)
@@ -383,6 +452,9 @@ static void test_fork_mode_names(void **state)
 	assert_int_equal(fork_mode_parse("cowx", 4, &mode), -EINVAL);
 	assert_string_equal(fork_mode_name(FORK_MODE_COPY), "copy");
 	assert_string_equal(fork_mode_name(FORK_MODE_COW), "cow");
+	assert_int_equal(fork_mode_parse("sharedpt\n", 9, &mode), 0);
+	assert_int_equal(mode, FORK_MODE_SHAREDPT);
+	assert_string_equal(fork_mode_name(FORK_MODE_SHAREDPT), "sharedpt");
 }
 
 /* munmap gives back the page tables no region needs any more, and only those. */
@@ -499,9 +571,9 @@ static void test_fork_out_of_memory(void **state)
 	mm_populate(parent, 0x40000000ul, 8 * PAGE_SIZE);
 	size_t before = frames_free();
 	unsigned failed = 0;
-	for (unsigned n = 1; n < 128; n++) {
-		mm_fork_mode = n % 2 ? FORK_MODE_COPY : FORK_MODE_COW;
-		mm_host_fail_nth((n + 1) / 2);
+	for (unsigned n = 1; n < 192; n++) {
+		mm_fork_mode = n % 3;
+		mm_host_fail_nth((n + 2) / 3);
 		struct mm *child = mm_fork(parent);
 		mm_host_fail_nth(0);
 		if (child)
@@ -810,7 +882,9 @@ static void test_file_private_fork(void **state)
 		struct mm *child = mm_fork(parent);
 		assert_non_null(child);
 		assert_ptr_equal(frame_of(child, BASE), f.pages[0]);
-		assert_int_equal(f.pages[0]->refcount, 3);
+		/* The cache's reference and one per leaf table mapping it: sharedpt's
+		 * parent and child map it through the same table. */
+		assert_int_equal(f.pages[0]->refcount, mode == FORK_MODE_SHAREDPT ? 2 : 3);
 		assert_int_equal(vm_stats.fork_pages_copied - before.fork_pages_copied,
 				 mode == FORK_MODE_COPY ? 1 : 0);
 		assert_int_equal(vm_stats.fork_pages_shared - before.fork_pages_shared,
@@ -1010,13 +1084,22 @@ static unsigned random_slots = SLOTS;
 
 struct refcount_audit {
 	size_t *mappings;	/* per pfn */
+	size_t *tables_seen;	/* per pfn of a leaf table: visits */
 };
 
-static int count_mapping(pte_t *pte, uint64_t address, void *context)
+/* A leaf table shared by several spaces (sharedpt) holds one reference per frame
+ * it maps, however many spaces use it: count its entries on the first visit only. */
+static int count_table(pte_t *entries, unsigned first, unsigned last, uint64_t address,
+		       void *context)
 {
 	(void)address;
 	struct refcount_audit *audit = context;
-	audit->mappings[(*pte & PTE_ADDR_MASK) >> PAGE_SHIFT]++;
+	size_t table = page_to_pfn(virt_to_page(entries));
+	if (audit->tables_seen[table]++)
+		return 0;
+	for (unsigned i = first; i <= last; i++)
+		if (pte_maps_frame(entries[i]))
+			audit->mappings[(entries[i] & PTE_ADDR_MASK) >> PAGE_SHIFT]++;
 	return 0;
 }
 
@@ -1025,11 +1108,12 @@ static int count_mapping(pte_t *pte, uint64_t address, void *context)
 static void audit_refcounts(struct mm **spaces)
 {
 	size_t count = mm_host_page_count();
-	struct refcount_audit audit = { calloc(count, sizeof(size_t)) };
+	struct refcount_audit audit = { calloc(count, sizeof(size_t)), calloc(count, sizeof(size_t)) };
 
 	for (int i = 0; i < SPACES; i++)
 		if (spaces[i])
-			pt_for_each_mapped(spaces[i]->root, 0, MM_STACK_TOP, count_mapping, &audit);
+			pt_for_each_table(spaces[i]->root, 0, MM_STACK_TOP, PT_READ_SHARED, count_table,
+					  &audit);
 	for (size_t pfn = 0; pfn < count; pfn++) {
 		struct page *page = pfn_to_page(pfn);
 		if (page->kind == PAGE_ANON)
@@ -1040,6 +1124,7 @@ static void audit_refcounts(struct mm **spaces)
 			assert_int_equal(audit.mappings[pfn], 0);
 	}
 	free(audit.mappings);
+	free(audit.tables_seen);
 	assert_int_equal(frames_check(), 0);
 }
 
@@ -1249,12 +1334,20 @@ static void test_random_sequences_cow(void **state)
 }
 
 /* The same crowded into a few pages, where spaces and the file meet more often. */
+static void test_random_sequences_sharedpt(void **state)
+{
+	(void)state;
+	random_slots = SLOTS;
+	random_sequences(FORK_MODE_SHAREDPT, 20);
+}
+
 static void test_random_sequences_crowded(void **state)
 {
 	(void)state;
 	random_slots = 10;
 	random_sequences(FORK_MODE_COPY, 20);
 	random_sequences(FORK_MODE_COW, 20);
+	random_sequences(FORK_MODE_SHAREDPT, 20);
 	random_slots = SLOTS;
 }
 
@@ -1272,6 +1365,7 @@ int main(void)
 		cmocka_unit_test_setup(test_stack_grows_down, setup),
 		cmocka_unit_test_setup(test_find_free_top_down, setup),
 		cmocka_unit_test_setup(test_cow_shares_then_copies_then_reuses, setup),
+		cmocka_unit_test_setup(test_sharedpt_shares_tables, setup),
 		cmocka_unit_test_setup(test_cow_fault_out_of_memory, setup),
 		cmocka_unit_test_setup(test_cow_survives_mprotect, setup),
 		cmocka_unit_test_setup(test_cow_kernel_write, setup),
@@ -1290,6 +1384,7 @@ int main(void)
 		cmocka_unit_test_setup(test_file_fault_out_of_memory, setup),
 		cmocka_unit_test_setup(test_random_sequences_copy, setup),
 		cmocka_unit_test_setup(test_random_sequences_cow, setup),
+		cmocka_unit_test_setup(test_random_sequences_sharedpt, setup),
 		cmocka_unit_test_setup(test_random_sequences_crowded, setup),
 	};
 	return cmocka_run_group_tests_name("vm", tests, NULL, NULL);
