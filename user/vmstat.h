@@ -62,7 +62,7 @@ static inline void vm_snapshot(struct vm_snapshot *s)
 	s->fork_pages_shared = vm_field("fork_pages_shared");
 }
 
-/* "cow" or "copy" (or "?" when the kernel has no fork_mode). */
+/* "cow", "copy" or "sharedpt" (or "?" when the kernel has no fork_mode). */
 static inline const char *vm_fork_mode(void)
 {
 	static char mode[16];
