@@ -83,8 +83,15 @@ $(BUILD)/progs/calf/%: tests/calf/%.c $(wildcard tests/progs/*.h user/*.h)
 	@mkdir -p $(dir $@)
 	musl-gcc $(USER_CFLAGS) $< -o $@
 
+# Benchmarks (bench/), musl only, go to /bench with bench/run-all.sh.
+BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
+
+$(BUILD)/bench/%: bench/%.c bench/bench.h
+	@mkdir -p $(dir $@)
+	musl-gcc $(USER_CFLAGS) $< -o $@
+
 INITRAMFS := $(BUILD)/initramfs.cpio
-$(INITRAMFS): $(USER_BINS) $(PROG_BINS) $(shell find rootfs tests/scripts -type f) tools/make-initramfs.sh
+$(INITRAMFS): $(USER_BINS) $(PROG_BINS) $(BENCH_BINS) bench/run-all.sh $(shell find rootfs tests/scripts -type f) tools/make-initramfs.sh
 	tools/make-initramfs.sh $(BUILD)/initramfs $@
 
 .PHONY: initramfs
@@ -156,6 +163,15 @@ guest-test: deps
 	@$(MAKE) --no-print-directory -s $(KERNEL) $(INITRAMFS)
 	@tools/run-tests.sh guest
 
+# ---------------------------------------------------------------- benchmarks
+
+# calf (each fork mode) against Linux, under -icount and in real time: a table,
+# bench/results/*.csv and fork-latency.png/.svg. See docs/benchmarks.md.
+.PHONY: bench
+bench: deps
+	@$(MAKE) --no-print-directory -s $(KERNEL) $(INITRAMFS)
+	@tools/bench.sh
+
 .PHONY: clean help
 clean:
 	rm -rf $(BUILD)
@@ -165,6 +181,7 @@ help:
 	@echo "make run        boot calf into busybox sh in QEMU (Ctrl-A x quits QEMU)"
 	@echo "make run-bare   boot the kernel alone: banner, heartbeat, serial monitor"
 	@echo "make test       host unit tests + guest tests; ends with 'N passed, N failed'"
+	@echo "make bench      calf (each fork mode) against Linux: table, CSV, plot"
 	@echo "make debug      boot halted, waiting for gdb (gdb -x tools/gdbinit)"
 	@echo "make debug-triple  boot logging interrupts/resets to $(BUILD)/qemu.log"
 	@echo "APPEND='...'    kernel command line for run/debug"

@@ -4,7 +4,7 @@
 # costs nothing when everything is present.
 set -e
 
-PACKAGES="gcc make binutils qemu-system-x86 musl-tools busybox-static cpio
+PACKAGES="gcc make binutils qemu-system-x86 musl-tools busybox-static cpio gnuplot-nox
 libcmocka-dev pkg-config gdb python3 bash-static"
 
 missing=""

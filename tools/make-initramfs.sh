@@ -5,6 +5,7 @@
 # bash as /bin/bash when installed), rootfs/ (init, /etc), calf's own programs
 # (build/user -> /bin), guest tests (build/progs/<libc>/ -> /tests/<libc>/, calf-only
 # ones from build/progs/calf/), shell scripts (tests/scripts/ -> /tests/scripts/),
+# the benchmarks (build/bench/ and bench/run-all.sh -> /bench/),
 # plus any HOST:GUEST files given. The archive is cpio "newc", sorted and with fixed
 # owners so it is reproducible.
 set -e
@@ -40,6 +41,10 @@ for libc in musl glibc calf; do
 done
 mkdir -p tests/scripts
 cp "$root"/tests/scripts/* tests/scripts/ 2>/dev/null || true
+if [ -d "$root/build/bench" ]; then
+	mkdir -p bench
+	cp "$root"/build/bench/* "$root/bench/run-all.sh" bench/
+fi
 for pair in "$@"; do
 	host=$(cd "$OLDPWD_ROOT" && realpath "${pair%%:*}")
 	guest=${pair#*:}

@@ -1,0 +1,58 @@
+/*
+ * bench/bench.h - what every benchmark shares: a clock, repetitions, a report.
+ *
+ * Each figure is measured REPETITIONS times (after one untimed warm-up) and the
+ * median is reported, so one disturbed repetition (a timer tick that wakes
+ * something, a page-cache miss) does not move it. Results are one line each,
+ * "figure value unit", for tools/bench.sh to collect; value is in nanoseconds.
+ * Under QEMU's -icount shift=0 a nanosecond is one guest instruction.
+ */
+#ifndef CALF_BENCH_H
+#define CALF_BENCH_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define REPETITIONS 5
+
+static inline long long now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+static inline void die(const char *what)
+{
+	perror(what);
+	exit(1);
+}
+
+static int compare_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return (x > y) - (x < y);
+}
+
+/* The median of REPETITIONS timings of `run(arg)`, each divided by `per`, after
+ * one warm-up run. run returns the nanoseconds it measured. */
+static inline double median_of(long long (*run)(void *), void *arg, long long per)
+{
+	long long times[REPETITIONS];
+
+	run(arg);
+	for (int i = 0; i < REPETITIONS; i++)
+		times[i] = run(arg);
+	qsort(times, REPETITIONS, sizeof(times[0]), compare_ll);
+	return (double)times[REPETITIONS / 2] / (double)per;
+}
+
+static inline void report(const char *figure, double ns)
+{
+	printf("%s %.0f ns\n", figure, ns);
+	fflush(stdout);
+}
+
+#endif
