@@ -70,19 +70,29 @@ static void banner(void)
 	printk("calf: fork_mode %s\n", fork_mode_name(mm_fork_mode));
 }
 
-/* fork_mode=copy|cow|sharedpt on the command line picks how fork treats private memory. */
+/* fork_mode=copy|cow|sharedpt on the command line picks how fork treats private
+ * memory; sharedpt_min_resident=N tunes sharedpt. */
 static void apply_fork_mode(void)
 {
 	char value[16];
 	enum fork_mode mode;
 
-	if (!cmdline_value("fork_mode", value, sizeof(value)))
-		return;
-	if (fork_mode_parse(value, strlen(value), &mode))
-		printk("calf: unknown fork_mode '%s'; keeping '%s'\n", value,
-		       fork_mode_name(mm_fork_mode));
-	else
-		mm_fork_mode = mode;
+	if (cmdline_value("fork_mode", value, sizeof(value))) {
+		if (fork_mode_parse(value, strlen(value), &mode))
+			printk("calf: unknown fork_mode '%s'; keeping '%s'\n", value,
+			       fork_mode_name(mm_fork_mode));
+		else
+			mm_fork_mode = mode;
+	}
+	/* sharedpt_min_resident=N: the resident pages from which sharedpt shares page
+	 * tables (smaller parents fork as under cow); 0 shares always, for tests. */
+	if (cmdline_value("sharedpt_min_resident", value, sizeof(value))) {
+		unsigned pages = 0;
+		const char *digit = value;
+		while (*digit >= '0' && *digit <= '9' && pages < 100000000)
+			pages = pages * 10 + (unsigned)(*digit++ - '0');
+		mm_sharedpt_min_resident = pages;
+	}
 }
 
 /* Unpack the initramfs into the root file system and start init from it. */

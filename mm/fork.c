@@ -13,7 +13,8 @@
  *         (mm/pagetable.c). The first write by either side to a table's 2 MiB
  *         copies that table (512 entries, a reference per frame) and then the
  *         page, as under cow. fork costs one entry per 2 MiB of address space,
- *         plus clearing the write bit of each private page.
+ *         plus clearing the write bit of each private page. A small process
+ *         forks as under cow (mm_sharedpt_min_resident).
  * Shared regions (MAP_SHARED) are shared in every mode, and so are the page-cache
  * frames a private file mapping has not yet copied: they are the file's, not the
  * process's, and must keep showing the file's current contents in both.
@@ -173,19 +174,31 @@ static int fork_entries(struct mm *parent, struct mm *child, enum fork_mode mode
 	return 0;
 }
 
+/*
+ * sharedpt pays off once a process has memory to speak of: a small one's few
+ * tables are written at once by both sides (stack, data), and copying a whole
+ * table on that first write costs more than forking its entries as cow does. So a
+ * parent with fewer resident pages than this forks as under cow. Tests lower it.
+ */
+unsigned mm_sharedpt_min_resident = 1024;
+
 /* fork_mode=sharedpt: the child uses the parent's leaf tables. */
 static int share_tables(struct mm *parent, struct mm *child)
 {
 	struct list_node *node;
 
+	/* Region by region, not the whole address space: most of it is empty. */
 	list_for_each(node, &parent->vmas) {
 		struct vma *vma = list_entry(node, struct vma, link);
 		if (!(vma->flags & VMA_SHARED))
 			pt_for_each_table(parent->root, vma->start, vma->end, PT_READ_SHARED,
 					  write_protect_table, NULL);
+		int error = pt_share_tables(parent->root, child->root, vma->start, vma->end);
+		if (error)
+			return error;
 	}
 	child->resident_pages = parent->resident_pages;
-	return pt_share_tables(parent->root, child->root, 0, MM_STACK_TOP);
+	return 0;
 }
 
 static int clone_regions(struct mm *parent, struct mm *child)
@@ -222,6 +235,8 @@ struct mm *mm_fork(struct mm *parent)
 	struct mm *child = mm_create();
 	enum fork_mode mode = mm_fork_mode;
 
+	if (mode == FORK_MODE_SHAREDPT && parent->resident_pages < mm_sharedpt_min_resident)
+		mode = FORK_MODE_COW;
 	if (!child)
 		return NULL;
 	copy_layout(child, parent);

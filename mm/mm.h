@@ -132,6 +132,9 @@ extern struct vm_stats vm_stats;
  */
 enum fork_mode { FORK_MODE_COPY, FORK_MODE_COW, FORK_MODE_SHAREDPT, FORK_MODE_COUNT };
 extern enum fork_mode mm_fork_mode;
+/* sharedpt shares page tables only for a parent with at least this many resident
+ * pages; a smaller one forks as under cow. Tests lower it. */
+extern unsigned mm_sharedpt_min_resident;
 /* The mode's name ("copy", "cow", "sharedpt"), and the mode a name (with optional trailing
  * newline) spells: 0, or -EINVAL for an unknown name. */
 const char *fork_mode_name(enum fork_mode mode);

@@ -335,6 +335,8 @@ static int share_level(uint64_t from, uint64_t to_root, int level, uint64_t base
 		pte_t *to_entry = upper_walk(to_root, lo, 1, true);
 		if (!to_entry)
 			return -ENOMEM;
+		if (*to_entry & PTE_PRESENT)
+			continue;	/* shared already, for a region before this one */
 		entries[i] &= ~PTE_WRITE;
 		frame_get(table_page(entries[i] & PTE_ADDR_MASK));
 		*to_entry = entries[i];
@@ -349,10 +351,7 @@ int pt_share_tables(uint64_t from_root, uint64_t to_root, uint64_t start, uint64
 
 	if (end > user_end)
 		end = user_end;
-	int error = start < end ? share_level(from_root, to_root, 3, 0, start, end) : 0;
-	/* The write bits of from_root's level-1 entries went. */
-	pt_flush_all(from_root);
-	return error;
+	return start < end ? share_level(from_root, to_root, 3, 0, start, end) : 0;
 }
 
 /*

@@ -89,7 +89,9 @@ int pt_for_each_table(uint64_t root, uint64_t start, uint64_t end, enum pt_share
 
 /*
  * fork_mode=sharedpt: make to_root use from_root's leaf tables for [start, end)
- * (both read-only through them until one takes a table for its own). 0 or
+ * (both read-only through them until one takes a table for its own). A table
+ * that to_root already uses is left alone, so ranges may share a table. The
+ * caller flushes from_root's TLB: its level-1 entries lose their write bit. 0 or
  * -ENOMEM; either way to_root is consistent and can be destroyed.
  */
 int pt_share_tables(uint64_t from_root, uint64_t to_root, uint64_t start, uint64_t end);

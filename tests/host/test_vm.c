@@ -244,9 +244,10 @@ static void test_sharedpt_shares_tables(void **state)
 	struct mm *parent = mm_create();
 
 	mm_fork_mode = FORK_MODE_SHAREDPT;
-	mm_map(parent, BASE, 4 * PAGE_SIZE, RW, 0);
-	for (int i = 0; i < 4; i++)
-		assert_int_equal(user_write(parent, BASE + i * PAGE_SIZE, 'a' + i), 0);
+	mm_sharedpt_min_resident = 0;
+	mm_map(parent, BASE, 64 * PAGE_SIZE, RW, 0);
+	for (int i = 0; i < 64; i++)
+		assert_int_equal(user_write(parent, BASE + i * PAGE_SIZE, 'a' + i % 4), 0);
 	size_t free_before = frames_free();
 	struct pt_stats before = pt_stats;
 
@@ -258,7 +259,7 @@ static void test_sharedpt_shares_tables(void **state)
 	assert_false(pt_table_entry(parent->root, BASE) & PTE_WRITE);
 	assert_false(pt_table_entry(child->root, BASE) & PTE_WRITE);
 	assert_int_equal(frame_of(parent, BASE)->refcount, 1);
-	assert_int_equal(child->resident_pages, 4);
+	assert_int_equal(child->resident_pages, 64);
 	/* The child's root and the tables above the shared one: 3 frames, no more. */
 	assert_int_equal(free_before - frames_free(), 3);
 
@@ -300,6 +301,31 @@ static void test_sharedpt_shares_tables(void **state)
 
 	mm_put(parent);
 	mm_put(grandchild);
+	mm_fork_mode = FORK_MODE_COW;
+	mm_sharedpt_min_resident = 1024;
+	check_no_leak();
+}
+
+/* sharedpt forks a small process as cow does. */
+static void test_sharedpt_small_process_forks_as_cow(void **state)
+{
+	(void)state;
+	struct mm *parent = mm_create();
+
+	mm_fork_mode = FORK_MODE_SHAREDPT;
+	mm_map(parent, BASE, 4 * PAGE_SIZE, RW, 0);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(user_write(parent, BASE + i * PAGE_SIZE, 'a' + i), 0);
+	struct mm *child = mm_fork(parent);
+	assert_non_null(child);
+	assert_ptr_not_equal(pt_lookup(parent->root, BASE), pt_lookup(child->root, BASE));
+	assert_ptr_equal(frame_of(parent, BASE), frame_of(child, BASE));
+	assert_int_equal(frame_of(parent, BASE)->refcount, 2);
+	assert_int_equal(child->resident_pages, 4);
+	assert_int_equal(user_write(child, BASE, 'c'), 0);
+	assert_int_equal(*page_of(parent, BASE), 'a');
+	mm_put(child);
+	mm_put(parent);
 	mm_fork_mode = FORK_MODE_COW;
 	check_no_leak();
 }
@@ -571,6 +597,7 @@ static void test_fork_out_of_memory(void **state)
 	mm_populate(parent, 0x40000000ul, 8 * PAGE_SIZE);
 	size_t before = frames_free();
 	unsigned failed = 0;
+	mm_sharedpt_min_resident = 0;
 	for (unsigned n = 1; n < 192; n++) {
 		mm_fork_mode = n % 3;
 		mm_host_fail_nth((n + 2) / 3);
@@ -583,6 +610,7 @@ static void test_fork_out_of_memory(void **state)
 		kmalloc_shrink();
 		assert_int_equal(frames_free(), before);
 	}
+	mm_sharedpt_min_resident = 1024;
 	assert_true(failed > 10);
 	mm_put(parent);
 	check_no_leak();
@@ -869,6 +897,7 @@ static void test_file_shared_writes_reach_file(void **state)
 static void test_file_private_fork(void **state)
 {
 	(void)state;
+	mm_sharedpt_min_resident = 0;	/* sharedpt shares even this small process's tables */
 	for (int mode = 0; mode < FORK_MODE_COUNT; mode++) {
 		struct fake_file f;
 		struct mm *parent = mm_create();
@@ -902,6 +931,7 @@ static void test_file_private_fork(void **state)
 		fake_release(&f);
 		check_no_leak();
 	}
+	mm_sharedpt_min_resident = 1024;
 }
 
 /* The file offset follows every split; merging needs the same file at contiguous
@@ -1334,11 +1364,16 @@ static void test_random_sequences_cow(void **state)
 }
 
 /* The same crowded into a few pages, where spaces and the file meet more often. */
+/* Every fork sharing tables, and a mix of sharing and cow-like forks. */
 static void test_random_sequences_sharedpt(void **state)
 {
 	(void)state;
 	random_slots = SLOTS;
+	mm_sharedpt_min_resident = 0;
 	random_sequences(FORK_MODE_SHAREDPT, 20);
+	mm_sharedpt_min_resident = 8;
+	random_sequences(FORK_MODE_SHAREDPT, 20);
+	mm_sharedpt_min_resident = 1024;
 }
 
 static void test_random_sequences_crowded(void **state)
@@ -1347,7 +1382,9 @@ static void test_random_sequences_crowded(void **state)
 	random_slots = 10;
 	random_sequences(FORK_MODE_COPY, 20);
 	random_sequences(FORK_MODE_COW, 20);
+	mm_sharedpt_min_resident = 0;
 	random_sequences(FORK_MODE_SHAREDPT, 20);
+	mm_sharedpt_min_resident = 1024;
 	random_slots = SLOTS;
 }
 
@@ -1366,6 +1403,7 @@ int main(void)
 		cmocka_unit_test_setup(test_find_free_top_down, setup),
 		cmocka_unit_test_setup(test_cow_shares_then_copies_then_reuses, setup),
 		cmocka_unit_test_setup(test_sharedpt_shares_tables, setup),
+		cmocka_unit_test_setup(test_sharedpt_small_process_forks_as_cow, setup),
 		cmocka_unit_test_setup(test_cow_fault_out_of_memory, setup),
 		cmocka_unit_test_setup(test_cow_survives_mprotect, setup),
 		cmocka_unit_test_setup(test_cow_kernel_write, setup),
