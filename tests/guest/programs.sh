@@ -6,12 +6,18 @@
 # panics, failing the run).
 . "$(dirname "$0")/lib.sh"
 
-command='for t in /tests/musl/* /tests/glibc/*; do
+# MemFree is read before and after (files the programs left in /tmp removed): the
+# whole run may not cost a frame beyond a few pages of kernel caches.
+command='free_kb() { awk "/^MemFree:/ { print \$2 }" /proc/meminfo; }
+before=$(free_kb)
+for t in /tests/musl/* /tests/glibc/*; do
 	[ -x "$t" ] || continue
 	echo "=== begin $t"
 	"$t" 2>&1
 	echo "=== end $t $?"
-done'
+done
+rm -rf /tmp/* /tmp/.[!.]* 2>/dev/null
+echo "=== memfree $before $(free_kb)"'
 
 for mode in cow copy sharedpt; do
 	log=$OUT/programs-$mode.log
@@ -45,4 +51,8 @@ for mode in cow copy sharedpt; do
 	check "fork_mode=$mode: test programs were found and run" grep -q '^=== end ' "$output"
 	check "fork_mode=$mode: mm_audit found user memory intact after each exit" \
 		grep -q '^calf: mm_audit at the end: clean' "$log"
+	set -- $(sed -n 's/^=== memfree //p' "$output")
+	echo "# fork_mode=$mode: MemFree ${1:-?} kB before the programs, ${2:-?} kB after"
+	check "fork_mode=$mode: MemFree after all programs is within 16 pages of before" \
+		test -n "${2:-}" -a "$((${1:-0} - ${2:-0}))" -le 64 -a "$((${2:-0} - ${1:-0}))" -le 64
 done
