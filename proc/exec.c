@@ -504,11 +504,7 @@ static void commit(struct exec_state *s, struct proc *proc)
 		mm_activate(proc->mm);
 	if (old)
 		mm_put(old);
-	if (proc->vfork_parent) {
-		proc->vfork_done = true;
-		wake_up(&proc->vfork_parent->child_event);
-		proc->vfork_parent = NULL;
-	}
+	vfork_release(proc);
 	if (proc->files)
 		fdtable_close_on_exec(proc->files);
 	signal_reset_for_exec(proc);

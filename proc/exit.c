@@ -141,11 +141,7 @@ void proc_exit(int wait_status)
 		char report[256];
 		proc_mm_audit(report, sizeof(report), "after an exit");
 	}
-	if (proc->vfork_parent) {
-		proc->vfork_done = true;
-		wake_up(&proc->vfork_parent->child_event);
-		proc->vfork_parent = NULL;
-	}
+	vfork_release(proc);
 
 	itimer_exit(proc);
 

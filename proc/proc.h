@@ -103,9 +103,11 @@ struct proc {
 	/* Threads ABI pieces glibc and musl use even without threads. */
 	uint64_t clear_child_tid;	/* user address zeroed and futex-woken at exit */
 
-	/* vfork: the parent sleeps until the child execs or exits. */
-	struct proc *vfork_parent;
-	bool vfork_done;
+	/* vfork: the parent sleeps until the child execs or exits. The flag is the
+	 * parent's: the child may be reaped (by init, when the parent ignores
+	 * SIGCHLD) before the parent wakes to look at it. */
+	struct proc *vfork_parent;	/* set in the child until it lets go */
+	bool vfork_released;		/* set in the parent when its child let go */
 	bool did_exec;			/* has called execve since fork (setpgid's EACCES) */
 
 	uint64_t syscall_nr;		/* the system call being served, for restarts */
