@@ -144,6 +144,10 @@ void __attribute__((noreturn)) proc_start_init(const char *path, const char *con
  * command line); a violation panics with its report. */
 extern bool mm_audit_on_exit;
 
+/* The current process needed a frame and there was none: it dies by SIGKILL (on
+ * its way back to user mode), counted in oom_kill. calf's whole OOM policy. */
+void proc_out_of_memory(void);
+
 /* End the current process with a Linux wait status. Never returns. */
 void __attribute__((noreturn)) proc_exit(int wait_status);
 
