@@ -83,8 +83,14 @@ $(BUILD)/progs/calf/%: tests/calf/%.c $(wildcard tests/progs/*.h user/*.h)
 	@mkdir -p $(dir $@)
 	musl-gcc $(USER_CFLAGS) $< -o $@
 
+# The syscall fuzzer (tests/fuzz/, several files, musl) goes to /tests/fuzz/fuzz.
+FUZZ_BIN := $(BUILD)/fuzz/fuzz
+$(FUZZ_BIN): $(wildcard tests/fuzz/*.c tests/fuzz/*.h) syscall/syscalls.def
+	@mkdir -p $(dir $@)
+	musl-gcc $(USER_CFLAGS) $(filter %.c,$^) -o $@
+
 INITRAMFS := $(BUILD)/initramfs.cpio
-$(INITRAMFS): $(USER_BINS) $(PROG_BINS) $(shell find rootfs tests/scripts -type f) tools/make-initramfs.sh
+$(INITRAMFS): $(USER_BINS) $(PROG_BINS) $(FUZZ_BIN) $(shell find rootfs tests/scripts -type f) tools/make-initramfs.sh
 	tools/make-initramfs.sh $(BUILD)/initramfs $@
 
 .PHONY: initramfs
@@ -156,6 +162,16 @@ guest-test: deps
 	@$(MAKE) --no-print-directory -s $(KERNEL) $(INITRAMFS)
 	@tools/run-tests.sh guest
 
+# The syscall fuzzer on calf for MINUTES minutes from SEED (tests/fuzz/, docs/fuzzing.md);
+# FUZZ_APPEND adds kernel arguments (fork_mode=copy).
+SEED ?= 1
+MINUTES ?= 10
+FUZZ_APPEND ?=
+.PHONY: fuzz
+fuzz: deps
+	@$(MAKE) --no-print-directory -s $(KERNEL) $(INITRAMFS)
+	@tools/fuzz.sh $(SEED) $(MINUTES) "$(FUZZ_APPEND)"
+
 .PHONY: clean help
 clean:
 	rm -rf $(BUILD)
@@ -165,6 +181,7 @@ help:
 	@echo "make run        boot calf into busybox sh in QEMU (Ctrl-A x quits QEMU)"
 	@echo "make run-bare   boot the kernel alone: banner, heartbeat, serial monitor"
 	@echo "make test       host unit tests + guest tests; ends with 'N passed, N failed'"
+	@echo "make fuzz       the syscall fuzzer on calf (SEED=1 MINUTES=10 FUZZ_APPEND=...)"
 	@echo "make debug      boot halted, waiting for gdb (gdb -x tools/gdbinit)"
 	@echo "make debug-triple  boot logging interrupts/resets to $(BUILD)/qemu.log"
 	@echo "APPEND='...'    kernel command line for run/debug"
