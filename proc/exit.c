@@ -106,6 +106,11 @@ static void release_resources(struct proc *proc)
 		inode_put(proc->cwd);
 		proc->cwd = NULL;
 	}
+	if (proc->exe) {
+		file_allow_write(proc->exe);
+		file_put(proc->exe);
+		proc->exe = NULL;
+	}
 	if (proc->mm) {
 		struct mm *mm = proc->mm;
 		write_cr3(paging_kernel_root());

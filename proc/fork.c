@@ -81,6 +81,12 @@ static int copy_resources(struct proc *child, struct proc *parent, uint64_t flag
 		return -ENOMEM;
 	child->cwd = parent->cwd;
 	inode_get(child->cwd);
+	if (parent->exe) {
+		/* Cannot fail: the parent's own denial keeps writers out. */
+		file_deny_write(parent->exe);
+		file_get(parent->exe);
+		child->exe = parent->exe;
+	}
 	return 0;
 }
 
@@ -90,6 +96,10 @@ static void undo_resources(struct proc *child)
 		fdtable_put(child->files);
 	if (child->cwd)
 		inode_put(child->cwd);
+	if (child->exe) {
+		file_allow_write(child->exe);
+		file_put(child->exe);
+	}
 	if (child->mm)
 		mm_put(child->mm);
 	proc_free(child);

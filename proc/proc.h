@@ -37,6 +37,7 @@ struct mm;
 struct fdtable;
 struct inode;
 struct trap_frame;
+struct file;
 
 struct sigaction_k {
 	uint64_t handler;	/* SIG_DFL (0), SIG_IGN (1) or a user address */
@@ -102,6 +103,10 @@ struct proc {
 
 	/* Threads ABI pieces glibc and musl use even without threads. */
 	uint64_t clear_child_tid;	/* user address zeroed and futex-woken at exit */
+
+	/* The program it runs, denying writes to it (ETXTBSY); NULL for the idle
+	 * process. */
+	struct file *exe;
 
 	/* vfork: the parent sleeps until the child execs or exits. The flag is the
 	 * parent's: the child may be reaped (by init, when the parent ignores

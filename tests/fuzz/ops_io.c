@@ -184,8 +184,8 @@ static void op_names(struct fz *f)
 	case 2: FZ2(SYS_mkdir, p, rng_one_in(&f->rng, 4) ? arg_int(f) : 0777); break;
 	case 3: FZ1(SYS_rmdir, p); break;
 	case 4: FZ2(SYS_link, p, q); break;
-	/* A symlink's target is one of ours too: a link to /bin/busybox named f0 would
-	 * let the next open(f0, O_TRUNC) destroy it (calf has no ETXTBSY to stop it). */
+	/* A symlink's target is one of ours too: a link to /etc/passwd named f0 would
+	 * let the next open(f0, O_TRUNC) destroy it. */
 	case 5: FZ2(SYS_symlink, p, q); break;
 	case 6: FZ2(SYS_truncate, p, rng_one_in(&f->rng, 4) ? arg_int(f) : (long)rng_below(&f->rng, 20000)); break;
 	case 7: FZ2(SYS_chmod, p, rng_one_in(&f->rng, 4) ? arg_int(f) : 0777); break;
