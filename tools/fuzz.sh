@@ -3,7 +3,8 @@
 #
 # Boots calf with 512 MiB and `mm_audit` (every process exit is audited; a
 # violation panics), runs `/tests/fuzz/fuzz run SEED SECONDS`, then checks from the
-# shell that it still works and that no file outside /tmp changed. Prints the
+# shell that it still works and that no file outside /tmp and /proc changed (its mode,
+# owner, size, or for a regular file its modification time). Prints the
 # fuzzer's summary and TAP, then one verdict line; exits non-zero on any failure.
 # Extra kernel arguments (fork_mode=copy, say) go after MINUTES.
 set -u
@@ -17,21 +18,25 @@ log=${CALF_RUN_LOG:-$root/build/fuzz.log}
 output=${FUZZ_OUT:-$root/build/fuzz.out}
 
 echo "fuzz: seed $seed, $seconds s, kernel command line '$append'; kernel log in $log"
+# Every file but those in /proc and /tmp, with its mode, owner, size and, for a
+# regular file, its modification time: the fuzzer may change none of them.
+snapshot='find / \( -path /proc -o -path /tmp \) -prune -o -type f -exec stat -c "%n %a %u %g %s %Y" {} + -o -print -exec stat -c "%n %a %u %g" {} +'
 CALF_RUN_LOG=$log CALF_RUN_TIMEOUT=$((seconds + 600)) "$root/tools/calf-run" --mem 512 \
 	--append "$append" -- "
-	touch /tmp/.fuzz-start
+	$snapshot > /tmp/.files-before 2>&1
 	/tests/fuzz/fuzz run $seed $seconds
 	echo \"=== fuzz exited \$?\"
 	echo \"shell \$((6 * 7))\"
-	echo \"changed: \$(find / -path /proc -prune -o -newer /tmp/.fuzz-start -print |
-		grep -v '^/tmp\$' | tr '\n' ' ')\"" > "$output" 2>/dev/null
+	$snapshot > /tmp/.files-after 2>&1 && diff /tmp/.files-before /tmp/.files-after &&
+		echo 'files outside /tmp and /proc: unchanged'" > "$output" 2>/dev/null
 code=$?
 cat "$output"
 failed=0
 grep -q '^not ok' "$output" && failed=1
 grep -q '^=== fuzz exited 0$' "$output" || failed=1
 grep -q '^shell 42$' "$output" || failed=1
-grep -qx 'changed: ' "$output" || { echo "fuzz: files outside /tmp changed"; failed=1; }
+grep -qx 'files outside /tmp and /proc: unchanged' "$output" ||
+	{ echo "fuzz: files outside /tmp changed"; failed=1; }
 grep -q 'mm_audit at the end: clean' "$log" || { echo "fuzz: no clean mm_audit at the end"; failed=1; }
 [ "$code" -eq 0 ] || { echo "fuzz: calf-run ended with status $code (see $log)"; failed=1; }
 if [ "$failed" -eq 0 ]; then

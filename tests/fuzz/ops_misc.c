@@ -48,6 +48,21 @@ static int self_destructive(long nr)
 	}
 }
 
+/* What root does not do by random number: any small number is a descriptor, and
+ * 0-2 (/dev/null) or one open on a system file would lose its mode, owner or
+ * times (a ten-minute run once made /bin/busybox unrunnable). */
+static int changes_files_by_fd(long nr)
+{
+	switch (nr) {
+	case SYS_fchmod: case SYS_fchown: case SYS_fchmodat: case SYS_fchownat:
+	case SYS_utimensat: case SYS_futimesat: case SYS_fsetxattr: case SYS_fremovexattr:
+	case SYS_fallocate: case SYS_ftruncate: case 452 /* fchmodat2 */:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 static long raw_number(struct fz *f)
 {
 	switch (rng_below(&f->rng, 16)) {
@@ -80,7 +95,8 @@ static void op_raw(struct fz *f)
 	long nr = raw_number(f);
 
 	if (forbidden(nr) || forbidden(nr & ~0x40000000l) ||
-	    (f->level == 0 && (self_destructive(nr) || self_destructive(nr & ~0x40000000l))))
+	    (f->level == 0 && (self_destructive(nr) || self_destructive(nr & ~0x40000000l))) ||
+	    (f->privileged && (changes_files_by_fd(nr) || changes_files_by_fd(nr & ~0x40000000l))))
 		return;
 	if (f->privileged)
 		memset(f->zero, 0, 4096);
