@@ -14,11 +14,11 @@
 
 #include "util.h"
 
-#define ROUNDS 300
+#define ROUNDS 100
 
 static void churn(void)
 {
-	for (int i = 0; i < 2000; i++)
+	for (int i = 0; i < 1000; i++)
 		if (fork() == 0)
 			_exit(0);
 	_exit(0);
