@@ -70,7 +70,6 @@ void stats_count(long nr, long result);
 void stats_note_process(void);
 void stats_note_exec(void);
 void stats_print(void);
-uint64_t stats_total_calls(void);
 void stats_detach(void);
 int stats_intact(void);
 

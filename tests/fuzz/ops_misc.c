@@ -50,13 +50,14 @@ static int self_destructive(long nr)
 
 /* What root does not do by random number: any small number is a descriptor, and
  * 0-2 (/dev/null) or one open on a system file would lose its mode, owner or
- * times (a ten-minute run once made /bin/busybox unrunnable). */
+ * times (a ten-minute run once made /bin/busybox unrunnable); fchdir to one open
+ * on / would make the sandbox's relative names land there. */
 static int changes_files_by_fd(long nr)
 {
 	switch (nr) {
 	case SYS_fchmod: case SYS_fchown: case SYS_fchmodat: case SYS_fchownat:
 	case SYS_utimensat: case SYS_futimesat: case SYS_fsetxattr: case SYS_fremovexattr:
-	case SYS_fallocate: case SYS_ftruncate: case 452 /* fchmodat2 */:
+	case SYS_fallocate: case SYS_ftruncate: case 452 /* fchmodat2 */: case SYS_fchdir:
 		return 1;
 	default:
 		return 0;
@@ -149,9 +150,10 @@ static void op_ids(struct fz *f)
 	case 4: FZ1(SYS_umask, arg_int(f)); break;
 	case 5: FZ2(SYS_getgroups, arg_int(f), arg_user_addr(f)); break;
 	case 6:		/* only children change identity: the worker stays root */
-		if (f->level > 0 && (rng_one_in(&f->rng, 2) ? FZ1(SYS_setuid, id)
-				     : FZ3(SYS_setresuid, id, id, id)) == 0 && id != 0)
-			f->privileged = 0;
+		if (f->level > 0 && rng_one_in(&f->rng, 2))
+			FZ1(SYS_setuid, id);
+		else if (f->level > 0)
+			FZ3(SYS_setresuid, id, id, id);
 		break;
 	default: FZ3(SYS_getresuid, arg_user_addr(f), arg_user_addr(f), arg_user_addr(f)); break;
 	}

@@ -195,11 +195,6 @@ void stats_print(void)
 	print_ranked("errors", stats->errnos, ERRNO_SLOTS + 1, errno_name);
 }
 
-uint64_t stats_total_calls(void)
-{
-	return stats ? total(stats->calls, NR_SLOTS + 1) : 0;
-}
-
 /* The coordinator, before it removes the file: the mapping goes too. */
 void stats_detach(void)
 {
