@@ -197,7 +197,9 @@ const char *arg_own_path(struct fz *f, char *buf, size_t size)
 
 	if (rng_one_in(&f->rng, 16))
 		return (const char *)pick(f, bad_addresses, sizeof bad_addresses / 8);
-	if (rng_one_in(&f->rng, 2))
+	/* Relative names only as nobody: a root process whose cwd has left the
+	 * sandbox once created /script. */
+	if (!f->privileged && rng_one_in(&f->rng, 2))
 		strncpy(buf, name, size);
 	else
 		snprintf(buf, size, "%s/%s", f->dir, name);
