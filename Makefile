@@ -90,8 +90,14 @@ $(BUILD)/bench/%: bench/%.c bench/bench.h
 	@mkdir -p $(dir $@)
 	musl-gcc $(USER_CFLAGS) $< -o $@
 
+# The syscall fuzzer (tests/fuzz/, several files, musl) goes to /tests/fuzz/fuzz.
+FUZZ_BIN := $(BUILD)/fuzz/fuzz
+$(FUZZ_BIN): $(wildcard tests/fuzz/*.c tests/fuzz/*.h) syscall/syscalls.def
+	@mkdir -p $(dir $@)
+	musl-gcc $(USER_CFLAGS) $(filter %.c,$^) -o $@
+
 INITRAMFS := $(BUILD)/initramfs.cpio
-$(INITRAMFS): $(USER_BINS) $(PROG_BINS) $(BENCH_BINS) bench/run-all.sh $(shell find rootfs tests/scripts -type f) tools/make-initramfs.sh
+$(INITRAMFS): $(USER_BINS) $(PROG_BINS) $(BENCH_BINS) $(FUZZ_BIN) bench/run-all.sh $(shell find rootfs tests/scripts -type f) tools/make-initramfs.sh
 	tools/make-initramfs.sh $(BUILD)/initramfs $@
 
 .PHONY: initramfs
@@ -172,6 +178,16 @@ bench: deps
 	@$(MAKE) --no-print-directory -s $(KERNEL) $(INITRAMFS)
 	@tools/bench.sh
 
+# The syscall fuzzer on calf for MINUTES minutes from SEED (tests/fuzz/, docs/fuzzing.md);
+# FUZZ_APPEND adds kernel arguments (fork_mode=copy).
+SEED ?= 1
+MINUTES ?= 10
+FUZZ_APPEND ?=
+.PHONY: fuzz
+fuzz: deps
+	@$(MAKE) --no-print-directory -s $(KERNEL) $(INITRAMFS)
+	@tools/fuzz.sh $(SEED) $(MINUTES) "$(FUZZ_APPEND)"
+
 .PHONY: clean help
 clean:
 	rm -rf $(BUILD)
@@ -182,6 +198,7 @@ help:
 	@echo "make run-bare   boot the kernel alone: banner, heartbeat, serial monitor"
 	@echo "make test       host unit tests + guest tests; ends with 'N passed, N failed'"
 	@echo "make bench      calf (each fork mode) against Linux: table, CSV, plot"
+	@echo "make fuzz       the syscall fuzzer on calf (SEED=1 MINUTES=10 FUZZ_APPEND=...)"
 	@echo "make debug      boot halted, waiting for gdb (gdb -x tools/gdbinit)"
 	@echo "make debug-triple  boot logging interrupts/resets to $(BUILD)/qemu.log"
 	@echo "APPEND='...'    kernel command line for run/debug"

@@ -188,10 +188,20 @@ int file_open_inode(struct inode *inode, unsigned flags, struct file **out)
 	file->inode = inode;
 	file->flags = flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
 	file->ops = flags & O_PATH ? &path_ops : ops_for(inode);
+	if (S_ISREG(inode->mode) && file_writable(file)) {
+		if (inode->writecount < 0) {
+			kfree(file);
+			return -ETXTBSY;
+		}
+		inode->writecount++;
+		file->writer = true;
+	}
 	inode_get(inode);
 	if (file->ops->open) {
 		int error = file->ops->open(inode, file);
 		if (error) {
+			if (file->writer)
+				inode->writecount--;
 			inode_put(inode);
 			kfree(file);
 			return error;
@@ -214,11 +224,26 @@ void file_put(struct file *file)
 		return;
 	if (file->ops->release)
 		file->ops->release(file);
+	if (file->writer)
+		file->inode->writecount--;
 	if (file->name_dir)
 		inode_put(file->name_dir);
 	kfree(file->name);
 	inode_put(file->inode);
 	kfree(file);
+}
+
+int file_deny_write(struct file *file)
+{
+	if (file->inode->writecount > 0)
+		return -ETXTBSY;
+	file->inode->writecount--;
+	return 0;
+}
+
+void file_allow_write(struct file *file)
+{
+	file->inode->writecount++;
 }
 
 long file_read(struct file *file, struct iobuf buf, size_t n, uint64_t *pos)
@@ -452,6 +477,11 @@ int vfs_open(struct inode *base, const char *path, unsigned flags, unsigned mode
 		error = -ENOTDIR;
 	if (!error && !created)
 		error = may_open(inode, flags);
+	/* As Linux: a running program cannot be opened for writing, and so is not
+	 * truncated either. */
+	if (!error && S_ISREG(inode->mode) && inode->writecount < 0 && !(flags & O_PATH) &&
+	    (flags & O_ACCMODE) != O_RDONLY)
+		error = -ETXTBSY;
 	if (!error && (flags & O_TRUNC) && S_ISREG(inode->mode) && !created &&
 	    (flags & O_ACCMODE) != O_RDONLY && !(flags & O_PATH))
 		error = inode_set_size(inode, 0);

@@ -52,7 +52,15 @@ struct inode *fs_root(void);	/* the root directory; no reference taken */
 struct file;
 int vfs_open_exec(const char *kernel_path, struct file **out);
 struct inode *file_inode(struct file *file);
+void file_get(struct file *file);
 void file_put(struct file *file);
+
+/* A program being run may not be written, nor a file open for writing be run
+ * (ETXTBSY both ways, as in Linux): exec denies writes to each file it opens,
+ * and the process keeps the denial on its program until it exits or execs again;
+ * a fork takes one more. */
+int file_deny_write(struct file *file);
+void file_allow_write(struct file *file);
 
 /* What a mapping of the file maps (mm/mm.h), or NULL: no page cache to map. */
 struct mm_backing;

@@ -200,6 +200,8 @@ SYSCALL_DEFINE2(truncate, const char *, path, int64_t, length)
 		error = -EINVAL;
 	else
 		error = inode_permission(inode, MAY_WRITE);
+	if (!error && inode->writecount < 0)
+		error = -ETXTBSY;	/* a running program (Linux's get_write_access) */
 	if (!error)
 		error = inode_set_size(inode, length);
 	inode_put(inode);

@@ -192,6 +192,9 @@ struct inode {
 	struct inode *parent;		/* directories: where it is linked (not counted) */
 	unsigned mounts;		/* mounts on this directory */
 	bool dead;			/* evicted; only a bug would still see it */
+	/* Linux's i_writecount: > 0, the files open for writing; < 0, the processes
+	 * running it as their program. Either excludes the other (ETXTBSY). */
+	int32_t writecount;
 	struct mm_object mappings;	/* the regions mapping its pages (fs/filemap.c) */
 
 	/* Owned by the file system. */
@@ -346,6 +349,7 @@ struct file {
 	char *name;
 	struct mm_backing backing;	/* what a mapping of it maps (fs/filemap.c) */
 	int owner;			/* F_SETOWN: a pid, or -pgid; 0 for none */
+	bool writer;			/* counted in its inode's writecount */
 };
 
 /* A struct file on inode with refcount 1; calls ops->open. */
@@ -355,6 +359,7 @@ int vfs_open(struct inode *base, const char *path, unsigned flags, unsigned mode
 	     struct file **out);
 void file_get(struct file *file);
 void file_put(struct file *file);
+
 bool file_readable(const struct file *file);
 bool file_writable(const struct file *file);
 /* read/write through the ops, with the access-mode checks (-EBADF, -EINVAL...). */

@@ -398,7 +398,7 @@ static int parse_script(char *line, long length, const char *words[2], int *coun
 struct exec_state {
 	char path[PATH_MAX];
 	struct exec_args args;
-	struct file *file;		/* the program, open read-only */
+	struct file *file;		/* the program, open read-only, denying writes */
 	struct inode *inode;		/* its inode (the file's reference) */
 	struct image image;
 	struct mm *mm;
@@ -407,12 +407,20 @@ struct exec_state {
 				 * no return) instead of returning an error */
 };
 
-static void release_state(struct exec_state *s)
+/* Drop the file resolve_program opened (and its denial of writes). */
+static void drop_file(struct exec_state *s)
 {
-	if (s->file)
+	if (s->file) {
+		file_allow_write(s->file);
 		file_put(s->file);
+	}
 	s->file = NULL;
 	s->inode = NULL;
+}
+
+static void release_state(struct exec_state *s)
+{
+	drop_file(s);
 	kfree(s->image.phdrs);
 	s->image.phdrs = NULL;
 	if (s->mm)
@@ -429,6 +437,12 @@ static int resolve_program(struct exec_state *s)
 		int error = vfs_open_exec(s->path, &s->file);
 		if (error)
 			return error;
+		error = file_deny_write(s->file);	/* open for writing: ETXTBSY */
+		if (error) {
+			file_put(s->file);
+			s->file = NULL;
+			return error;
+		}
 		s->inode = file_inode(s->file);
 		long length = inode_read(s->inode, line, sizeof(line), 0);
 		if (length < 0)
@@ -455,9 +469,7 @@ static int resolve_program(struct exec_state *s)
 		if (strlen(words[0]) >= sizeof(s->path))
 			return -ENAMETOOLONG;
 		memmove(s->path, words[0], strlen(words[0]) + 1);
-		file_put(s->file);
-		s->file = NULL;
-		s->inode = NULL;
+		drop_file(s);	/* the script: only the program run stays denied */
 	}
 }
 
@@ -504,11 +516,14 @@ static void commit(struct exec_state *s, struct proc *proc)
 		mm_activate(proc->mm);
 	if (old)
 		mm_put(old);
-	if (proc->vfork_parent) {
-		proc->vfork_done = true;
-		wake_up(&proc->vfork_parent->child_event);
-		proc->vfork_parent = NULL;
+	vfork_release(proc);
+	if (proc->exe) {
+		file_allow_write(proc->exe);
+		file_put(proc->exe);
 	}
+	proc->exe = s->file;		/* with its denial of writes */
+	s->file = NULL;
+	s->inode = NULL;
 	if (proc->files)
 		fdtable_close_on_exec(proc->files);
 	signal_reset_for_exec(proc);

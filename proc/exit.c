@@ -106,6 +106,11 @@ static void release_resources(struct proc *proc)
 		inode_put(proc->cwd);
 		proc->cwd = NULL;
 	}
+	if (proc->exe) {
+		file_allow_write(proc->exe);
+		file_put(proc->exe);
+		proc->exe = NULL;
+	}
 	if (proc->mm) {
 		struct mm *mm = proc->mm;
 		write_cr3(paging_kernel_root());
@@ -141,11 +146,7 @@ void proc_exit(int wait_status)
 		char report[256];
 		proc_mm_audit(report, sizeof(report), "after an exit");
 	}
-	if (proc->vfork_parent) {
-		proc->vfork_done = true;
-		wake_up(&proc->vfork_parent->child_event);
-		proc->vfork_parent = NULL;
-	}
+	vfork_release(proc);
 
 	itimer_exit(proc);
 

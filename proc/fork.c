@@ -81,6 +81,12 @@ static int copy_resources(struct proc *child, struct proc *parent, uint64_t flag
 		return -ENOMEM;
 	child->cwd = parent->cwd;
 	inode_get(child->cwd);
+	if (parent->exe) {
+		/* Cannot fail: the parent's own denial keeps writers out. */
+		file_deny_write(parent->exe);
+		file_get(parent->exe);
+		child->exe = parent->exe;
+	}
 	return 0;
 }
 
@@ -90,6 +96,10 @@ static void undo_resources(struct proc *child)
 		fdtable_put(child->files);
 	if (child->cwd)
 		inode_put(child->cwd);
+	if (child->exe) {
+		file_allow_write(child->exe);
+		file_put(child->exe);
+	}
 	if (child->mm)
 		mm_put(child->mm);
 	proc_free(child);
@@ -153,17 +163,31 @@ static long do_clone(const struct clone_request *request)
 	int pid = child->pid;
 	child->parent = parent;
 	list_push_back(&parent->children, &child->sibling);
-	if (flags & CLONE_VFORK)
+	if (flags & CLONE_VFORK) {
 		child->vfork_parent = parent;
+		parent->vfork_released = false;
+	}
 	/* Linux ignores a bad pointer here: the child exists all the same. */
 	if (flags & CLONE_PARENT_SETTID)
 		put_user(pid, request->parent_tid);
 	sched_make_runnable(child);
 
-	/* vfork: the parent may not touch the shared memory until the child lets go. */
+	/* vfork: the parent may not touch the shared memory until the child lets go.
+	 * It waits on a flag of its own: child may be gone by the time it looks. */
 	if (flags & CLONE_VFORK)
-		wait_event(&parent->child_event, child->vfork_done);
+		wait_event(&parent->child_event, parent->vfork_released);
 	return pid;
+}
+
+void vfork_release(struct proc *child)
+{
+	struct proc *parent = child->vfork_parent;
+
+	if (!parent)
+		return;
+	child->vfork_parent = NULL;
+	parent->vfork_released = true;
+	wake_up(&parent->child_event);
 }
 
 SYSCALL_DEFINE0(fork)

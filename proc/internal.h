@@ -16,6 +16,9 @@ extern uint64_t procs_created;
 int proc_last_pid(void);		/* the pid given most recently */
 unsigned proc_max(void);		/* the system-wide limit on processes */
 
+/* fork.c: a vfork child execs or exits: its parent may go on. */
+void vfork_release(struct proc *child);
+
 /* proc.c */
 struct proc *proc_alloc(void);		/* a fresh pid, kernel stack and FPU area */
 void proc_free(struct proc *proc);	/* the last step of reaping a zombie */

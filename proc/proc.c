@@ -63,12 +63,15 @@ struct proc *proc_init_process(void)
 	return proc_find(1);
 }
 
-/* The next free pid after the last one given, wrapping like Linux (never 0). */
+/* The next free pid after the last one given, wrapping like Linux (never 0). Free
+ * means no process has it as its pid, process group or session: as in Linux,
+ * whose struct pid lives on while any of them does, a new process never takes the
+ * number of a live group, which kill(-pgid) would then reach too. */
 static int allocate_pid(void)
 {
 	for (int tries = 0; tries < PID_MAX; tries++) {
 		last_pid = last_pid >= PID_MAX - 1 ? 1 : last_pid + 1;
-		if (!proc_find(last_pid))
+		if (!proc_id_in_use(last_pid))
 			return last_pid;
 	}
 	return -EAGAIN;

@@ -37,6 +37,7 @@ struct mm;
 struct fdtable;
 struct inode;
 struct trap_frame;
+struct file;
 
 struct sigaction_k {
 	uint64_t handler;	/* SIG_DFL (0), SIG_IGN (1) or a user address */
@@ -103,9 +104,15 @@ struct proc {
 	/* Threads ABI pieces glibc and musl use even without threads. */
 	uint64_t clear_child_tid;	/* user address zeroed and futex-woken at exit */
 
-	/* vfork: the parent sleeps until the child execs or exits. */
-	struct proc *vfork_parent;
-	bool vfork_done;
+	/* The program it runs, denying writes to it (ETXTBSY); NULL for the idle
+	 * process. */
+	struct file *exe;
+
+	/* vfork: the parent sleeps until the child execs or exits. The flag is the
+	 * parent's: the child may be reaped (by init, when the parent ignores
+	 * SIGCHLD) before the parent wakes to look at it. */
+	struct proc *vfork_parent;	/* set in the child until it lets go */
+	bool vfork_released;		/* set in the parent when its child let go */
 	bool did_exec;			/* has called execve since fork (setpgid's EACCES) */
 
 	uint64_t syscall_nr;		/* the system call being served, for restarts */
@@ -141,6 +148,10 @@ void __attribute__((noreturn)) proc_start_init(const char *path, const char *con
 /* Run mm_audit over every address space after each exit (`mm_audit` on the
  * command line); a violation panics with its report. */
 extern bool mm_audit_on_exit;
+
+/* The current process needed a frame and there was none: it dies by SIGKILL (on
+ * its way back to user mode), counted in oom_kill. calf's whole OOM policy. */
+void proc_out_of_memory(void);
 
 /* End the current process with a Linux wait status. Never returns. */
 void __attribute__((noreturn)) proc_exit(int wait_status);

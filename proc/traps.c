@@ -25,6 +25,15 @@ static enum fault_access access_of(uint64_t error_code)
 	return error_code & PF_WRITE ? FAULT_WRITE : FAULT_READ;
 }
 
+void proc_out_of_memory(void)
+{
+	struct proc *proc = current_proc();
+
+	printk("calf: out of memory: killing %s (pid %d)\n", proc->name, proc->pid);
+	vm_stats.oom_kill++;
+	signal_force(proc, SIGKILL);
+}
+
 static bool page_fault(struct trap_frame *frame, uint64_t address)
 {
 	struct proc *proc = current_proc();
@@ -38,14 +47,11 @@ static bool page_fault(struct trap_frame *frame, uint64_t address)
 		result = mm_fault(proc->mm, address, access_of(frame->error_code));
 	if (result == 0)
 		return true;
-	if (result == -ENOMEM) {
-		/* No frame for the page: the process that needed it dies, even when the
-		 * kernel was writing for it (the system call then fails with EFAULT
-		 * and the process never returns to user mode). */
-		printk("calf: out of memory: killing %s (pid %d)\n", proc->name, proc->pid);
-		vm_stats.oom_kill++;
-		signal_force(proc, SIGKILL);
-	}
+	/* No frame for the page: the process that needed it dies, even when the
+	 * kernel was writing for it (the system call then fails with EFAULT and the
+	 * process never returns to user mode). */
+	if (result == -ENOMEM)
+		proc_out_of_memory();
 	if (!user_mode) {
 		frame->rip = fixup;
 		return true;

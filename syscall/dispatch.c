@@ -36,17 +36,24 @@ const char *syscall_name(uint64_t number)
 	return number < TABLE_SIZE && table[number].name ? table[number].name : "?";
 }
 
+static bool logged_unknown;
+
+/* -ENOSYS, logged once per call, and once for all numbers past the table: any
+ * program may try any number, and must not flood the log with them. */
 static long unimplemented(uint64_t number)
 {
 	if (number >= TABLE_SIZE) {
-		printk("syscall: %s (pid %d) called unknown system call %lu\n",
-		       current_proc()->name, current_proc()->pid, number);
+		if (!logged_unknown)
+			printk("syscall: %s (pid %d) called unknown system call %lu (further "
+			       "unknown numbers are not logged)\n", current_proc()->name,
+			       current_proc()->pid, number);
+		logged_unknown = true;
 		return -ENOSYS;
 	}
 	if (!(logged[number / 64] & (1ull << (number % 64)))) {
 		logged[number / 64] |= 1ull << (number % 64);
-		printk("syscall: %s not implemented (first called by %s, pid %d)\n",
-		       syscall_name(number), current_proc()->name, current_proc()->pid);
+		printk("syscall: %s (%lu) not implemented (first called by %s, pid %d)\n",
+		       syscall_name(number), number, current_proc()->name, current_proc()->pid);
 	}
 	return -ENOSYS;
 }

@@ -204,9 +204,13 @@ static long do_mmap(uint64_t hint, uint64_t length, unsigned prot, unsigned flag
 		mm_unmap(mm, address, length);
 		return error;
 	}
-	/* MAP_POPULATE only prefaults, as far as it can: Linux ignores its failures. */
-	if ((flags & MAP_POPULATE) && (!shared || backing))
-		mm_populate(mm, address, length);
+	/* MAP_POPULATE prefaults, and Linux ignores its failures; but prefaulting that
+	 * finds no frame is a fault without memory, and costs the process its life,
+	 * as it would on first touch: otherwise it would keep all of memory (with
+	 * MAP_NORESERVE, any length passes mmap's check) and others would die. */
+	if ((flags & MAP_POPULATE) && (!shared || backing) &&
+	    mm_populate(mm, address, length) == -ENOMEM)
+		proc_out_of_memory();
 	return address;
 }
 

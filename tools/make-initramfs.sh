@@ -4,7 +4,8 @@
 # Build calf's initramfs: Debian's static busybox with a link per applet (and static
 # bash as /bin/bash when installed), rootfs/ (init, /etc), calf's own programs
 # (build/user -> /bin), guest tests (build/progs/<libc>/ -> /tests/<libc>/, calf-only
-# ones from build/progs/calf/), shell scripts (tests/scripts/ -> /tests/scripts/),
+# ones from build/progs/calf/), the fuzzer (build/fuzz/fuzz -> /tests/fuzz/fuzz),
+# shell scripts (tests/scripts/ -> /tests/scripts/),
 # the benchmarks (build/bench/ and bench/run-all.sh -> /bench/),
 # plus any HOST:GUEST files given. The archive is cpio "newc", sorted and with fixed
 # owners so it is reproducible.
@@ -39,6 +40,10 @@ for libc in musl glibc calf; do
 		cp "$root/build/progs/$libc"/* "tests/$libc/" 2>/dev/null || true
 	fi
 done
+if [ -x "$root/build/fuzz/fuzz" ]; then
+	mkdir -p tests/fuzz
+	cp "$root/build/fuzz/fuzz" tests/fuzz/
+fi
 mkdir -p tests/scripts
 cp "$root"/tests/scripts/* tests/scripts/ 2>/dev/null || true
 if [ -d "$root/build/bench" ]; then

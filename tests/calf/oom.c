@@ -9,7 +9,10 @@
  *     keeps its data;
  *   - fork itself, when the child's page tables cannot be made (under sharedpt the
  *     child has almost none of its own, so there fork succeeds): -1 with ENOMEM or
- *     EAGAIN, the parent goes on.
+ *     EAGAIN, the parent goes on;
+ *   - MAP_POPULATE of more than all of memory (MAP_NORESERVE lets it past mmap's
+ *     check): the prefaulting process dies by SIGKILL, as if it had touched it all,
+ *     instead of keeping every frame while others die. (Found by the fuzzer.)
  * After each, every frame comes back. calf only: Linux's OOM killer chooses its
  * victim by its own rules. Run it alone (output to a file, not a pipe): MemFree is
  * system-wide, and a process starting beside it would move it.
@@ -68,6 +71,23 @@ static void test_demand_zero(long baseline)
 		_exit(0);
 	}
 	ok_killed(wait_status(pid), SIGKILL, "a demand-zero fault with no frame left: SIGKILL");
+	ok(oom_kills() == kills + 1, "oom_kill in /proc/vmstat counts it");
+	ok(back_to(baseline), "all its memory comes back");
+}
+
+/* Prefault twice all of memory: the process that asked must die, and only it. */
+static void test_populate(long baseline)
+{
+	long kills = oom_kills();
+	pid_t pid = xfork();
+
+	if (pid == 0) {
+		size_t bytes = (size_t)baseline * 1024 * 2;
+		mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_POPULATE, -1, 0);
+		_exit(0);
+	}
+	ok_killed(wait_status(pid), SIGKILL, "MAP_POPULATE with no frame left: SIGKILL");
 	ok(oom_kills() == kills + 1, "oom_kill in /proc/vmstat counts it");
 	ok(back_to(baseline), "all its memory comes back");
 }
@@ -143,11 +163,12 @@ static void test_fork_without_memory(long baseline)
 
 int main(void)
 {
-	plan(9);
+	plan(12);
 	long baseline = free_kb();
 	diag("MemFree at start: %ld kB (fork_mode %s)", baseline, vm_fork_mode());
 	test_demand_zero(baseline);
 	test_copy_on_write(baseline);
 	test_fork_without_memory(baseline);
+	test_populate(baseline);
 	return done();
 }
