@@ -119,20 +119,25 @@ static bool table_is_owned(pte_t entry)
  * The entry at `level` (3: the root's) that serves address; with `create`, the
  * missing tables above it are made. NULL when absent or out of memory.
  */
+/* Make a missing table for `entry` to point at; false when out of memory. */
+static bool make_table(pte_t *entry)
+{
+	struct page *page = frame_alloc(PAGE_TABLE, FRAME_ZERO);
+
+	if (!page)
+		return false;
+	*entry = page_to_phys(page) | TABLE_FLAGS;
+	return true;
+}
+
 static pte_t *upper_walk(uint64_t root, uint64_t address, int level, bool create)
 {
 	pte_t *table = table_at(root);
 
 	for (int l = 3; l > level; l--) {
 		pte_t *entry = &table[INDEX(address, l)];
-		if (!(*entry & PTE_PRESENT)) {
-			if (!create)
-				return NULL;
-			struct page *page = frame_alloc(PAGE_TABLE, FRAME_ZERO);
-			if (!page)
-				return NULL;
-			*entry = page_to_phys(page) | TABLE_FLAGS;
-		}
+		if (!(*entry & PTE_PRESENT) && (!create || !make_table(entry)))
+			return NULL;
 		table = table_at(*entry & PTE_ADDR_MASK);
 	}
 	return &table[INDEX(address, level)];
@@ -150,12 +155,8 @@ static pte_t *walk(uint64_t root, uint64_t address, bool create)
 	if (!entry)
 		return NULL;
 	if (!(*entry & PTE_PRESENT)) {
-		if (!create)
+		if (!create || !make_table(entry))
 			return NULL;
-		struct page *page = frame_alloc(PAGE_TABLE, FRAME_ZERO);
-		if (!page)
-			return NULL;
-		*entry = page_to_phys(page) | TABLE_FLAGS;
 	} else if (create && !table_is_owned(*entry)) {
 		if (own_table(entry))
 			return NULL;
