@@ -71,7 +71,7 @@ static void banner(void)
 }
 
 /* fork_mode=copy|cow|sharedpt on the command line picks how fork treats private
- * memory; sharedpt_min_resident=N tunes sharedpt. */
+ * memory; sharedpt_min_resident=N and sharedpt_level=L tune sharedpt. */
 static void apply_fork_mode(void)
 {
 	char value[16];
@@ -92,6 +92,14 @@ static void apply_fork_mode(void)
 		while (*digit >= '0' && *digit <= '9' && pages < 100000000)
 			pages = pages * 10 + (unsigned)(*digit++ - '0');
 		mm_sharedpt_min_resident = pages;
+	}
+	/* sharedpt_level=0|1|2: which tables sharedpt shares (mm/mm.h). */
+	if (cmdline_value("sharedpt_level", value, sizeof(value))) {
+		if (value[0] >= '0' && value[0] < '0' + MM_SHAREDPT_LEVELS && value[1] == 0)
+			mm_sharedpt_level = value[0] - '0';
+		else
+			printk("calf: unknown sharedpt_level '%s'; keeping %d\n", value,
+			       mm_sharedpt_level);
 	}
 }
 

@@ -17,8 +17,9 @@
  *     anonymous frame's reference count is the entries mapping it, each page-cache
  *     frame's one more (the cache's own); no anonymous frame is unmapped;
  *   - page tables: the frames of kind PAGE_TABLE are exactly the address spaces'
- *     roots and tables; a leaf table shared by several address spaces (sharedpt)
- *     has one reference per entry pointing at it, each such entry read-only, and
+ *     roots and tables, each with one reference per entry pointing at it (a root:
+ *     one, its address space's); a table shared by several address spaces
+ *     (sharedpt, at any level) is reached only through read-only entries, and
  *     its own entries are counted once, not once per address space;
  *   - the frame allocator's own invariants (frames_check).
  */
@@ -32,13 +33,14 @@
 #include "lib/format.h"
 
 struct audit {
-	uint32_t *mappings;		/* per pfn: entries mapping the frame (for a
-					 * leaf table: level-1 entries pointing at it) */
+	uint32_t *mappings;		/* per pfn: entries mapping the frame, or
+					 * pointing at the table (roots: one more) */
 	size_t pfns;
 	struct mm *mm;			/* the address space being walked */
 	uint64_t entries;		/* its mapped entries */
-	bool counting;			/* first visit of this leaf table */
-	uint64_t duplicate_tables;	/* extra visits of shared leaf tables */
+	/* Per level: is the table being walked at that level reached for the first
+	 * time? Only then do its entries count as references. */
+	bool first_visit[4];
 	char *report;
 	size_t size;
 	bool failed;
@@ -98,10 +100,8 @@ static int check_entry_bits(struct audit *a, const struct vma *vma, pte_t pte, u
 	return 0;
 }
 
-static int audit_entry(pte_t *entry, uint64_t address, void *context)
+static int audit_entry(pte_t pte, uint64_t address, struct audit *a)
 {
-	struct audit *a = context;
-	pte_t pte = *entry;
 	uint64_t pfn = (pte & PTE_ADDR_MASK) >> PAGE_SHIFT;
 	struct page *page = pfn_to_page(pfn);
 	struct vma *vma = mm_find_vma(a->mm, address);
@@ -123,43 +123,80 @@ static int audit_entry(pte_t *entry, uint64_t address, void *context)
 	if (!vma->backing && page->kind != PAGE_ANON)
 		return fail(a, "entry at %#lx in an anonymous region maps a page-cache frame",
 			    address);
-	a->mappings[pfn] += a->counting;
 	a->entries++;
 	return 0;
 }
 
+static unsigned count_present(const pte_t *entries, unsigned slots)
+{
+	unsigned count = 0;
+
+	for (unsigned i = 0; i < slots; i++)
+		count += (entries[i] & PTE_PRESENT) != 0;
+	return count;
+}
+
+/* The entries of a leaf table, against this address space's regions. */
+static int audit_leaves(struct audit *a, const pte_t *entries, uint64_t address, bool counting)
+{
+	for (int i = 0; i < 512; i++, address += PAGE_SIZE) {
+		if (!pte_maps_frame(entries[i]))
+			continue;
+		if (audit_entry(entries[i], address, a))
+			return 1;
+		a->mappings[(entries[i] & PTE_ADDR_MASK) >> PAGE_SHIFT] += counting;
+	}
+	return 0;
+}
+
 /*
- * One leaf table: its entries are checked against this address space's regions
- * every time, but their frames' mappings are counted only on the first visit of
- * a shared table.
+ * A table, each time some address space reaches it: the entry leading to it
+ * counts as one of its references only when the table holding that entry is
+ * seen for the first time; a leaf table's entries are checked against every
+ * address space that reaches it.
  */
-static int audit_table(pte_t *entries, unsigned first, unsigned last, uint64_t address,
+static int audit_table(const pte_t *entries, int level, uint64_t base, pte_t entry,
 		       void *context)
 {
 	struct audit *a = context;
 	struct page *table = virt_to_page(entries);
 	uint64_t pfn = page_to_pfn(table);
+	bool first = false;
 
 	if (table->kind != PAGE_TABLE)
-		return fail(a, "the leaf table for %#lx is frame %#lx of kind %d", address, pfn,
-			    table->kind);
-	a->counting = a->mappings[pfn]++ == 0;
-	if (table->refcount > 1 && (pt_table_entry(a->mm->root, address) & PTE_WRITE))
-		return fail(a, "leaf table %#lx has %u users but is writable at %#lx", pfn,
-			    table->refcount, address);
-	for (unsigned i = first; i <= last; i++, address += PAGE_SIZE)
-		if (pte_maps_frame(entries[i]) && audit_entry(&entries[i], address, a))
-			return 1;
-	return 0;
+		return fail(a, "the level-%d table for %#lx is frame %#lx of kind %d", level, base,
+			    pfn, table->kind);
+	if ((entry & (PTE_USER | PTE_PROTNONE | PTE_ADDR_MASK)) != (PTE_USER | page_to_phys(table)))
+		return fail(a, "the entry for the level-%d table at %#lx is malformed (%#lx)",
+			    level, base, entry);
+	if (table->refcount > 1 && (entry & PTE_WRITE))
+		return fail(a, "level-%d table %#lx has %u users but is writable at %#lx", level,
+			    pfn, table->refcount, base);
+	if (a->first_visit[level + 1])
+		first = a->mappings[pfn]++ == 0;
+	a->first_visit[level] = first;
+	if (first && level > 0 && count_present(entries, 512) != table->table.present)
+		return fail(a, "level-%d table %#lx counts %u present entries but has %u", level,
+			    pfn, table->table.present, count_present(entries, 512));
+	return level == 0 ? audit_leaves(a, entries, base, first) : 0;
 }
 
 static int audit_mm(struct audit *a, struct mm *mm)
 {
+	struct page *root = pfn_to_page(mm->root >> PAGE_SHIFT);
+
 	if (check_regions(a, mm))
 		return 1;
+	if (!root || root->kind != PAGE_TABLE || a->mappings[page_to_pfn(root)]++)
+		return fail(a, "an address space's root %#lx is not a page table of its own",
+			    mm->root);
+	if (count_present(phys_to_virt(mm->root), 256) != root->table.present)
+		return fail(a, "an address space's root counts %u present entries but has %u",
+			    root->table.present, count_present(phys_to_virt(mm->root), 256));
 	a->mm = mm;
 	a->entries = 0;
-	if (pt_for_each_table(mm->root, 0, MM_STACK_TOP, PT_READ_SHARED, audit_table, a))
+	a->first_visit[3] = true;
+	if (pt_walk_tree(mm->root, audit_table, a))
 		return 1;
 	if (a->entries != mm->resident_pages)
 		return fail(a, "an address space counts %lu resident pages but maps %lu",
@@ -180,13 +217,9 @@ static int audit_frames(struct audit *a)
 			return fail(a, "anonymous frame %#lx has %u references but %u mappings%s",
 				    pfn, page->refcount, expected,
 				    expected ? "" : " (leaked)");
-		/* Leaf tables: one reference per level-1 entry that points at them. */
-		if (page->kind == PAGE_TABLE && expected) {
-			if (page->refcount != expected)
-				return fail(a, "leaf table %#lx has %u references but %u users",
-					    pfn, page->refcount, expected);
-			a->duplicate_tables += expected - 1;
-		}
+		if (page->kind == PAGE_TABLE && page->refcount != expected)
+			return fail(a, "page table %#lx has %u references but %u users%s", pfn,
+				    page->refcount, expected, expected ? "" : " (leaked)");
 	}
 	return 0;
 }
@@ -196,23 +229,16 @@ int mm_audit(struct mm *const *mms, size_t count, uint32_t *workspace, char *rep
 {
 	struct audit a = { .mappings = workspace, .pfns = frames_pfn_count(), .report = report,
 			   .size = size };
-	uint64_t tables = 0;
 
 	if (frames_check() != 0) {
 		snprintf(report, size, "the frame allocator's own check failed");
 		return -1;
 	}
 	memset(workspace, 0, a.pfns * sizeof(*workspace));
-	for (size_t i = 0; i < count && !a.failed; i++) {
+	for (size_t i = 0; i < count && !a.failed; i++)
 		audit_mm(&a, mms[i]);
-		tables += pt_count_tables(mms[i]->root) + 1;
-	}
 	if (!a.failed)
 		audit_frames(&a);
-	tables -= a.duplicate_tables;
-	if (!a.failed && tables != frames_of_kind(PAGE_TABLE))
-		fail(&a, "%lu page-table frames exist but the address spaces use %lu",
-		     frames_of_kind(PAGE_TABLE), tables);
 	if (!a.failed)
 		snprintf(report, size, "clean: %zu address spaces, %zu frames", count, a.pfns);
 	return a.failed ? -1 : 0;

@@ -10,11 +10,13 @@
  *         one page-table entry per resident page.
  *   sharedpt  not even the page-table entries: the child points at the parent's
  *         leaf tables, each of which maps 2 MiB, read-only at the level above
- *         (mm/pagetable.c). The first write by either side to a table's 2 MiB
- *         copies that table (512 entries, a reference per frame) and then the
- *         page, as under cow. fork costs one entry per 2 MiB of address space,
- *         plus clearing the write bit of each private page. A small process
- *         forks as under cow (mm_sharedpt_min_resident).
+ *         (mm/pagetable.c), and no leaf entry changes. The first write by either
+ *         side to a table's 2 MiB copies that table (512 entries, a reference
+ *         per frame, private pages read-only in both copies) and then the page,
+ *         as under cow; if the other side has gone by then, the writer takes
+ *         the table back without a copy, and its pages are still writable. fork
+ *         costs one entry per 2 MiB of address space, whatever is resident. A
+ *         small process forks as under cow (mm_sharedpt_min_resident).
  * Shared regions (MAP_SHARED) are shared in every mode, and so are the page-cache
  * frames a private file mapping has not yet copied: they are the file's, not the
  * process's, and must keep showing the file's current contents in both.
@@ -148,28 +150,24 @@ static int fork_table(pte_t *parent, unsigned first, unsigned last, uint64_t add
 	return 0;
 }
 
-/* sharedpt: the shared tables must not let either side write a private page. */
-static int write_protect_table(pte_t *entries, unsigned first, unsigned last,
-			       uint64_t address, void *context)
+/* The child's entries for one region, by the strategy of fork_mode copy or cow. */
+static int fork_region(struct mm *parent, struct mm *child, const struct vma *vma,
+		       enum fork_mode mode)
 {
-	(void)address, (void)context;
-	for (unsigned i = first; i <= last; i++)
-		entries[i] &= ~PTE_WRITE;
-	return 0;
+	struct fork_context context = { parent, child, vma, mode, 0 };
+
+	pt_for_each_table(parent->root, vma->start, vma->end, PT_READ_SHARED, fork_table, &context);
+	return context.error;
 }
 
-/* The entries of every region, by the strategy of fork_mode copy or cow. */
 static int fork_entries(struct mm *parent, struct mm *child, enum fork_mode mode)
 {
 	struct list_node *node;
 
 	list_for_each(node, &parent->vmas) {
-		struct vma *vma = list_entry(node, struct vma, link);
-		struct fork_context context = { parent, child, vma, mode, 0 };
-		pt_for_each_table(parent->root, vma->start, vma->end, PT_READ_SHARED, fork_table,
-				  &context);
-		if (context.error)
-			return context.error;
+		int error = fork_region(parent, child, list_entry(node, struct vma, link), mode);
+		if (error)
+			return error;
 	}
 	return 0;
 }
@@ -182,19 +180,53 @@ static int fork_entries(struct mm *parent, struct mm *child, enum fork_mode mode
  */
 unsigned mm_sharedpt_min_resident = 1024;
 
-/* fork_mode=sharedpt: the child uses the parent's leaf tables. */
+/* The level of the tables sharedpt shares (1: directories; see mm.h). */
+int mm_sharedpt_level = 1;
+
+/*
+ * Some regions both sides write the moment fork returns: the stack (a call is
+ * a write), and the C library's data (its fork takes and drops locks), which
+ * is small. Sharing their tables would only make each side copy them at once
+ * (512 entries each), so they are forked entry by entry, as under cow, which
+ * costs the few entries they have: the stack, and every private writable
+ * region smaller than a leaf table's 2 MiB (data, bss, a small heap). The
+ * tables above them are the child's own, and the rest is shared below them.
+ */
+uint64_t mm_sharedpt_small_region = 512 * PAGE_SIZE;
+
+static bool forked_by_entries(const struct vma *vma)
+{
+	bool small = vma->end - vma->start < mm_sharedpt_small_region;
+	bool private_writable = !(vma->flags & VMA_SHARED) && (vma->prot & PROT_WRITE);
+
+	return (vma->flags & VMA_GROWSDOWN) || (small && private_writable);
+}
+
+/*
+ * fork_mode=sharedpt: the child uses the parent's tables of mm_sharedpt_level
+ * (or lower ones, under a table the child has of its own). Not one leaf entry
+ * is touched: the read-only entries above the shared tables keep both sides
+ * from writing any page under them, and the first writer's copy of a table
+ * write-protects what it maps then (mm/pagetable.c, own_table).
+ */
 static int share_tables(struct mm *parent, struct mm *child)
 {
 	struct list_node *node;
+	int error = 0;
 
+	list_for_each(node, &parent->vmas) {
+		struct vma *vma = list_entry(node, struct vma, link);
+		if (forked_by_entries(vma) &&
+		    (error = fork_region(parent, child, vma, FORK_MODE_COW)))
+			return error;
+	}
 	/* Region by region, not the whole address space: most of it is empty. */
 	list_for_each(node, &parent->vmas) {
 		struct vma *vma = list_entry(node, struct vma, link);
-		if (!(vma->flags & VMA_SHARED))
-			pt_for_each_table(parent->root, vma->start, vma->end, PT_READ_SHARED,
-					  write_protect_table, NULL);
-		int error = pt_share_tables(parent->root, child->root, vma->start, vma->end);
-		if (error)
+		struct fork_context context = { parent, child, vma, FORK_MODE_COW, 0 };
+		if (!forked_by_entries(vma) &&
+		    (error = pt_share_tables(parent->root, child->root, vma->start, vma->end,
+					     mm_sharedpt_level, fork_table, &context)))
 			return error;
 	}
 	child->resident_pages = parent->resident_pages;

@@ -49,6 +49,10 @@ struct page {
 		struct {
 			uint32_t frames;	/* length of a multi-frame kmalloc run */
 		} run;
+		struct {
+			uint16_t present;	/* a page table above the leaves: its
+						 * present entries (mm/pagetable.c) */
+		} table;
 		uint64_t private;
 	};
 };

@@ -132,10 +132,18 @@ void mm_put(struct mm *mm)
 
 	if (--mm->users > 0)
 		return;
+	/*
+	 * Region by region, in address order: the pages, then the tables no region
+	 * after this one needs (those before it are gone already). A shared table
+	 * is dropped whole, entries and all.
+	 */
 	list_for_each_safe(node, next, &mm->vmas) {
 		struct vma *vma = list_entry(node, struct vma, link);
-		/* Shared leaf tables are dropped whole by pt_destroy, entries and all. */
-		pt_for_each_table(mm->root, vma->start, vma->end, PT_SKIP_SHARED, unmap_table, mm);
+		struct pt_range range = { vma->start, vma->end, 0, UINT64_MAX };
+		if (next != &mm->vmas)
+			range.ceiling = list_entry(next, struct vma, link)->start;
+		pt_for_each_table(mm->root, vma->start, vma->end, PT_DROP_SHARED, unmap_table, mm);
+		pt_prune(mm->root, &range);
 		vma_destroy(vma);
 	}
 	pt_flush_all(mm->root);

@@ -135,6 +135,16 @@ extern enum fork_mode mm_fork_mode;
 /* sharedpt shares page tables only for a parent with at least this many resident
  * pages; a smaller one forks as under cow. Tests lower it. */
 extern unsigned mm_sharedpt_min_resident;
+/* Which tables sharedpt shares: 0 the leaf tables (2 MiB of address space each),
+ * 1 the directories above them (1 GiB), 2 the tables below the root (512 GiB).
+ * The higher, the fewer entries fork writes, and the more a first write after
+ * fork copies (one table per level down to the page). */
+#define MM_SHAREDPT_LEVELS 3
+extern int mm_sharedpt_level;
+/* Private writable regions smaller than this (2 MiB, a leaf table's span) and
+ * the stack, which both sides write at once, are forked entry by entry even
+ * under sharedpt (mm/fork.c). Tests lower it. */
+extern uint64_t mm_sharedpt_small_region;
 /* The mode's name ("copy", "cow", "sharedpt"), and the mode a name (with optional trailing
  * newline) spells: 0, or -EINVAL for an unknown name. */
 const char *fork_mode_name(enum fork_mode mode);
@@ -166,9 +176,11 @@ void mm_put(struct mm *mm);
 
 /*
  * The child's address space for fork, by mm_fork_mode: shared regions stay shared;
- * private pages are copied (copy) or shared read-only in both until one side writes
- * (cow). The parent's stale writable TLB entries are flushed before it returns.
- * NULL when out of memory, with everything the partial copy took given back.
+ * private pages are copied (copy), or shared read-only in both until one side
+ * writes (cow), or reached through the parent's own page tables, read-only from
+ * above, until one side writes under a table (sharedpt). The parent's stale
+ * writable TLB entries are flushed before it returns. NULL when out of memory,
+ * with everything the partial copy took given back.
  */
 struct mm *mm_fork(struct mm *parent);
 

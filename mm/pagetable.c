@@ -1,17 +1,29 @@
 /*
  * mm/pagetable.c - walking and building user page tables.
  *
+ * Levels are numbered from the leaves: a leaf table (its entries map pages) is
+ * level 0, a directory (2 MiB per entry) level 1, a directory-pointer table
+ * (1 GiB per entry) level 2, the root (PML4) level 3. An entry at level l + 1
+ * points at a table at level l.
+ *
  * Intermediate entries are created present, writable and user-accessible: the leaf
  * entry alone decides what a user page allows, so changing a protection never has to
  * touch more than one entry.
  *
- * The one exception is a shared leaf table (fork_mode=sharedpt): several address
- * spaces point at the same leaf table, its frame's reference count is the number of
- * entries pointing at it, and each of those entries has its write bit clear, which
- * makes all 512 pages read-only for everyone at once. Nothing writes a leaf entry
- * of a shared table: whoever means to first takes the table for its own
- * (own_table) - a copy if others still use it, or just the write bit back if it is
- * the last user. Readers (pt_lookup, the audit) read through shared tables.
+ * The one exception is a shared table (fork_mode=sharedpt): several address
+ * spaces reach the same table below their roots, its frame's reference count is
+ * the number of entries pointing at it, and each of those entries has its write
+ * bit clear. The processor needs the write bit at every level, so that one clear
+ * bit makes everything under the table read-only for everyone at once - whatever
+ * the entries below say, so fork leaves them alone. What a shared table points
+ * at holds one reference for the table, not one per address space: a writable
+ * leaf entry still maps an exclusive frame.
+ *
+ * Nothing writes an entry of a shared table except to clear its write bit (which
+ * every sharer may do): whoever means to change one first takes the table for
+ * its own (own_table) - a copy if others still use it, or just the write bit
+ * back if it is the last user - and so on down from the root, one level at a
+ * time. Readers (pt_lookup, the audit) read through shared tables.
  */
 #include "mm/internal.h"
 #include "mm/frame.h"
@@ -19,9 +31,11 @@
 
 #define ENTRIES 512
 #define USER_ENTRIES 256	/* PML4 slots 0..255 are user space */
+#define ROOT_LEVEL 3
 #define LEVEL_SHIFT(level) (PAGE_SHIFT + 9 * (level))
 #define INDEX(address, level) (((address) >> LEVEL_SHIFT(level)) & (ENTRIES - 1))
 #define TABLE_FLAGS (PTE_PRESENT | PTE_WRITE | PTE_USER)
+#define USER_END ((uint64_t)USER_ENTRIES << LEVEL_SHIFT(ROOT_LEVEL))
 
 static pte_t *table_at(uint64_t phys)
 {
@@ -34,6 +48,7 @@ uint64_t pt_create(void)
 
 	if (!page)
 		return 0;
+	page->table.present = 0;	/* counts user entries only */
 	uint64_t root = page_to_phys(page);
 	memcpy(table_at(root) + USER_ENTRIES, table_at(hw_kernel_root()) + USER_ENTRIES,
 	       USER_ENTRIES * sizeof(pte_t));
@@ -42,72 +57,27 @@ uint64_t pt_create(void)
 
 struct pt_stats pt_stats;
 
-static struct page *table_page(uint64_t table)
+/* The frame of the table an entry (or a physical address) points at. */
+static struct page *table_page(uint64_t entry)
 {
-	return pfn_to_page(table >> PAGE_SHIFT);
-}
-
-static void free_subtree(uint64_t table, int level)
-{
-	pte_t *entries = table_at(table);
-
-	if (level == 0 && table_page(table)->refcount > 1) {
-		/* A shared leaf table: the other users keep it, and its entries. */
-		frame_put(table_page(table));
-		return;
-	}
-	if (level > 0) {
-		for (int i = 0; i < ENTRIES; i++)
-			if (entries[i] & PTE_PRESENT)
-				free_subtree(entries[i] & PTE_ADDR_MASK, level - 1);
-	} else {
-		for (int i = 0; i < ENTRIES; i++)
-			if (entries[i] & (PTE_PRESENT | PTE_PROTNONE))
-				panic("pt_destroy: leaf entry %d still maps %#lx", i,
-				      entries[i] & PTE_ADDR_MASK);
-	}
-	frame_put(pfn_to_page(table >> PAGE_SHIFT));
-}
-
-void pt_destroy(uint64_t root)
-{
-	pte_t *pml4 = table_at(root);
-
-	for (int i = 0; i < USER_ENTRIES; i++)
-		if (pml4[i] & PTE_PRESENT)
-			free_subtree(pml4[i] & PTE_ADDR_MASK, 2);
-	frame_put(pfn_to_page(root >> PAGE_SHIFT));
+	return pfn_to_page((entry & PTE_ADDR_MASK) >> PAGE_SHIFT);
 }
 
 /*
- * Make the leaf table that `entry` (a level-1 entry) points at this address
- * space's own, so that its entries may be written: a private copy while others
- * share it, each frame it maps gaining the copy's reference; or, for its last
- * user, just the write bit back. 0, or -ENOMEM.
+ * The references the entries pointing at a table hold on it. Entries are
+ * trusted to point at tables (mm_audit checks that they do), so these skip
+ * frame_get's and frame_put's checks: they are, per shared table, all that
+ * fork and exit do.
  */
-static int own_table(pte_t *entry)
+static inline void table_get(struct page *table)
 {
-	struct page *table = table_page(*entry & PTE_ADDR_MASK);
+	__atomic_add_fetch(&table->refcount, 1, __ATOMIC_RELAXED);
+}
 
-	if (table->refcount > 1) {
-		struct page *copy = frame_alloc(PAGE_TABLE, 0);
-		if (!copy)
-			return -ENOMEM;
-		const pte_t *from = table_at(*entry & PTE_ADDR_MASK);
-		pte_t *to = page_address(copy);
-		for (int i = 0; i < ENTRIES; i++) {
-			to[i] = from[i];
-			if (from[i] & (PTE_PRESENT | PTE_PROTNONE))
-				frame_get(pfn_to_page((from[i] & PTE_ADDR_MASK) >> PAGE_SHIFT));
-		}
-		frame_put(table);
-		*entry = page_to_phys(copy) | TABLE_FLAGS;
-		pt_stats.tables_unshared++;
-	} else {
-		*entry |= PTE_WRITE;
-		pt_stats.tables_reclaimed++;
-	}
-	return 0;
+static inline void table_put(struct page *table)
+{
+	if (__atomic_sub_fetch(&table->refcount, 1, __ATOMIC_ACQ_REL) == 0)
+		frame_free_last(table);
 }
 
 static bool table_is_owned(pte_t entry)
@@ -115,10 +85,108 @@ static bool table_is_owned(pte_t entry)
 	return entry & PTE_WRITE;
 }
 
+/* The frame holding an entry of a table, which counts the entries present. */
+static struct page *holder(const pte_t *entry)
+{
+	return virt_to_page(entry);
+}
+
 /*
- * The entry at `level` (3: the root's) that serves address; with `create`, the
- * missing tables above it are made. NULL when absent or out of memory.
+ * Drop one user of the table at `level`; the last one frees it and the tables
+ * under it that it alone used. A leaf table's entries must be unmapped already
+ * (mm_audit would find their frames leaked otherwise); a directory's are read
+ * only as far as its count of present entries says there are any.
  */
+static void free_subtree(uint64_t table, int level)
+{
+	pte_t *entries = table_at(table);
+	struct page *page = table_page(table);
+
+	if (page->refcount > 1) {
+		/* Shared: the other users keep it, and everything under it. */
+		frame_put(page);
+		return;
+	}
+	for (int i = 0; level > 0 && page->table.present > 0 && i < ENTRIES; i++) {
+		if (entries[i] & PTE_PRESENT) {
+			free_subtree(entries[i] & PTE_ADDR_MASK, level - 1);
+			entries[i] = 0;
+			page->table.present--;
+		}
+	}
+	frame_put(page);
+}
+
+void pt_destroy(uint64_t root)
+{
+	pte_t *pml4 = table_at(root);
+	struct page *page = table_page(root);
+
+	/* The user half only: the kernel's half is everyone's. */
+	for (int i = 0; page->table.present > 0 && i < USER_ENTRIES; i++) {
+		if (pml4[i] & PTE_PRESENT) {
+			free_subtree(pml4[i] & PTE_ADDR_MASK, ROOT_LEVEL - 1);
+			pml4[i] = 0;
+			page->table.present--;
+		}
+	}
+	frame_put(page);
+}
+
+/*
+ * The entries of a copy of a shared table at `level`: each thing an entry points
+ * at gains the copy's reference. Then nothing the table points at is exclusive
+ * any more, so its entries lose their write bit in both tables: in a leaf table
+ * the next write to each anonymous page is an ordinary copy-on-write fault; in
+ * a directory the tables below are now shared, and the next write under each is
+ * a copy of that table in turn. (Fork left them writable: while the table was
+ * shared, the read-only entry above it was what kept every sharer from writing.)
+ * The other users reach the old table only through read-only entries, so
+ * clearing bits in it is safe. A shared anonymous mapping's leaf entries lose
+ * the bit too; their next write finds the region shared and puts it back.
+ */
+static void copy_shared_table(pte_t *from, pte_t *to, int level)
+{
+	for (int i = 0; i < ENTRIES; i++) {
+		pte_t entry = from[i];
+		if (level > 0 && (entry & PTE_PRESENT)) {
+			table_get(table_page(entry));
+			from[i] = entry &= ~PTE_WRITE;
+		} else if (level == 0 && (entry & (PTE_PRESENT | PTE_PROTNONE))) {
+			struct page *page = table_page(entry);
+			frame_get(page);
+			if (page->kind == PAGE_ANON && (entry & PTE_WRITE))
+				from[i] = entry &= ~PTE_WRITE;
+		}
+		to[i] = entry;
+	}
+}
+
+/*
+ * Make the table at `level` that `entry` points at this address space's own, so
+ * that its entries may be written: a private copy while others share it, or,
+ * for its last user, just the write bit back. 0, or -ENOMEM.
+ */
+static int own_table(pte_t *entry, int level)
+{
+	struct page *table = table_page(*entry);
+
+	if (table->refcount == 1) {
+		*entry |= PTE_WRITE;
+		pt_stats.tables_reclaimed++;
+		return 0;
+	}
+	struct page *copy = frame_alloc(PAGE_TABLE, 0);
+	if (!copy)
+		return -ENOMEM;
+	copy_shared_table(table_at(*entry & PTE_ADDR_MASK), page_address(copy), level);
+	copy->table.present = table->table.present;
+	frame_put(table);
+	*entry = page_to_phys(copy) | TABLE_FLAGS;
+	pt_stats.tables_unshared++;
+	return 0;
+}
+
 /* Make a missing table for `entry` to point at; false when out of memory. */
 static bool make_table(pte_t *entry)
 {
@@ -126,60 +194,58 @@ static bool make_table(pte_t *entry)
 
 	if (!page)
 		return false;
+	page->table.present = 0;
 	*entry = page_to_phys(page) | TABLE_FLAGS;
+	holder(entry)->table.present++;
 	return true;
 }
 
-static pte_t *upper_walk(uint64_t root, uint64_t address, int level, bool create)
+/*
+ * The entry at `level` (0: the leaf entry) that serves address, or NULL when a
+ * table on the way is missing. With `create`, the caller means to write the
+ * entry: missing tables on the way are made and shared ones taken for this
+ * address space (the whole TLB is flushed when a table changes under it); NULL
+ * then means out of memory.
+ */
+static pte_t *descend(uint64_t root, uint64_t address, int level, bool create)
 {
-	pte_t *table = table_at(root);
+	pte_t *table = table_at(root), *found = NULL;
+	bool changed = false;
 
-	for (int l = 3; l > level; l--) {
+	for (int l = ROOT_LEVEL; l > level; l--) {
 		pte_t *entry = &table[INDEX(address, l)];
-		if (!(*entry & PTE_PRESENT) && (!create || !make_table(entry)))
-			return NULL;
+		if (!(*entry & PTE_PRESENT)) {
+			if (!create || !make_table(entry))
+				goto out;
+		} else if (create && !table_is_owned(*entry)) {
+			if (own_table(entry, l - 1))
+				goto out;
+			changed = true;
+		}
 		table = table_at(*entry & PTE_ADDR_MASK);
 	}
-	return &table[INDEX(address, level)];
-}
-
-/*
- * The leaf entry for address. With `create`, missing tables are made and a shared
- * leaf table is taken for this address space (the caller means to write the entry;
- * the whole address space's TLB is flushed when a table changes under it).
- */
-static pte_t *walk(uint64_t root, uint64_t address, bool create)
-{
-	pte_t *entry = upper_walk(root, address, 1, create);
-
-	if (!entry)
-		return NULL;
-	if (!(*entry & PTE_PRESENT)) {
-		if (!create || !make_table(entry))
-			return NULL;
-	} else if (create && !table_is_owned(*entry)) {
-		if (own_table(entry))
-			return NULL;
+	found = &table[INDEX(address, level)];
+out:
+	if (changed)
 		pt_flush_all(root);
-	}
-	return &table_at(*entry & PTE_ADDR_MASK)[INDEX(address, 0)];
+	return found;
 }
 
 pte_t pt_table_entry(uint64_t root, uint64_t address)
 {
-	pte_t *entry = upper_walk(root, address, 1, false);
+	pte_t *entry = descend(root, address, 1, false);
 
 	return entry ? *entry : 0;
 }
 
 pte_t *pt_lookup(uint64_t root, uint64_t address)
 {
-	return walk(root, address, false);
+	return descend(root, address, 0, false);
 }
 
 pte_t *pt_lookup_create(uint64_t root, uint64_t address)
 {
-	return walk(root, address, true);
+	return descend(root, address, 0, true);
 }
 
 static uint64_t count_below(uint64_t table, int level)
@@ -201,7 +267,7 @@ uint64_t pt_count_tables(uint64_t root)
 
 	for (int i = 0; i < USER_ENTRIES; i++)
 		if (pml4[i] & PTE_PRESENT)
-			count += count_below(pml4[i] & PTE_ADDR_MASK, 2);
+			count += count_below(pml4[i] & PTE_ADDR_MASK, ROOT_LEVEL - 1);
 	return count;
 }
 
@@ -225,57 +291,62 @@ struct pt_walk {
 	pt_table_fn fn;
 	void *context;
 	enum pt_shared shared;
-	bool *changed;		/* a level-1 entry changed: flush at the end */
+	bool *changed;		/* a table was taken: flush at the end */
 };
 
 /*
  * Hand each leaf table under the table at `level` (mapping from `base`) that
  * serves [start, end) to fn, with the slots that overlap the range. Absent
  * subtrees are skipped in one step, which is what makes walks fast on sparse
- * address spaces.
+ * address spaces; shared ones are treated as w->shared says.
  */
 static int walk_tables(uint64_t table, int level, uint64_t base, uint64_t start,
 		       uint64_t end, const struct pt_walk *w)
 {
 	pte_t *entries = table_at(table);
-	unsigned slots = level == 3 ? USER_ENTRIES : ENTRIES, first, last;
+	unsigned slots = level == ROOT_LEVEL ? USER_ENTRIES : ENTRIES, first, last, dropped = 0;
+	int result = 0;
 
 	slot_range(level, base, start, end, slots, &first, &last);
 	if (level == 0)
 		return w->fn(entries, first, last, base + ((uint64_t)first << PAGE_SHIFT),
 			     w->context);
-	for (unsigned i = first; i <= last; i++) {
-		if (!(entries[i] & PTE_PRESENT))
+	for (unsigned i = first; i <= last && !result; i++) {
+		pte_t entry = entries[i];
+		if (!(entry & PTE_PRESENT))
 			continue;
-		if (level == 1 && !table_is_owned(entries[i])) {
-			if (w->shared == PT_SKIP_SHARED && table_page(entries[i])->refcount > 1)
+		if (!table_is_owned(entry)) {
+			struct page *below = table_page(entry);
+			if (w->shared == PT_DROP_SHARED && below->refcount > 1) {
+				table_put(below);
+				entries[i] = 0;
+				dropped++;
 				continue;
+			}
 			if (w->shared == PT_OWN_SHARED) {
-				if (own_table(&entries[i]))
+				if (own_table(&entries[i], level - 1))
 					return -ENOMEM;
 				*w->changed = true;
 			}
 		}
-		int result = walk_tables(entries[i] & PTE_ADDR_MASK, level - 1,
-					 base + ((uint64_t)i << LEVEL_SHIFT(level)), start, end, w);
-		if (result)
-			return result;
+		result = walk_tables(entries[i] & PTE_ADDR_MASK, level - 1,
+				     base + ((uint64_t)i << LEVEL_SHIFT(level)), start, end, w);
 	}
-	return 0;
+	table_page(table)->table.present -= dropped;
+	return result;
 }
 
 int pt_for_each_table(uint64_t root, uint64_t start, uint64_t end, enum pt_shared shared,
 		      pt_table_fn fn, void *context)
 {
-	uint64_t user_end = (uint64_t)USER_ENTRIES << LEVEL_SHIFT(3);
 	bool changed = false;
 	struct pt_walk w = { fn, context, shared, &changed };
 
-	if (end > user_end)
-		end = user_end;
+	if (end > USER_END)
+		end = USER_END;
 	if (start >= end)
 		return 0;
-	int result = walk_tables(root, 3, 0, start, end, &w);
+	int result = walk_tables(root, ROOT_LEVEL, 0, start, end, &w);
 	if (changed)
 		pt_flush_all(root);
 	return result;
@@ -309,90 +380,150 @@ int pt_for_each_mapped(uint64_t root, uint64_t start, uint64_t end, enum pt_shar
 	return pt_for_each_table(root, start, end, shared, visit_entries, &walk);
 }
 
-/*
- * Point `to`'s level-1 entries for [start, end) at `from`'s leaf tables, write
- * bit clear in both: the tables are shared from now on (see the top of this
- * file). Upper tables of `to` are made as needed. 0, or -ENOMEM part way (the
- * tables shared so far are properly referenced; destroying `to` undoes them).
- */
-static int share_level(uint64_t from, uint64_t to_root, int level, uint64_t base,
-		       uint64_t start, uint64_t end)
+static int tree_level(const pte_t *entries, int level, uint64_t base, unsigned slots,
+		      pt_tree_fn fn, void *context)
 {
-	pte_t *entries = table_at(from);
-	unsigned slots = level == 3 ? USER_ENTRIES : ENTRIES, first, last;
-
-	slot_range(level, base, start, end, slots, &first, &last);
-	for (unsigned i = first; i <= last; i++) {
-		uint64_t lo = base + ((uint64_t)i << LEVEL_SHIFT(level));
+	for (unsigned i = 0; i < slots; i++) {
 		if (!(entries[i] & PTE_PRESENT))
 			continue;
-		if (level > 1) {
-			int error = share_level(entries[i] & PTE_ADDR_MASK, to_root, level - 1,
-						lo, start, end);
-			if (error)
-				return error;
-			continue;
-		}
-		pte_t *to_entry = upper_walk(to_root, lo, 1, true);
-		if (!to_entry)
-			return -ENOMEM;
-		if (*to_entry & PTE_PRESENT)
-			continue;	/* shared already, for a region before this one */
-		entries[i] &= ~PTE_WRITE;
-		frame_get(table_page(entries[i] & PTE_ADDR_MASK));
-		*to_entry = entries[i];
-		pt_stats.tables_shared++;
+		uint64_t lo = base + ((uint64_t)i << LEVEL_SHIFT(level));
+		const pte_t *below = table_at(entries[i] & PTE_ADDR_MASK);
+		int result = fn(below, level - 1, lo, entries[i], context);
+		if (!result && level > 1)
+			result = tree_level(below, level - 1, lo, ENTRIES, fn, context);
+		if (result)
+			return result;
 	}
 	return 0;
 }
 
-int pt_share_tables(uint64_t from_root, uint64_t to_root, uint64_t start, uint64_t end)
+int pt_walk_tree(uint64_t root, pt_tree_fn fn, void *context)
 {
-	uint64_t user_end = (uint64_t)USER_ENTRIES << LEVEL_SHIFT(3);
+	return tree_level(table_at(root), ROOT_LEVEL, 0, USER_ENTRIES, fn, context);
+}
 
-	if (end > user_end)
-		end = user_end;
-	return start < end ? share_level(from_root, to_root, 3, 0, start, end) : 0;
+struct share_walk {
+	uint64_t start, end;
+	int level;		/* of the tables to share */
+	pt_table_fn fill;	/* for leaf tables the child has of its own */
+	void *context;
+};
+
+static int share_below(pte_t *from, pte_t *to, int level, uint64_t lo,
+		       const struct share_walk *s);
+
+/*
+ * Make the child's table `to` (at `level`, mapping from `base`, like the
+ * parent's `from`) use the parent's tables of s->level and below that serve
+ * [start, end), write bit clear in both: they are shared from now on (see the
+ * top of this file). Where the child already has a table of its own, its
+ * tables below are shared instead, and the entries of a leaf table of its own
+ * are left to s->fill. The child's tables on the way are made as needed.
+ * The two trees are walked side by side: fork's cost is this loop.
+ */
+static int share_level(pte_t *from, pte_t *to, int level, uint64_t base,
+		       const struct share_walk *s)
+{
+	unsigned slots = level == ROOT_LEVEL ? USER_ENTRIES : ENTRIES, first, last, shared = 0;
+	bool share_here = level - 1 <= s->level;
+	int error = 0;
+
+	slot_range(level, base, s->start, s->end, slots, &first, &last);
+	for (unsigned i = first; i <= last && !error; i++) {
+		pte_t entry = from[i];
+		if (!(entry & PTE_PRESENT))
+			continue;
+		if (share_here && !(to[i] & PTE_PRESENT)) {
+			entry &= ~PTE_WRITE;
+			from[i] = to[i] = entry;
+			table_get(table_page(entry));
+			shared++;
+		} else if ((to[i] & PTE_ADDR_MASK) != (entry & PTE_ADDR_MASK)) {
+			/* Not shared already (for a region before this one): go down. */
+			error = share_below(&from[i], &to[i], level,
+					    base + ((uint64_t)i << LEVEL_SHIFT(level)), s);
+		}
+	}
+	holder(to)->table.present += shared;
+	pt_stats.tables_shared += shared;
+	return error;
+}
+
+/* share_level one level down, under the entries *from and *to (the child's
+ * table made if it has none); at the bottom, the child's own leaf table is
+ * filled by s->fill. */
+static int share_below(pte_t *from, pte_t *to, int level, uint64_t lo,
+		       const struct share_walk *s)
+{
+	if (!(*to & PTE_PRESENT) && !make_table(to))
+		return -ENOMEM;
+	pte_t *from_below = table_at(*from & PTE_ADDR_MASK);
+	pte_t *to_below = table_at(*to & PTE_ADDR_MASK);
+	if (level > 1)
+		return share_level(from_below, to_below, level - 1, lo, s);
+	unsigned first, last;
+	slot_range(0, lo, s->start, s->end, ENTRIES, &first, &last);
+	return s->fill(from_below, first, last, lo + ((uint64_t)first << PAGE_SHIFT), s->context);
+}
+
+int pt_share_tables(uint64_t from_root, uint64_t to_root, uint64_t start, uint64_t end,
+		    int level, pt_table_fn fill, void *context)
+{
+	struct share_walk s = { start, end < USER_END ? end : USER_END, level, fill, context };
+
+	if (level < 0 || level >= ROOT_LEVEL)
+		return -EINVAL;
+	if (s.start >= s.end)
+		return 0;
+	return share_level(table_at(from_root), table_at(to_root), ROOT_LEVEL, 0, &s);
 }
 
 /*
  * Free the tables below `table` (at `level`, mapping from `base`) that serve
  * [start, end) and whose whole span lies within [floor, ceiling): no region uses
- * any of it, so they are empty. Returns whether anything was freed.
+ * any of it, so they are empty. Only the slots that serve the range are visited
+ * at every level, which keeps an exit's cost to the tables it has. Only tables
+ * this address space owns are changed; a shared one keeps its empty tables
+ * until its users are done with it. Returns whether anything was freed.
  */
 static bool prune_level(uint64_t table, int level, uint64_t base, const struct pt_range *r)
 {
 	pte_t *entries = table_at(table);
-	uint64_t span = 1ul << LEVEL_SHIFT(level);
-	unsigned slots = level == 3 ? USER_ENTRIES : ENTRIES, first, last;
-	bool freed = false;
+	int shift = LEVEL_SHIFT(level);
+	unsigned slots = level == ROOT_LEVEL ? USER_ENTRIES : ENTRIES, first, last, freed = 0;
+	bool freed_below = false;
 
 	slot_range(level, base, r->start, r->end, slots, &first, &last);
 	for (unsigned i = first; i <= last; i++) {
-		uint64_t lo = base + (uint64_t)i * span, hi = lo + span;
-		if (!(entries[i] & PTE_PRESENT))
+		pte_t entry = entries[i];
+		uint64_t lo = base + ((uint64_t)i << shift);
+		if (!(entry & PTE_PRESENT))
 			continue;
-		if (lo >= r->floor && hi <= r->ceiling) {
-			free_subtree(entries[i] & PTE_ADDR_MASK, level - 1);
-			entries[i] = 0;
-			freed = true;
-		} else if (level > 1) {
-			freed |= prune_level(entries[i] & PTE_ADDR_MASK, level - 1, lo, r);
-		}
+		if (level > 1 && (table_is_owned(entry) || table_page(entry)->refcount == 1))
+			freed_below |= prune_level(entry & PTE_ADDR_MASK, level - 1, lo, r);
+		if (lo < r->floor || lo + (1ul << shift) > r->ceiling)
+			continue;
+		/* What is left under it is outside the range: rarely anything. A
+		 * leaf table has nothing under it to free (its entries are gone). */
+		if (level == 1)
+			table_put(table_page(entry));
+		else
+			free_subtree(entry & PTE_ADDR_MASK, level - 1);
+		entries[i] = 0;
+		freed++;
 	}
-	return freed;
+	table_page(table)->table.present -= freed;
+	return freed || freed_below;
 }
 
 void pt_prune(uint64_t root, const struct pt_range *range)
 {
-	uint64_t user_end = (uint64_t)USER_ENTRIES << LEVEL_SHIFT(3);
 	struct pt_range r = *range;
 
-	if (r.end > user_end)
-		r.end = user_end;
-	/* The PML4 is level 3; its user half is all a process owns. The CPU may cache
-	 * upper-level entries: none may lead to a freed table. */
-	if (r.start < r.end && prune_level(root, 3, 0, &r))
+	if (r.end > USER_END)
+		r.end = USER_END;
+	/* The CPU may cache upper-level entries: none may lead to a freed table. */
+	if (r.start < r.end && prune_level(root, ROOT_LEVEL, 0, &r))
 		pt_flush_all(root);
 }
 

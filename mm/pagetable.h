@@ -61,17 +61,18 @@ static inline bool pte_maps_frame(pte_t pte)
 typedef int (*pt_visit_fn)(pte_t *pte, uint64_t address, void *context);
 
 /*
- * What a walk does with a leaf table shared with other address spaces
- * (fork_mode=sharedpt):
- *   PT_READ_SHARED  visit it: the walk only reads entries (or only clears write
- *                   bits, which every sharer may have done to it);
+ * What a walk does with a table shared with other address spaces (at any level
+ * below the root; fork_mode=sharedpt):
+ *   PT_READ_SHARED  visit the leaf tables under it: the walk only reads entries
+ *                   (or only clears write bits, which every sharer may do);
  *   PT_OWN_SHARED   take it for this address space first (a copy while others use
- *                   it), so the walk may change its entries; the walk returns
- *                   -ENOMEM if no copy can be made;
- *   PT_SKIP_SHARED  leave it alone (an address space being destroyed drops its
- *                   reference with the table, not entry by entry).
+ *                   it), so the walk may change the entries under it; the walk
+ *                   returns -ENOMEM if no copy can be made;
+ *   PT_DROP_SHARED  for an address space being destroyed: drop its reference on
+ *                   the table and forget it, whatever part of it the range
+ *                   covers; the other users keep it and everything under it.
  */
-enum pt_shared { PT_READ_SHARED, PT_OWN_SHARED, PT_SKIP_SHARED };
+enum pt_shared { PT_READ_SHARED, PT_OWN_SHARED, PT_DROP_SHARED };
 
 int pt_for_each_mapped(uint64_t root, uint64_t start, uint64_t end, enum pt_shared shared,
 			pt_visit_fn visit, void *context);
@@ -88,16 +89,33 @@ int pt_for_each_table(uint64_t root, uint64_t start, uint64_t end, enum pt_share
 		      pt_table_fn fn, void *context);
 
 /*
- * fork_mode=sharedpt: make to_root use from_root's leaf tables for [start, end)
- * (both read-only through them until one takes a table for its own). A table
- * that to_root already uses is left alone, so ranges may share a table. The
- * caller flushes from_root's TLB: its level-1 entries lose their write bit. 0 or
- * -ENOMEM; either way to_root is consistent and can be destroyed.
+ * For audits: every table under root, depth first, each before the tables below
+ * it, and each time it is reached (a shared table once per entry pointing at it).
+ * fn gets the table's entries, its level (0: a leaf table, 2: the highest below
+ * the root), the first address it serves and the entry that points at it. A
+ * nonzero result stops the walk and is returned.
  */
-int pt_share_tables(uint64_t from_root, uint64_t to_root, uint64_t start, uint64_t end);
+typedef int (*pt_tree_fn)(const pte_t *entries, int level, uint64_t base, pte_t entry,
+			  void *context);
+int pt_walk_tree(uint64_t root, pt_tree_fn fn, void *context);
 
-/* Leaf tables shared at fork, copied for a writer while still shared, and given
- * back to their last user (write bit restored, no copy). */
+/*
+ * fork_mode=sharedpt: make to_root use from_root's tables of `level` (0: leaf
+ * tables, 2 MiB each; 1: directories, 1 GiB; 2: 512 GiB) for [start, end), both
+ * read-only through them until one takes a table for its own. A table that
+ * to_root already shares is left alone, so ranges may share a table. Where
+ * to_root has a table of its own (made for a range forked entry by entry), the
+ * tables below it are shared instead, down to a leaf table of its own: `fill`
+ * gets from_root's leaf table and the slots of the range in it, to fill
+ * to_root's entries itself (it returns 0 or -ENOMEM). The caller flushes
+ * from_root's TLB: its entries lose their write bit. 0 or -ENOMEM; either way
+ * to_root is consistent and can be destroyed.
+ */
+int pt_share_tables(uint64_t from_root, uint64_t to_root, uint64_t start, uint64_t end,
+		    int level, pt_table_fn fill, void *context);
+
+/* Tables (of any level) shared at fork, copied for a writer while still shared,
+ * and given back to their last user (write bit restored, no copy). */
 struct pt_stats {
 	uint64_t tables_shared, tables_unshared, tables_reclaimed;
 };

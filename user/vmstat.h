@@ -17,6 +17,7 @@ struct vm_snapshot {
 	long mem_free_kb;
 	long cow_fault, cow_copy, cow_reuse;
 	long fork_pages_copied, fork_pages_shared;
+	long table_copy, table_reuse;	/* fork_mode=sharedpt's tables */
 };
 
 static char vm_text[8192];
@@ -60,6 +61,8 @@ static inline void vm_snapshot(struct vm_snapshot *s)
 	s->cow_reuse = vm_field("cow_reuse");
 	s->fork_pages_copied = vm_field("fork_pages_copied");
 	s->fork_pages_shared = vm_field("fork_pages_shared");
+	s->table_copy = vm_field("sharedpt_table_copy");
+	s->table_reuse = vm_field("sharedpt_table_reuse");
 }
 
 /* "cow", "copy" or "sharedpt" (or "?" when the kernel has no fork_mode). */

@@ -34,7 +34,11 @@ static int setup(void **state)
 	(void)state;
 	mm_host_boot(32 * MIB, ranges, 1);
 	baseline = frames_free();
+	/* The kernel's defaults; a test that changes them sets them back. */
 	mm_fork_mode = FORK_MODE_COW;
+	mm_sharedpt_min_resident = 1024;
+	mm_sharedpt_level = 1;
+	mm_sharedpt_small_region = 2 * MIB;
 	return 0;
 }
 
@@ -227,12 +231,41 @@ static struct page *frame_of(struct mm *mm, uint64_t address)
 }
 
 /* Touch (write) a page the way a user write would, and store a byte in it. */
+/*
+ * Would the MMU let a user write at address? Every level of the walk must allow
+ * it (Intel SDM vol. 3, 4.6): an entry pointing at a shared table (sharedpt)
+ * forbids writing anything under it, whatever the entries below say. Walked
+ * here by hand, not with mm/pagetable.c, so that the test does not trust it.
+ */
+static bool hw_user_writable(struct mm *mm, uint64_t address)
+{
+	const pte_t needed = PTE_PRESENT | PTE_WRITE | PTE_USER;
+	uint64_t table = mm->root;
+
+	for (int level = 3; level >= 0; level--) {
+		pte_t entry = ((pte_t *)phys_to_virt(table))[(address >> (12 + 9 * level)) & 511];
+		if ((entry & needed) != needed)
+			return false;
+		table = entry & PTE_ADDR_MASK;
+	}
+	return true;
+}
+
+/*
+ * A user write as the hardware does it: straight to the frame when every level
+ * allows it, otherwise through a page fault, after which it must be allowed.
+ * Writes that need no fault are what make a stale writable entry visible.
+ */
 static int user_write(struct mm *mm, uint64_t address, uint8_t value)
 {
-	int error = mm_fault(mm, address, FAULT_WRITE);
-	if (!error)
-		*page_of(mm, address) = value;
-	return error;
+	if (!hw_user_writable(mm, address)) {
+		int error = mm_fault(mm, address, FAULT_WRITE);
+		if (error)
+			return error;
+		assert_true(hw_user_writable(mm, address));
+	}
+	*page_of(mm, address) = value;
+	return 0;
 }
 
 /* sharedpt: fork shares the leaf tables themselves; the first write under a
@@ -245,7 +278,9 @@ static void test_sharedpt_shares_tables(void **state)
 
 	mm_fork_mode = FORK_MODE_SHAREDPT;
 	mm_sharedpt_min_resident = 0;
-	mm_map(parent, BASE, 64 * PAGE_SIZE, RW, 0);
+	mm_sharedpt_level = 0;
+	/* 2 MiB: smaller private writable regions are forked entry by entry. */
+	mm_map(parent, BASE, 512 * PAGE_SIZE, RW, 0);
 	for (int i = 0; i < 64; i++)
 		assert_int_equal(user_write(parent, BASE + i * PAGE_SIZE, 'a' + i % 4), 0);
 	size_t free_before = frames_free();
@@ -284,6 +319,9 @@ static void test_sharedpt_shares_tables(void **state)
 	assert_int_equal(*page_of(parent, BASE), 'a');
 	assert_ptr_equal(frame_of(parent, BASE + PAGE_SIZE), frame_of(child, BASE + PAGE_SIZE));
 	assert_int_equal(frame_of(parent, BASE + PAGE_SIZE)->refcount, 2);
+	/* Each frame now has a reference from each table: read-only in both. */
+	assert_false(pte_of(parent, BASE + PAGE_SIZE) & PTE_WRITE);
+	assert_false(pte_of(child, BASE + PAGE_SIZE) & PTE_WRITE);
 
 	/* A grandchild shares the child's table; the child exits; the grandchild is
 	 * the table's last user and takes it back in place. */
@@ -303,6 +341,7 @@ static void test_sharedpt_shares_tables(void **state)
 	mm_put(grandchild);
 	mm_fork_mode = FORK_MODE_COW;
 	mm_sharedpt_min_resident = 1024;
+	mm_sharedpt_level = 1;
 	check_no_leak();
 }
 
@@ -328,6 +367,197 @@ static void test_sharedpt_small_process_forks_as_cow(void **state)
 	mm_put(parent);
 	mm_fork_mode = FORK_MODE_COW;
 	check_no_leak();
+}
+
+/* Sharing at each level, the tables between the root and the page are taken
+ * one level at a time by the first writer: copies while shared, the write bit
+ * back for the last user. */
+static void test_sharedpt_upper_levels(void **state)
+{
+	(void)state;
+	mm_fork_mode = FORK_MODE_SHAREDPT;
+	mm_sharedpt_min_resident = 0;
+	mm_sharedpt_small_region = 0;	/* share even these small regions */
+	for (int level = 0; level < MM_SHAREDPT_LEVELS; level++) {
+		struct mm *parent = mm_create();
+		mm_sharedpt_level = level;
+		mm_map(parent, BASE, 8 * PAGE_SIZE, RW, 0);
+		mm_map(parent, 0x40000000ul, 8 * PAGE_SIZE, RW, 0);	/* another directory */
+		for (int i = 0; i < 8; i++) {
+			assert_int_equal(user_write(parent, BASE + i * PAGE_SIZE, 'a'), 0);
+			assert_int_equal(user_write(parent, 0x40000000ul + i * PAGE_SIZE, 'b'), 0);
+		}
+		struct pt_stats before = pt_stats;
+		struct vm_stats vm_before = vm_stats;
+		struct mm *child = mm_fork(parent);
+		assert_non_null(child);
+		/* Two leaf tables, two directories, or the one table below the root. */
+		assert_int_equal(pt_stats.tables_shared - before.tables_shared, level < 2 ? 2 : 1);
+		assert_false(hw_user_writable(parent, BASE));
+		assert_false(hw_user_writable(child, 0x40000000ul));
+		assert_int_equal(frame_of(parent, BASE)->refcount, 1);
+
+		/* The child writes: its own copy of each shared table down to the page. */
+		assert_int_equal(user_write(child, BASE, 'c'), 0);
+		assert_int_equal(pt_stats.tables_unshared - before.tables_unshared, level + 1);
+		assert_int_equal(vm_stats.cow_copy - vm_before.cow_copy, 1);
+		assert_int_equal(*page_of(parent, BASE), 'a');
+		assert_int_equal(*page_of(child, BASE + PAGE_SIZE), 'a');
+		/* The parent writes: the last user of the tables the child copied. */
+		assert_int_equal(user_write(parent, BASE + PAGE_SIZE, 'p'), 0);
+		assert_int_equal(pt_stats.tables_reclaimed - before.tables_reclaimed, level + 1);
+		assert_int_equal(vm_stats.cow_copy - vm_before.cow_copy, 2);
+		assert_int_equal(*page_of(child, BASE + PAGE_SIZE), 'a');
+		/* The other directory is still shared below level 0 (or was copied
+		 * whole with the table above it): writes there stay apart too. */
+		assert_int_equal(user_write(child, 0x40000000ul, 'C'), 0);
+		assert_int_equal(user_write(parent, 0x40000000ul + PAGE_SIZE, 'P'), 0);
+		assert_int_equal(*page_of(parent, 0x40000000ul), 'b');
+		assert_int_equal(*page_of(child, 0x40000000ul + PAGE_SIZE), 'b');
+		struct mm *live[] = { parent, child };
+		char report[256];
+		assert_int_equal(audit(live, 2, report, sizeof(report)), 0);
+		mm_put(child);
+		mm_put(parent);
+		check_no_leak();
+	}
+	mm_sharedpt_level = 1;
+	mm_sharedpt_min_resident = 1024;
+	mm_fork_mode = FORK_MODE_COW;
+}
+
+/* sharedpt forks the stack entry by entry (both sides write it at once); the
+ * tables above it are the child's own, and the rest under them is shared a
+ * level lower, or forked entry by entry in the stack's own leaf table. */
+static void test_sharedpt_stack_forked_by_entries(void **state)
+{
+	(void)state;
+	mm_fork_mode = FORK_MODE_SHAREDPT;
+	mm_sharedpt_min_resident = 0;
+	mm_sharedpt_small_region = 0;	/* only the stack is forked by entries */
+	for (int level = 0; level < MM_SHAREDPT_LEVELS; level++) {
+		struct mm *parent = mm_create();
+		uint64_t stack = BASE + 16 * PAGE_SIZE, far = BASE + 4 * MIB;
+		mm_sharedpt_level = level;
+		mm_map(parent, BASE, 8 * PAGE_SIZE, RW, 0);	/* beside the stack */
+		mm_map(parent, stack, 4 * PAGE_SIZE, RW, VMA_GROWSDOWN);
+		mm_map(parent, far, 8 * PAGE_SIZE, RW, 0);	/* a leaf table of its own */
+		for (int i = 0; i < 4; i++) {
+			assert_int_equal(user_write(parent, BASE + i * PAGE_SIZE, 'a'), 0);
+			assert_int_equal(user_write(parent, stack + i * PAGE_SIZE, 's'), 0);
+			assert_int_equal(user_write(parent, far + i * PAGE_SIZE, 'f'), 0);
+		}
+		struct pt_stats before = pt_stats;
+		struct mm *child = mm_fork(parent);
+		assert_non_null(child);
+		/* The stack's leaf table is the child's own; its pages are cow. */
+		assert_ptr_not_equal(pt_lookup(parent->root, stack), pt_lookup(child->root, stack));
+		assert_ptr_equal(frame_of(parent, stack), frame_of(child, stack));
+		assert_int_equal(frame_of(parent, stack)->refcount, 2);
+		assert_false(pte_of(parent, stack) & PTE_WRITE);
+		/* So are the pages beside it in that table. */
+		assert_int_equal(frame_of(parent, BASE)->refcount, 2);
+		/* The far table is shared, by itself at level 0 and no higher. */
+		assert_ptr_equal(pt_lookup(parent->root, far), pt_lookup(child->root, far));
+		assert_int_equal(frame_of(parent, far)->refcount, 1);
+		assert_int_equal(pt_stats.tables_shared - before.tables_shared, 1);
+		assert_int_equal(child->resident_pages, 12);
+
+		assert_int_equal(user_write(child, stack, 'c'), 0);
+		assert_int_equal(user_write(child, BASE, 'c'), 0);
+		assert_int_equal(user_write(child, far, 'c'), 0);
+		assert_int_equal(user_write(parent, stack + PAGE_SIZE, 'p'), 0);
+		assert_int_equal(*page_of(parent, stack), 's');
+		assert_int_equal(*page_of(parent, BASE), 'a');
+		assert_int_equal(*page_of(parent, far), 'f');
+		assert_int_equal(*page_of(child, stack + PAGE_SIZE), 's');
+		struct mm *live[] = { parent, child };
+		char report[256];
+		assert_int_equal(audit(live, 2, report, sizeof(report)), 0);
+		mm_put(child);
+		mm_put(parent);
+		check_no_leak();
+	}
+	mm_sharedpt_level = 1;
+	mm_sharedpt_min_resident = 1024;
+	mm_fork_mode = FORK_MODE_COW;
+}
+
+/* With the default rule, small private writable regions (data, bss) are forked
+ * entry by entry; read-only ones and big ones are shared. */
+static void test_sharedpt_small_regions_forked_by_entries(void **state)
+{
+	(void)state;
+	struct mm *parent = mm_create();
+	uint64_t data = BASE, text = BASE + 4 * MIB, big = 0x40000000ul;
+
+	mm_fork_mode = FORK_MODE_SHAREDPT;
+	mm_sharedpt_min_resident = 0;
+	mm_map(parent, data, 8 * PAGE_SIZE, RW, 0);
+	mm_map(parent, text, 8 * PAGE_SIZE, RW, 0);
+	mm_map(parent, big, 600 * PAGE_SIZE, RW, 0);
+	for (int i = 0; i < 8; i++) {
+		assert_int_equal(user_write(parent, data + i * PAGE_SIZE, 'd'), 0);
+		assert_int_equal(user_write(parent, text + i * PAGE_SIZE, 't'), 0);
+		assert_int_equal(user_write(parent, big + i * PAGE_SIZE, 'b'), 0);
+	}
+	assert_int_equal(mm_protect(parent, text, 8 * PAGE_SIZE, PROT_READ), 0);
+	struct mm *child = mm_fork(parent);
+	assert_non_null(child);
+	assert_ptr_not_equal(pt_lookup(parent->root, data), pt_lookup(child->root, data));
+	assert_int_equal(frame_of(parent, data)->refcount, 2);
+	assert_ptr_equal(pt_lookup(parent->root, text), pt_lookup(child->root, text));
+	assert_ptr_equal(pt_lookup(parent->root, big), pt_lookup(child->root, big));
+	assert_int_equal(frame_of(parent, big)->refcount, 1);
+	assert_int_equal(user_write(child, data, 'c'), 0);
+	assert_int_equal(user_write(child, big, 'c'), 0);
+	assert_int_equal(*page_of(parent, data), 'd');
+	assert_int_equal(*page_of(parent, big), 'b');
+	struct mm *live[] = { parent, child };
+	char report[256];
+	assert_int_equal(audit(live, 2, report, sizeof(report)), 0);
+	mm_put(child);
+	mm_put(parent);
+	check_no_leak();
+	mm_sharedpt_min_resident = 1024;
+	mm_fork_mode = FORK_MODE_COW;
+}
+
+/* What makes sharedpt's fork free: when the child is gone before the parent
+ * writes, the parent takes its tables back and writes its pages without a
+ * single copy-on-write fault - fork touched no leaf entry. */
+static void test_sharedpt_parent_keeps_writing_after_child_exits(void **state)
+{
+	(void)state;
+	mm_fork_mode = FORK_MODE_SHAREDPT;
+	mm_sharedpt_min_resident = 0;
+	for (int level = 0; level < MM_SHAREDPT_LEVELS; level++) {
+		struct mm *parent = mm_create();
+		mm_sharedpt_level = level;
+		mm_map(parent, BASE, 600 * PAGE_SIZE, RW, 0);	/* two leaf tables */
+		for (int i = 0; i < 600; i++)
+			assert_int_equal(user_write(parent, BASE + i * PAGE_SIZE, 'a'), 0);
+		struct mm *child = mm_fork(parent);
+		assert_non_null(child);
+		assert_int_equal(*page_of(child, BASE + 599 * PAGE_SIZE), 'a');
+		mm_put(child);
+		struct vm_stats before = vm_stats;
+		struct pt_stats pt_before = pt_stats;
+		for (int i = 0; i < 600; i++)
+			assert_int_equal(user_write(parent, BASE + i * PAGE_SIZE, 'b'), 0);
+		assert_int_equal(vm_stats.cow_fault - before.cow_fault, 0);
+		assert_int_equal(pt_stats.tables_unshared - pt_before.tables_unshared, 0);
+		assert_int_equal(pt_stats.tables_reclaimed - pt_before.tables_reclaimed,
+				 level == 0 ? 2 : level == 1 ? 1 : 1);
+		struct mm *live[] = { parent };
+		char report[256];
+		assert_int_equal(audit(live, 1, report, sizeof(report)), 0);
+		mm_put(parent);
+		check_no_leak();
+	}
+	mm_sharedpt_level = 1;
+	mm_sharedpt_min_resident = 1024;
+	mm_fork_mode = FORK_MODE_COW;
 }
 
 /* cow: fork shares every private frame read-only; the first write copies it, and a
@@ -593,14 +823,21 @@ static void test_fork_out_of_memory(void **state)
 
 	mm_map(parent, BASE, 8 * PAGE_SIZE, RW, 0);
 	mm_map(parent, 0x40000000ul, 8 * PAGE_SIZE, RW, 0);	/* another page directory */
+	mm_map(parent, BASE + 16 * PAGE_SIZE, 4 * PAGE_SIZE, RW, VMA_GROWSDOWN);
 	mm_populate(parent, BASE, 8 * PAGE_SIZE);
 	mm_populate(parent, 0x40000000ul, 8 * PAGE_SIZE);
+	mm_populate(parent, BASE + 16 * PAGE_SIZE, 4 * PAGE_SIZE);
 	size_t before = frames_free();
 	unsigned failed = 0;
 	mm_sharedpt_min_resident = 0;
-	for (unsigned n = 1; n < 192; n++) {
-		mm_fork_mode = n % 3;
-		mm_host_fail_nth((n + 2) / 3);
+	/* copy, cow, and sharedpt sharing tables of each level in turn. */
+	for (unsigned n = 1; n < 320; n++) {
+		unsigned variant = n % 5;
+		mm_fork_mode = variant < FORK_MODE_SHAREDPT ? variant : FORK_MODE_SHAREDPT;
+		mm_sharedpt_level = variant < FORK_MODE_SHAREDPT ? 0 : variant - FORK_MODE_SHAREDPT;
+		/* Small regions shared, or forked by entries beside the stack. */
+		mm_sharedpt_small_region = n / 5 % 2 ? 0 : 2 * MIB;
+		mm_host_fail_nth((n + 4) / 5);
 		struct mm *child = mm_fork(parent);
 		mm_host_fail_nth(0);
 		if (child)
@@ -611,6 +848,8 @@ static void test_fork_out_of_memory(void **state)
 		assert_int_equal(frames_free(), before);
 	}
 	mm_sharedpt_min_resident = 1024;
+	mm_sharedpt_level = 1;
+	mm_sharedpt_small_region = 2 * MIB;
 	assert_true(failed > 10);
 	mm_put(parent);
 	check_no_leak();
@@ -897,7 +1136,9 @@ static void test_file_shared_writes_reach_file(void **state)
 static void test_file_private_fork(void **state)
 {
 	(void)state;
-	mm_sharedpt_min_resident = 0;	/* sharedpt shares even this small process's tables */
+	/* sharedpt shares even this small process's tables */
+	mm_sharedpt_min_resident = 0;
+	mm_sharedpt_small_region = 0;
 	for (int mode = 0; mode < FORK_MODE_COUNT; mode++) {
 		struct fake_file f;
 		struct mm *parent = mm_create();
@@ -1104,8 +1345,11 @@ static void test_file_fault_out_of_memory(void **state)
 
 /* ------------------------------------------------------------ randomized */
 
+/* The slots straddle a 1 GiB boundary, so that they use two leaf tables under
+ * two directories: sharing and taking tables at every level meets there. */
+#define RBASE (0x40000000ul - SLOTS / 2 * PAGE_SIZE)
 #define SPACES 3
-#define SLOTS 32	/* pages BASE .. BASE + SLOTS pages */
+#define SLOTS 32	/* pages RBASE .. RBASE + SLOTS pages */
 
 /* The one file the random sequences map, shared by all spaces. */
 static struct fake_file random_file;
@@ -1184,7 +1428,7 @@ static long slot_file_index(struct mm *mm, uint64_t at)
 
 static uint8_t expected(struct mm *mm, int i, int slot)
 {
-	long index = slot_file_index(mm, BASE + slot * PAGE_SIZE);
+	long index = slot_file_index(mm, RBASE + slot * PAGE_SIZE);
 
 	if (shadow[i][slot].own || index < 0)
 		return shadow[i][slot].byte;
@@ -1195,8 +1439,8 @@ static uint8_t expected(struct mm *mm, int i, int slot)
 static void shadow_reset(int i, uint64_t address, uint64_t length)
 {
 	for (uint64_t at = address; at < address + length; at += PAGE_SIZE)
-		if (at >= BASE && at < BASE + SLOTS * PAGE_SIZE)
-			shadow[i][(at - BASE) / PAGE_SIZE] = (struct expect){ true, 0 };
+		if (at >= RBASE && at < RBASE + SLOTS * PAGE_SIZE)
+			shadow[i][(at - RBASE) / PAGE_SIZE] = (struct expect){ true, 0 };
 }
 
 /* ... except that a file region shows the file. */
@@ -1204,16 +1448,16 @@ static void shadow_remap(struct mm **spaces, int i, uint64_t address, uint64_t l
 {
 	shadow_reset(i, address, length);
 	for (uint64_t at = address; at < address + length; at += PAGE_SIZE)
-		if (at >= BASE && at < BASE + SLOTS * PAGE_SIZE &&
+		if (at >= RBASE && at < RBASE + SLOTS * PAGE_SIZE &&
 		    slot_file_index(spaces[i], at) >= 0)
-			shadow[i][(at - BASE) / PAGE_SIZE].own = false;
+			shadow[i][(at - RBASE) / PAGE_SIZE].own = false;
 }
 
 static void audit_contents(struct mm **spaces)
 {
 	for (int i = 0; i < SPACES; i++) {
 		for (int slot = 0; spaces[i] && slot < SLOTS; slot++) {
-			uint64_t at = BASE + slot * PAGE_SIZE;
+			uint64_t at = RBASE + slot * PAGE_SIZE;
 			struct vma *vma = mm_find_vma(spaces[i], at);
 			uint8_t *byte = page_of(spaces[i], at);
 			pte_t pte = pte_of(spaces[i], at);
@@ -1236,18 +1480,21 @@ static void random_step(struct mm **spaces, unsigned *seed)
 {
 	int i = rand_r(seed) % SPACES;
 	uint64_t slot = rand_r(seed) % random_slots, pages = 1 + rand_r(seed) % 6;
-	uint64_t address = BASE + slot * PAGE_SIZE, length = pages * PAGE_SIZE;
+	uint64_t address = RBASE + slot * PAGE_SIZE, length = pages * PAGE_SIZE;
 
 	if (!spaces[i]) {
 		spaces[i] = mm_create();
-		shadow_reset(i, BASE, SLOTS * PAGE_SIZE);
+		shadow_reset(i, RBASE, SLOTS * PAGE_SIZE);
 		return;
 	}
 	switch (rand_r(seed) % 11) {
-	case 0:
-		if (mm_map(spaces[i], address, length, rand_r(seed) % 2 ? RW : PROT_READ, 0) == 0)
+	case 0: {
+		/* Now and then a stack: sharedpt forks it entry by entry. */
+		unsigned flags = rand_r(seed) % 5 == 0 ? VMA_GROWSDOWN : 0;
+		if (mm_map(spaces[i], address, length, rand_r(seed) % 2 ? RW : PROT_READ, flags) == 0)
 			shadow_reset(i, address, length);
 		break;
+	}
 	case 1: mm_unmap(spaces[i], address, length); shadow_reset(i, address, length); break;
 	case 2: mm_protect(spaces[i], address, length, rand_r(seed) % 3 ? RW : PROT_READ); break;
 	case 3: mm_fault(spaces[i], address, rand_r(seed) % 2 ? FAULT_WRITE : FAULT_READ); break;
@@ -1273,10 +1520,11 @@ static void random_step(struct mm **spaces, unsigned *seed)
 	case 7: if (rand_r(seed) % 4 == 0) { mm_put(spaces[i]); spaces[i] = NULL; } break;
 	case 8: {
 		uint8_t value = 1 + rand_r(seed) % 255;
-		struct vma *vma = mm_find_vma(spaces[i], address);
-		long index = slot_file_index(spaces[i], address);
+		/* The region is looked up after the write, which may grow a stack. */
 		if (user_write(spaces[i], address, value) != 0)
 			break;
+		struct vma *vma = mm_find_vma(spaces[i], address);
+		long index = slot_file_index(spaces[i], address);
 		if (vma->flags & VMA_SHARED)
 			random_file.model[index] = value;	/* the file's byte now */
 		else
@@ -1301,7 +1549,7 @@ static void random_step(struct mm **spaces, unsigned *seed)
 				uint64_t keep = size / PAGE_SIZE;
 				for (int k = 0; k < SPACES; k++)
 					for (int s = 0; spaces[k] && s < SLOTS; s++)
-						if (slot_file_index(spaces[k], BASE + s * PAGE_SIZE) >=
+						if (slot_file_index(spaces[k], RBASE + s * PAGE_SIZE) >=
 						    (long)keep)
 							shadow[k][s].own = false;
 				fake_truncate(&random_file, size);
@@ -1369,10 +1617,18 @@ static void test_random_sequences_sharedpt(void **state)
 {
 	(void)state;
 	random_slots = SLOTS;
-	mm_sharedpt_min_resident = 0;
-	random_sequences(FORK_MODE_SHAREDPT, 20);
-	mm_sharedpt_min_resident = 8;
-	random_sequences(FORK_MODE_SHAREDPT, 20);
+	for (mm_sharedpt_level = 0; mm_sharedpt_level < MM_SHAREDPT_LEVELS; mm_sharedpt_level++) {
+		/* Every region shared, then small writable ones forked by entries
+		 * and small address spaces forked as cow. */
+		mm_sharedpt_min_resident = 0;
+		mm_sharedpt_small_region = 0;
+		random_sequences(FORK_MODE_SHAREDPT, 20);
+		mm_sharedpt_min_resident = 8;
+		mm_sharedpt_small_region = 3 * PAGE_SIZE;
+		random_sequences(FORK_MODE_SHAREDPT, 20);
+	}
+	mm_sharedpt_small_region = 2 * MIB;
+	mm_sharedpt_level = 1;
 	mm_sharedpt_min_resident = 1024;
 }
 
@@ -1383,7 +1639,11 @@ static void test_random_sequences_crowded(void **state)
 	random_sequences(FORK_MODE_COPY, 20);
 	random_sequences(FORK_MODE_COW, 20);
 	mm_sharedpt_min_resident = 0;
-	random_sequences(FORK_MODE_SHAREDPT, 20);
+	mm_sharedpt_small_region = 0;
+	for (mm_sharedpt_level = 0; mm_sharedpt_level < MM_SHAREDPT_LEVELS; mm_sharedpt_level++)
+		random_sequences(FORK_MODE_SHAREDPT, 20);
+	mm_sharedpt_small_region = 2 * MIB;
+	mm_sharedpt_level = 1;
 	mm_sharedpt_min_resident = 1024;
 	random_slots = SLOTS;
 }
@@ -1404,6 +1664,10 @@ int main(void)
 		cmocka_unit_test_setup(test_cow_shares_then_copies_then_reuses, setup),
 		cmocka_unit_test_setup(test_sharedpt_shares_tables, setup),
 		cmocka_unit_test_setup(test_sharedpt_small_process_forks_as_cow, setup),
+		cmocka_unit_test_setup(test_sharedpt_upper_levels, setup),
+		cmocka_unit_test_setup(test_sharedpt_stack_forked_by_entries, setup),
+		cmocka_unit_test_setup(test_sharedpt_small_regions_forked_by_entries, setup),
+		cmocka_unit_test_setup(test_sharedpt_parent_keeps_writing_after_child_exits, setup),
 		cmocka_unit_test_setup(test_cow_fault_out_of_memory, setup),
 		cmocka_unit_test_setup(test_cow_survives_mprotect, setup),
 		cmocka_unit_test_setup(test_cow_kernel_write, setup),
