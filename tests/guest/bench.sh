@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 figures="null_syscall pipe_round_trip fork_exec_wait vfork_exec_wait demand_zero_fault
-cow_fault fork_exit_wait_0MiB fork_exit_wait_16MiB"
+cow_fault fork_exit_wait_0MiB fork_exit_wait_16MiB fork_parent_writes_16MiB"
 
 for mode in cow copy sharedpt; do
 	output=$OUT/bench-$mode.out
