@@ -31,6 +31,22 @@ static int filemap_get_page(struct mm_backing *backing, uint64_t index, struct p
 	return *out ? 0 : -ENOMEM;
 }
 
+/*
+ * Is the file's page at index in its page cache (mincore of a page this process
+ * has not mapped)? Holes and pages past the end are not, as in Linux.
+ */
+bool file_backing_resident(struct mm_backing *backing, uint64_t index)
+{
+	struct inode *inode = file_of(backing)->inode;
+	uint64_t pages = inode->size / PAGE_SIZE + (inode->size % PAGE_SIZE != 0);
+	struct page *page;
+
+	if (index >= pages || !(page = inode->ops->get_page(inode, index, false)))
+		return false;
+	frame_put(page);
+	return true;
+}
+
 static void filemap_get(struct mm_backing *backing)
 {
 	file_get(file_of(backing));

@@ -65,6 +65,8 @@ void file_allow_write(struct file *file);
 /* What a mapping of the file maps (mm/mm.h), or NULL: no page cache to map. */
 struct mm_backing;
 struct mm_backing *file_backing(struct file *file);
+/* Is the page at index of the file a backing maps in memory (mincore)? */
+_Bool file_backing_resident(struct mm_backing *backing, uint64_t index);
 
 /* Read up to n bytes at offset into a kernel buffer: the count (0 at end of file),
  * or -EINVAL (not a regular file), -EISDIR. */

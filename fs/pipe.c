@@ -110,12 +110,13 @@ static long pipe_read(struct file *file, struct iobuf buf, size_t n, uint64_t *p
 	return take;
 }
 
-/* Room for a write of `want` more bytes of a write of n in total. */
-static bool writable(struct pipe *pipe, size_t want, size_t n)
+/* Room for `want` more bytes of a write of n in total: all of them at once for
+ * an atomic write (at most PIPE_BUF), at least one byte for a longer one. */
+static bool room(struct pipe *pipe, size_t want, size_t n)
 {
 	size_t space = pipe->size - pipe->count;
 
-	return pipe->readers == 0 || (n <= PIPE_BUF ? space >= want : space > 0);
+	return n <= PIPE_BUF ? space >= want : space > 0;
 }
 
 /*
@@ -136,13 +137,15 @@ static long pipe_write(struct file *file, struct iobuf buf, size_t n, uint64_t *
 			error = -EPIPE;
 			break;
 		}
-		if (!writable(pipe, n - done, n) || pipe->count == pipe->size) {
+		if (!room(pipe, n - done, n)) {
 			if (file->flags & O_NONBLOCK) {
 				error = -EAGAIN;
 				break;
 			}
-			if (FS_WAIT_EVENT(&pipe->wait, writable(pipe, n - done, n) &&
-						       pipe->count < pipe->size)) {
+			/* The last reader's close must end the wait too: it never
+			 * makes room, and the loop's top then raises SIGPIPE. */
+			if (FS_WAIT_EVENT(&pipe->wait, pipe->readers == 0 ||
+						       room(pipe, n - done, n))) {
 				error = -ERESTARTSYS;
 				break;
 			}

@@ -188,18 +188,23 @@ static long do_select(int nfds, uint64_t *user_sets[3], uint64_t deadline)
 		if (entries[i].revents & POLLNVAL)
 			result = -EBADF;
 	if (result >= 0) {
-		memset(sets, 0, sizeof(sets));
+		/* A descriptor counts in the sets it was in, not in every set whose
+		 * events it has: POLLERR asked for by the write set is also in
+		 * SELECT_IN, but makes no descriptor readable that was not asked. */
+		uint64_t ready[3][FDSET_WORDS] = { { 0 } };
 		result = 0;
 		for (unsigned i = 0; i < n; i++) {
+			int fd = entries[i].fd;
 			for (int s = 0; s < 3; s++) {
-				if (!(entries[i].events & asked[s] & entries[i].revents))
+				if (!(sets[s][fd / 64] & (1ull << (fd % 64))) ||
+				    !(asked[s] & entries[i].revents))
 					continue;
-				sets[s][entries[i].fd / 64] |= 1ull << (entries[i].fd % 64);
+				ready[s][fd / 64] |= 1ull << (fd % 64);
 				result++;
 			}
 		}
 		for (int s = 0; s < 3; s++)
-			if (user_sets[s] && copy_to_user(user_sets[s], sets[s], bytes))
+			if (user_sets[s] && copy_to_user(user_sets[s], ready[s], bytes))
 				result = -EFAULT;
 	}
 	kfree(entries);

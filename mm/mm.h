@@ -284,4 +284,16 @@ int mm_audit(struct mm *const *mms, size_t count, uint32_t *workspace, char *rep
 /* Make mm the CPU's address space. */
 void mm_activate(struct mm *mm);
 
+/*
+ * mincore (mm/residency.c): vec[i] is 1 when the page at start + i pages is in
+ * memory, 0 when not, for at most `pages` pages, stopping at the end of the region
+ * holding start (start page-aligned). A page is in memory when an entry maps a
+ * frame; a file page not mapped here when file_resident (fs/'s answer: is the
+ * file's page at index in its page cache?) says so. Returns the pages filled, or
+ * -ENOMEM when no region holds start.
+ */
+typedef bool (*mm_file_resident_fn)(struct mm_backing *backing, uint64_t index);
+long mm_residency(struct mm *mm, uint64_t start, size_t pages, unsigned char *vec,
+		  mm_file_resident_fn file_resident);
+
 #endif

@@ -578,6 +578,25 @@ int exec_first_program(struct proc *proc, const char *path, const char *const ar
 	return error;
 }
 
+/*
+ * An empty argv (NULL, or NULL first) gets "" as argv[0], as on Linux since 5.18:
+ * a program that starts at argv[1] would otherwise walk into envp. Linux logs
+ * the first time it happens, and so does calf.
+ */
+static int fill_empty_argv(struct exec_state *s)
+{
+	static const char *const empty[] = { "" };
+	static bool logged;
+
+	if (s->args.argc > 0)
+		return 0;
+	if (!logged)
+		printk("exec: process '%s' launched '%s' with NULL argv: empty string added\n",
+		       current_proc()->name, s->path);
+	logged = true;
+	return exec_args_replace_first(&s->args, empty, 1);
+}
+
 SYSCALL_DEFINE3(execve, const char *, path, const char *const *, argv,
 		const char *const *, envp)
 {
@@ -591,6 +610,8 @@ SYSCALL_DEFINE3(execve, const char *, path, const char *const *, argv,
 	error = length < 0 ? (int)length : length == 0 ? -ENOENT : 0;
 	if (!error)
 		error = exec_args_from_user(&s->args, argv, envp);
+	if (!error)
+		error = fill_empty_argv(s);
 	if (!error)
 		error = exec_into(current_proc(), s);
 	else

@@ -1,5 +1,6 @@
 /*
- * syscall/memory.c - the memory system calls: brk, mmap, munmap, mprotect, madvise.
+ * syscall/memory.c - the memory system calls: brk, mmap, munmap, mprotect, madvise,
+ * mincore.
  *
  * Argument checking follows Linux's order (do_mmap) so programs see the same errno.
  * Anonymous shared memory is created at mmap time, so that fork shares its frames.
@@ -332,6 +333,51 @@ SYSCALL_DEFINE3(madvise, uint64_t, address, uint64_t, length, int, advice)
 	if (advice == MADV_DONTNEED || advice == MADV_FREE)
 		return mm_discard(mm, address, end - address);
 	return range_mapped(mm, address, end) ? 0 : -ENOMEM;
+}
+
+/*
+ * mincore: a byte per page of [address, address + length), 1 when the page is in
+ * memory (mm/residency.c says what that means in calf). Linux's order: alignment
+ * (EINVAL), the range inside user space (ENOMEM), vec's bytes inside user space
+ * (EFAULT); an empty range is done. Then, like Linux, region by region and at most
+ * a page of vec at a time, each part copied out before the next is looked at: a
+ * hole further on fails with ENOMEM after vec was filled up to it, and a vec that
+ * is not writable fails with EFAULT.
+ */
+SYSCALL_DEFINE3(mincore, uint64_t, address, uint64_t, length, unsigned char *, vec)
+{
+	struct mm *mm = current_proc()->mm;
+	uint64_t pages = length / PAGE_SIZE + (length % PAGE_SIZE != 0);
+	unsigned char *part;
+	long result = 0;
+
+	if (address & ~PAGE_MASK)
+		return -EINVAL;
+	if (!user_range_ok(address, length))
+		return -ENOMEM;
+	if (!user_range_ok((uint64_t)vec, pages))
+		return -EFAULT;
+	if (pages == 0)
+		return 0;
+	part = kmalloc(PAGE_SIZE);
+	if (!part)
+		return -EAGAIN;	/* Linux's answer when it has no page for the parts */
+	while (pages > 0) {
+		result = mm_residency(mm, address, pages < PAGE_SIZE ? pages : PAGE_SIZE, part,
+				      file_backing_resident);
+		if (result < 0)
+			break;
+		if (copy_to_user(vec, part, result)) {
+			result = -EFAULT;
+			break;
+		}
+		pages -= result;
+		vec += result;
+		address += result * PAGE_SIZE;
+		result = 0;
+	}
+	kfree(part);
+	return result;
 }
 
 #define MS_ASYNC	1
