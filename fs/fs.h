@@ -28,7 +28,9 @@
 struct inode;
 struct fdtable;
 
-/* Root ramfs, initramfs unpack, /dev, the tty. 0 or a negative errno. */
+/* Root ramfs, initramfs unpack, /dev, the tty. 0 or a negative errno; an initramfs
+ * that does not unpack completely is reported on the kernel log, not returned:
+ * the boot goes on with what was unpacked, as Linux's does. */
 int fs_init(const void *initramfs, size_t length);
 
 /* Unpack cpio "newc" archives (magic 070701 or 070702, one after the other) into
