@@ -28,11 +28,15 @@
 struct inode;
 struct fdtable;
 
-/* Root ramfs, initramfs unpack, /dev, the tty. 0 or a negative errno. */
+/* Root ramfs, initramfs unpack, /dev, the tty. 0 or a negative errno; an initramfs
+ * that does not unpack completely is reported on the kernel log, not returned:
+ * the boot goes on with what was unpacked, as Linux's does. */
 int fs_init(const void *initramfs, size_t length);
 
-/* Unpack a cpio "newc" archive (magic 070701 or 070702) into the root. 0, or
- * -EINVAL for a malformed archive (what came before the bad entry stays). */
+/* Unpack cpio "newc" archives (magic 070701 or 070702, one after the other) into
+ * the root. 0, or the first error: each entry that failed is reported on the
+ * kernel log and skipped; a malformed archive (-EINVAL) ends the unpacking, what
+ * came before the bad entry staying. */
 int initramfs_unpack(const void *archive, size_t length);
 
 /* Create /dev and its device nodes where missing. 0 or a negative errno. */

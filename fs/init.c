@@ -14,7 +14,9 @@ void procfs_register(void);
 
 /*
  * Mount the root ramfs, unpack the initramfs (length 0: none), create /dev, start
- * the tty. Returns 0 or a negative errno; called once, at boot.
+ * the tty. Returns 0 or a negative errno; called once, at boot. The initramfs is
+ * the user's: when it does not unpack completely, the boot goes on with what was
+ * unpacked, as Linux's does, but the log says so in a line tools/calf-run looks for.
  */
 int fs_init(const void *initramfs, size_t length)
 {
@@ -24,8 +26,12 @@ int fs_init(const void *initramfs, size_t length)
 	procfs_register();
 	dev_register_memory();
 	error = vfs_mount_root("ramfs");
-	if (!error && length)
-		error = initramfs_unpack(initramfs, length);
+	if (!error && length) {
+		int unpacked = initramfs_unpack(initramfs, length);
+		if (unpacked)
+			printk("calf: initramfs: unpacking failed (error %d); booting with what "
+			       "was unpacked\n", unpacked);
+	}
 	if (!error)
 		error = fs_populate_dev();
 	if (!error)

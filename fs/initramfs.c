@@ -10,8 +10,14 @@
  * Hard links are entries with the same (ino, device) and nlink >= 2: the first
  * creates the file, the others link to it, and whichever carries data fills it.
  * Directory mtimes are set after the last entry, since adding entries changes them.
- * An existing name is replaced (a directory keeps its contents and takes the new
- * attributes), so an archive can overlay what fs_init made.
+ *
+ * The buffer may hold several archives one after the other, as Linux allows, and a
+ * later entry may name a path that is already there (made by fs_init or an earlier
+ * entry). It is then handled as Linux's initramfs handles it: an entry of the same
+ * type updates what is there in place (a directory keeps its contents, a file is
+ * rewritten), a symlink or a further hard link replaces it, and an entry of another
+ * type replaces it too, except a non-empty directory, which stays (the entry is
+ * skipped, and reported). See make_way and place_entry.
  */
 #include "fs/internal.h"
 #include "fs/vfs.h"
@@ -176,12 +182,18 @@ static int remember_dir_time(struct unpack *u, struct inode *dir, uint32_t mtime
 	return 0;
 }
 
-static int write_data(struct inode *inode, const struct entry *e)
+/*
+ * Fill a regular file with the entry's data. Like Linux's initramfs, which opens the
+ * file with O_TRUNC unless the entry is a further link to an earlier one: a file
+ * that was already there is emptied even by an entry without data, and the last
+ * link of a group, which carries the data, fills the file its first link made.
+ */
+static int write_data(struct inode *inode, const struct entry *e, bool truncate)
 {
-	if (e->h.filesize == 0)
+	if (e->h.filesize == 0 && !truncate)
 		return 0;
 	int error = inode_set_size(inode, 0);
-	if (error)
+	if (error || e->h.filesize == 0)
 		return error;
 	long done = pagecache_write(inode, iobuf_kernel((void *)e->data), e->h.filesize, 0);
 	if (done < 0)
@@ -189,28 +201,38 @@ static int write_data(struct inode *inode, const struct entry *e)
 	return (uint32_t)done == e->h.filesize ? 0 : -ENOMEM;
 }
 
-/* Remove what parent names unless it is a directory and keep_dir. *kept says
- * whether a directory was kept (referenced in *kept_dir). */
-static int clear_name(struct walk_parent *p, bool keep_dir, struct inode **kept_dir)
+/* Remove old, which p names: a directory only if it is empty. */
+static int remove_old(struct walk_parent *p, struct inode *old)
+{
+	if (old->sb != p->dir->sb || old->mounts)
+		return -EBUSY;
+	if (S_ISDIR(old->mode) && !old->ops->is_empty(old))
+		return -ENOTEMPTY;
+	return p->dir->ops->unlink(p->dir, p->name, p->len, old);
+}
+
+/*
+ * Make way for an entry of type in p, as Linux's initramfs does (its clean_path):
+ * what is there stays, to be updated in place, if it has the entry's type (*kept,
+ * referenced), unless replace says the entry always replaces (symlinks and further
+ * hard links do); otherwise it is removed. A non-empty directory cannot be removed:
+ * Linux then skips the entry without a word; calf reports -ENOTEMPTY.
+ */
+static int make_way(struct walk_parent *p, unsigned type, bool replace, struct inode **kept)
 {
 	struct inode *old;
 	int error = dir_lookup(p->dir, p->name, p->len, &old);
 
-	*kept_dir = NULL;
+	*kept = NULL;
 	if (error == -ENOENT)
 		return 0;
 	if (error)
 		return error;
-	if (S_ISDIR(old->mode) && keep_dir) {
-		*kept_dir = old;
+	if (!replace && (old->mode & S_IFMT) == type) {
+		*kept = old;
 		return 0;
 	}
-	if (S_ISDIR(old->mode) && !old->ops->is_empty(old))
-		error = -EEXIST;
-	else if (old->sb != p->dir->sb || old->mounts)
-		error = -EBUSY;
-	else
-		error = p->dir->ops->unlink(p->dir, p->name, p->len, old);
+	error = remove_old(p, old);
 	inode_put(old);
 	return error;
 }
@@ -234,34 +256,55 @@ static int make_symlink(struct walk_parent *p, const struct entry *e, struct ino
 	return error;
 }
 
-/* Create (or link) the file of the entry in directory p. */
-static int make_file(struct unpack *u, struct walk_parent *p, const struct entry *e,
-		     struct inode **out)
+/* A further hard link to inode, named by p. */
+static int make_link(struct walk_parent *p, struct inode *inode, struct inode **out)
+{
+	int error = p->dir->ops->link(p->dir, p->name, p->len, inode);
+
+	if (!error) {
+		inode_get(inode);
+		*out = inode;
+	}
+	return error;
+}
+
+/* A new file, directory or node of the entry's type. */
+static int make_inode(struct walk_parent *p, const struct entry *e, struct inode **out)
 {
 	unsigned type = e->h.mode & S_IFMT;
-	struct hardlink *link = NULL;
-	int error;
+	uint64_t rdev = type == S_IFCHR || type == S_IFBLK ?
+		dev_encode(e->h.rdevmajor, e->h.rdevminor) : 0;
 
-	if (type == S_IFREG && e->h.nlink >= 2)
-		link = find_link(u, &e->h);
-	if (link) {
-		error = p->dir->ops->link(p->dir, p->name, p->len, link->inode);
-		if (!error) {
-			inode_get(link->inode);
-			*out = link->inode;
-		}
-	} else if (type == S_IFLNK) {
-		return make_symlink(p, e, out);
-	} else {
-		uint64_t rdev = type == S_IFCHR || type == S_IFBLK ?
-			dev_encode(e->h.rdevmajor, e->h.rdevminor) : 0;
-		error = p->dir->ops->create(p->dir, p->name, p->len, type | (e->h.mode & 07777),
-					    rdev, out);
-		if (!error && type == S_IFREG && e->h.nlink >= 2)
-			error = remember_link(u, &e->h, *out);
+	return p->dir->ops->create(p->dir, p->name, p->len, type | (e->h.mode & 07777), rdev,
+				   out);
+}
+
+/*
+ * Put the entry in directory p: *out is its inode (referenced), whether it was
+ * already there (same type: kept, as Linux keeps it; a device node keeps its number,
+ * since Linux's mknod fails there and only owner, mode and time change), a further
+ * link to an earlier entry of the archive, or new. Regular files get their data.
+ */
+static int place_entry(struct unpack *u, struct walk_parent *p, const struct entry *e,
+		       struct inode **out)
+{
+	unsigned type = e->h.mode & S_IFMT;
+	bool linked = type == S_IFREG && e->h.nlink >= 2;
+	struct hardlink *link = linked ? find_link(u, &e->h) : NULL;
+	int error = make_way(p, type, type == S_IFLNK || link, out);
+
+	if (!error && !*out) {
+		if (link)
+			error = make_link(p, link->inode, out);
+		else if (type == S_IFLNK)
+			error = make_symlink(p, e, out);
+		else
+			error = make_inode(p, e, out);
 	}
+	if (!error && linked && !link)
+		error = remember_link(u, &e->h, *out);
 	if (!error && type == S_IFREG)
-		error = write_data(*out, e);
+		error = write_data(*out, e, !link);
 	return error;
 }
 
@@ -288,9 +331,7 @@ static int unpack_entry(struct unpack *u, const struct entry *e)
 	if (!error && p.dots)
 		error = -EINVAL;
 	if (!error)
-		error = clear_name(&p, type == S_IFDIR, &inode);
-	if (!error && !inode)
-		error = make_file(u, &p, e, &inode);
+		error = place_entry(u, &p, e, &inode);
 	if (!error && type != S_IFLNK)
 		set_attributes(inode, &e->h);
 	if (!error && type == S_IFDIR)
@@ -301,29 +342,88 @@ static int unpack_entry(struct unpack *u, const struct entry *e)
 	return error;
 }
 
+/* Hard links join entries of one archive only: Linux forgets them at each trailer. */
+static void forget_links(struct unpack *u)
+{
+	for (size_t i = 0; i < u->nlinks; i++)
+		inode_put(u->links[i].inode);
+	u->nlinks = 0;
+}
+
+/*
+ * After a trailer: skip the NUL padding (a page-rounded initrd has some). Anything
+ * else must be another archive, on a 4-byte boundary, as Linux requires: an initrd
+ * may be several archives one after the other, each with its trailer, and the later
+ * ones replace what the earlier ones made (tools/calf-run adds files that way).
+ */
+static int skip_padding(const char *archive, size_t length, size_t *at)
+{
+	while (*at < length && archive[*at] == 0)
+		(*at)++;
+	return *at % 4 ? -EINVAL : 0;
+}
+
+/*
+ * The next entry at *at that is not a trailer (*e), crossing any trailers and the
+ * padding after them; 0, 1 when the buffer ends after a trailer, or -EINVAL when an
+ * archive is malformed (the kernel log says where).
+ */
+static int next_file(struct unpack *u, const char *archive, size_t length, size_t *at,
+		     struct entry *e)
+{
+	for (;;) {
+		size_t entry_at = *at;
+		int error = next_entry(archive, length, at, e);
+
+		if (!error && strcmp(e->name, "TRAILER!!!") != 0)
+			return 0;
+		if (!error) {
+			forget_links(u);
+			error = skip_padding(archive, length, at);
+			if (!error && *at == length)
+				return 1;
+			entry_at = *at;
+		}
+		if (error && entry_at >= length)
+			printk("calf: initramfs: the archive ends without a trailer\n");
+		else if (error)
+			printk("calf: initramfs: malformed archive at byte %zu of %zu\n", entry_at,
+			       length);
+		if (error)
+			return error;
+	}
+}
+
+/*
+ * Unpack every archive in the buffer. An entry that cannot be unpacked (no such
+ * directory, a non-empty directory in the way...) is reported on the kernel log and
+ * skipped, and the others are unpacked, as in Linux (which skips such entries
+ * without a word); a malformed archive ends the unpacking, since its lengths can no
+ * longer be trusted. Returns 0, or the first error.
+ */
 int initramfs_unpack(const void *archive, size_t length)
 {
 	struct unpack u = { 0 };
+	struct entry e;
 	size_t at = 0;
-	int error = 0;
+	int first_error = 0, error;
 
-	for (;;) {
-		struct entry e;
-
-		error = next_entry(archive, length, &at, &e);
-		if (error || strcmp(e.name, "TRAILER!!!") == 0)
-			break;
+	while ((error = next_file(&u, archive, length, &at, &e)) == 0) {
 		error = unpack_entry(&u, &e);
 		if (error)
-			break;
+			printk("calf: initramfs: cannot unpack %s (error %d); skipped\n", e.name,
+			       error);
+		if (!first_error)
+			first_error = error;
 	}
-	for (size_t i = 0; i < u.nlinks; i++)
-		inode_put(u.links[i].inode);
+	if (!first_error && error < 0)
+		first_error = error;
+	forget_links(&u);
 	kfree(u.links);
 	for (size_t i = 0; i < u.ndirs; i++) {
 		u.dirs[i].dir->mtime = (struct timespec_k){ u.dirs[i].mtime, 0 };
 		inode_put(u.dirs[i].dir);
 	}
 	kfree(u.dirs);
-	return error;
+	return first_error;
 }

@@ -113,7 +113,7 @@ static void __attribute__((noreturn)) start_userland(void)
 	procinfo_init();
 	int error = fs_init(phys_to_virt(start), end - start);
 	if (error)
-		panic("initramfs: cannot unpack (error %d)", error);
+		panic("fs: cannot make the root file system and /dev (error %d)", error);
 	/* Its contents now live in the ramfs: give the archive's frames back. */
 	frames_release(start, end);
 	printk("calf: initramfs of %lu KiB unpacked; %lu frames free\n", (end - start) >> 10,

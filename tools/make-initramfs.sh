@@ -1,23 +1,21 @@
 #!/bin/sh
-# tools/make-initramfs.sh STAGING OUTPUT [HOST:GUEST]...
+# tools/make-initramfs.sh STAGING OUTPUT
 #
 # Build calf's initramfs: Debian's static busybox with a link per applet (and static
 # bash as /bin/bash when installed), rootfs/ (init, /etc), calf's own programs
 # (build/user -> /bin), guest tests (build/progs/<libc>/ -> /tests/<libc>/, calf-only
 # ones from build/progs/calf/), the fuzzer (build/fuzz/fuzz -> /tests/fuzz/fuzz),
 # shell scripts (tests/scripts/ -> /tests/scripts/),
-# the benchmarks (build/bench/ and bench/run-all.sh -> /bench/),
-# plus any HOST:GUEST files given. The archive is cpio "newc", sorted and with fixed
-# owners so it is reproducible.
+# the benchmarks (build/bench/ and bench/run-all.sh -> /bench/).
+# The archive is cpio "newc", sorted and with fixed owners so it is reproducible.
+# tools/initramfs-add.sh appends more files to it (calf-run and linux-run's --add).
 set -e
 mkdir -p "$1" "$(dirname "$2")"
 staging=$(cd "$1" && pwd)
 output=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
-shift 2
 root=$(cd "$(dirname "$0")/.." && pwd)
 busybox=${BUSYBOX:-/bin/busybox}
 
-OLDPWD_ROOT=$(pwd)
 rm -rf "$staging"
 mkdir -p "$staging"
 cd "$staging"
@@ -50,10 +48,4 @@ if [ -d "$root/build/bench" ]; then
 	mkdir -p bench
 	cp "$root"/build/bench/* "$root/bench/run-all.sh" bench/
 fi
-for pair in "$@"; do
-	host=$(cd "$OLDPWD_ROOT" && realpath "${pair%%:*}")
-	guest=${pair#*:}
-	mkdir -p "./$(dirname "$guest")"
-	cp -R "$host" "./$guest"
-done
 find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 --reproducible > "$output"

@@ -1,0 +1,31 @@
+# tools/run-common.sh - what tools/calf-run and tools/linux-run share (sourced; $root
+# is the tree).
+#
+# The command goes to the guest as /calf-run.sh, which user/calf-init hands to
+# /bin/sh. Its first line prints RUN_MARKER on the console: output without it means
+# the shell never ran the command (no /bin/sh, a /bin/sh that is not a shell, no
+# script), which must never pass for a command that printed nothing and succeeded.
+RUN_MARKER='calf-run: the command starts here'
+
+# make_initrd WORK COMMAND [HOST:GUEST]...: WORK/initramfs.cpio, calf's initramfs
+# with /calf-run.sh and the added files in a second archive after it.
+make_initrd() {
+	local work=$1 command=$2
+	shift 2
+	{
+		echo "echo '$RUN_MARKER'"
+		printf '%s\n' "$command"
+	} > "$work/calf-run.sh"
+	"$root/tools/initramfs-add.sh" "$root/build/initramfs.cpio" "$work/initramfs.cpio" \
+		"$work/added" "$work/calf-run.sh:calf-run.sh" "$@"
+}
+
+# show_output CONSOLE: print what the command wrote on the console, without the
+# marker, and succeed only if the marker was there. The console is a tty: it turned
+# each \n into \r\n; undo that, and only that.
+show_output() {
+	[ -f "$1" ] || return 1
+	sed 's/\r$//' "$1" > "$1.out"
+	sed "0,/^$RUN_MARKER\$/{//d}" "$1.out"
+	grep -qxF -- "$RUN_MARKER" "$1.out"
+}
