@@ -70,8 +70,20 @@ static void banner(void)
 	printk("calf: fork_mode %s\n", fork_mode_name(mm_fork_mode));
 }
 
+/* A decimal count from the command line (digits up to the first other character;
+ * capped at 10^8). */
+static unsigned parse_count(const char *text)
+{
+	unsigned count = 0;
+
+	while (*text >= '0' && *text <= '9' && count < 100000000)
+		count = count * 10 + (unsigned)(*text++ - '0');
+	return count;
+}
+
 /* fork_mode=copy|cow|sharedpt on the command line picks how fork treats private
- * memory; sharedpt_min_resident=N and sharedpt_level=L tune sharedpt. */
+ * memory; sharedpt_min_resident=N, sharedpt_small=N and sharedpt_level=L tune
+ * sharedpt. */
 static void apply_fork_mode(void)
 {
 	char value[16];
@@ -86,13 +98,12 @@ static void apply_fork_mode(void)
 	}
 	/* sharedpt_min_resident=N: the resident pages from which sharedpt shares page
 	 * tables (smaller parents fork as under cow); 0 shares always, for tests. */
-	if (cmdline_value("sharedpt_min_resident", value, sizeof(value))) {
-		unsigned pages = 0;
-		const char *digit = value;
-		while (*digit >= '0' && *digit <= '9' && pages < 100000000)
-			pages = pages * 10 + (unsigned)(*digit++ - '0');
-		mm_sharedpt_min_resident = pages;
-	}
+	if (cmdline_value("sharedpt_min_resident", value, sizeof(value)))
+		mm_sharedpt_min_resident = parse_count(value);
+	/* sharedpt_small=N: private writable regions under N pages are forked entry
+	 * by entry (default 512); 0 shares them too, for tests. */
+	if (cmdline_value("sharedpt_small", value, sizeof(value)))
+		mm_sharedpt_small_pages = parse_count(value);
 	/* sharedpt_level=0|1|2: which tables sharedpt shares (mm/mm.h). */
 	if (cmdline_value("sharedpt_level", value, sizeof(value))) {
 		if (value[0] >= '0' && value[0] < '0' + MM_SHAREDPT_LEVELS && value[1] == 0)

@@ -192,11 +192,11 @@ int mm_sharedpt_level = 1;
  * region smaller than a leaf table's 2 MiB (data, bss, a small heap). The
  * tables above them are the child's own, and the rest is shared below them.
  */
-uint64_t mm_sharedpt_small_region = 512 * PAGE_SIZE;
+unsigned mm_sharedpt_small_pages = 512;
 
 static bool forked_by_entries(const struct vma *vma)
 {
-	bool small = vma->end - vma->start < mm_sharedpt_small_region;
+	bool small = (vma->end - vma->start) / PAGE_SIZE < mm_sharedpt_small_pages;
 	bool private_writable = !(vma->flags & VMA_SHARED) && (vma->prot & PROT_WRITE);
 
 	return (vma->flags & VMA_GROWSDOWN) || (small && private_writable);

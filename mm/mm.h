@@ -141,10 +141,10 @@ extern unsigned mm_sharedpt_min_resident;
  * fork copies (one table per level down to the page). */
 #define MM_SHAREDPT_LEVELS 3
 extern int mm_sharedpt_level;
-/* Private writable regions smaller than this (2 MiB, a leaf table's span) and
- * the stack, which both sides write at once, are forked entry by entry even
- * under sharedpt (mm/fork.c). Tests lower it. */
-extern uint64_t mm_sharedpt_small_region;
+/* Private writable regions of fewer pages than this (512: 2 MiB, a leaf table's
+ * span) and the stack, which both sides write at once, are forked entry by entry
+ * even under sharedpt (mm/fork.c). Tests lower it. */
+extern unsigned mm_sharedpt_small_pages;
 /* The mode's name ("copy", "cow", "sharedpt"), and the mode a name (with optional trailing
  * newline) spells: 0, or -EINVAL for an unknown name. */
 const char *fork_mode_name(enum fork_mode mode);

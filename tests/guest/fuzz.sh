@@ -6,13 +6,15 @@
 # file outside /tmp changed, and the audit when init ended was clean.
 . "$(dirname "$0")/lib.sh"
 
-for run in "cow 11 25" "copy 12 20"; do
+# sharedpt shares every table it can: also small processes and small regions.
+for run in "cow 11 25" "copy 12 20" "sharedpt 13 20 sharedpt_min_resident=0 sharedpt_small=0"; do
 	set -- $run
 	mode=$1 seed=$2 seconds=$3
+	shift 3
 	log=$OUT/fuzz-$mode.log
 	output=$OUT/fuzz-$mode.out
 	CALF_RUN_LOG=$log FUZZ_OUT=$output FUZZ_SECONDS=$seconds \
-		"$ROOT/tools/fuzz.sh" "$seed" 0 "fork_mode=$mode" > /dev/null 2>&1
+		"$ROOT/tools/fuzz.sh" "$seed" 0 "fork_mode=$mode $*" > /dev/null 2>&1
 	code=$?
 	awk -v mode="$mode" '
 	/^(not )?ok [0-9]+/ { line = $0; sub(/^(not )?ok [0-9]+ (- )?/, "", line)

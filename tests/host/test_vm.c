@@ -38,7 +38,7 @@ static int setup(void **state)
 	mm_fork_mode = FORK_MODE_COW;
 	mm_sharedpt_min_resident = 1024;
 	mm_sharedpt_level = 1;
-	mm_sharedpt_small_region = 2 * MIB;
+	mm_sharedpt_small_pages = 512;
 	return 0;
 }
 
@@ -377,7 +377,7 @@ static void test_sharedpt_upper_levels(void **state)
 	(void)state;
 	mm_fork_mode = FORK_MODE_SHAREDPT;
 	mm_sharedpt_min_resident = 0;
-	mm_sharedpt_small_region = 0;	/* share even these small regions */
+	mm_sharedpt_small_pages = 0;	/* share even these small regions */
 	for (int level = 0; level < MM_SHAREDPT_LEVELS; level++) {
 		struct mm *parent = mm_create();
 		mm_sharedpt_level = level;
@@ -434,7 +434,7 @@ static void test_sharedpt_stack_forked_by_entries(void **state)
 	(void)state;
 	mm_fork_mode = FORK_MODE_SHAREDPT;
 	mm_sharedpt_min_resident = 0;
-	mm_sharedpt_small_region = 0;	/* only the stack is forked by entries */
+	mm_sharedpt_small_pages = 0;	/* only the stack is forked by entries */
 	for (int level = 0; level < MM_SHAREDPT_LEVELS; level++) {
 		struct mm *parent = mm_create();
 		uint64_t stack = BASE + 16 * PAGE_SIZE, far = BASE + 4 * MIB;
@@ -836,7 +836,7 @@ static void test_fork_out_of_memory(void **state)
 		mm_fork_mode = variant < FORK_MODE_SHAREDPT ? variant : FORK_MODE_SHAREDPT;
 		mm_sharedpt_level = variant < FORK_MODE_SHAREDPT ? 0 : variant - FORK_MODE_SHAREDPT;
 		/* Small regions shared, or forked by entries beside the stack. */
-		mm_sharedpt_small_region = n / 5 % 2 ? 0 : 2 * MIB;
+		mm_sharedpt_small_pages = n / 5 % 2 ? 0 : 512;
 		mm_host_fail_nth((n + 4) / 5);
 		struct mm *child = mm_fork(parent);
 		mm_host_fail_nth(0);
@@ -849,7 +849,7 @@ static void test_fork_out_of_memory(void **state)
 	}
 	mm_sharedpt_min_resident = 1024;
 	mm_sharedpt_level = 1;
-	mm_sharedpt_small_region = 2 * MIB;
+	mm_sharedpt_small_pages = 512;
 	assert_true(failed > 10);
 	mm_put(parent);
 	check_no_leak();
@@ -1138,7 +1138,7 @@ static void test_file_private_fork(void **state)
 	(void)state;
 	/* sharedpt shares even this small process's tables */
 	mm_sharedpt_min_resident = 0;
-	mm_sharedpt_small_region = 0;
+	mm_sharedpt_small_pages = 0;
 	for (int mode = 0; mode < FORK_MODE_COUNT; mode++) {
 		struct fake_file f;
 		struct mm *parent = mm_create();
@@ -1621,13 +1621,13 @@ static void test_random_sequences_sharedpt(void **state)
 		/* Every region shared, then small writable ones forked by entries
 		 * and small address spaces forked as cow. */
 		mm_sharedpt_min_resident = 0;
-		mm_sharedpt_small_region = 0;
+		mm_sharedpt_small_pages = 0;
 		random_sequences(FORK_MODE_SHAREDPT, 20);
 		mm_sharedpt_min_resident = 8;
-		mm_sharedpt_small_region = 3 * PAGE_SIZE;
+		mm_sharedpt_small_pages = 3;
 		random_sequences(FORK_MODE_SHAREDPT, 20);
 	}
-	mm_sharedpt_small_region = 2 * MIB;
+	mm_sharedpt_small_pages = 512;
 	mm_sharedpt_level = 1;
 	mm_sharedpt_min_resident = 1024;
 }
@@ -1639,10 +1639,10 @@ static void test_random_sequences_crowded(void **state)
 	random_sequences(FORK_MODE_COPY, 20);
 	random_sequences(FORK_MODE_COW, 20);
 	mm_sharedpt_min_resident = 0;
-	mm_sharedpt_small_region = 0;
+	mm_sharedpt_small_pages = 0;
 	for (mm_sharedpt_level = 0; mm_sharedpt_level < MM_SHAREDPT_LEVELS; mm_sharedpt_level++)
 		random_sequences(FORK_MODE_SHAREDPT, 20);
-	mm_sharedpt_small_region = 2 * MIB;
+	mm_sharedpt_small_pages = 512;
 	mm_sharedpt_level = 1;
 	mm_sharedpt_min_resident = 1024;
 	random_slots = SLOTS;
