@@ -36,17 +36,24 @@ static int compare_ll(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The median of REPETITIONS timings of `run(arg)`, each divided by `per`, after
- * one warm-up run. run returns the nanoseconds it measured. */
-static inline double median_of(long long (*run)(void *), void *arg, long long per)
+/* The median of `repetitions` (at most REPETITIONS) timings of `run(arg)`, each
+ * divided by `per`, after one warm-up run. run returns the nanoseconds it
+ * measured. */
+static inline double median_of_n(long long (*run)(void *), void *arg, long long per,
+				 int repetitions)
 {
 	long long times[REPETITIONS];
 
 	run(arg);
-	for (int i = 0; i < REPETITIONS; i++)
+	for (int i = 0; i < repetitions; i++)
 		times[i] = run(arg);
-	qsort(times, REPETITIONS, sizeof(times[0]), compare_ll);
-	return (double)times[REPETITIONS / 2] / (double)per;
+	qsort(times, repetitions, sizeof(times[0]), compare_ll);
+	return (double)times[repetitions / 2] / (double)per;
+}
+
+static inline double median_of(long long (*run)(void *), void *arg, long long per)
+{
+	return median_of_n(run, arg, per, REPETITIONS);
 }
 
 static inline void report(const char *figure, double ns)
