@@ -57,17 +57,19 @@ uint64_t pt_create(void)
 
 struct pt_stats pt_stats;
 
-/* The frame of the table an entry (or a physical address) points at. */
+/* The frame of the table (or page) an entry, or a physical address, points at.
+ * Entries are trusted to point at memory that has a struct page. */
 static struct page *table_page(uint64_t entry)
 {
-	return pfn_to_page((entry & PTE_ADDR_MASK) >> PAGE_SHIFT);
+	return &frame_pages[(entry & PTE_ADDR_MASK) >> PAGE_SHIFT];
 }
 
 /*
- * The references the entries pointing at a table hold on it. Entries are
- * trusted to point at tables (mm_audit checks that they do), so these skip
- * frame_get's and frame_put's checks: they are, per shared table, all that
- * fork and exit do.
+ * The references the entries pointing at a table hold on it (or a leaf entry
+ * on its frame, in a table's copy). Entries are trusted to point at what they
+ * should (mm_audit checks that they do), so these skip frame_get's and
+ * frame_put's checks: they are, per shared table, all that fork and exit do,
+ * and per page, what a table's copy adds to the faults that follow.
  */
 static inline void table_get(struct page *table)
 {
@@ -147,15 +149,20 @@ void pt_destroy(uint64_t root)
  */
 static void copy_shared_table(pte_t *from, pte_t *to, int level)
 {
-	for (int i = 0; i < ENTRIES; i++) {
+	for (int i = 0; level > 0 && i < ENTRIES; i++) {
 		pte_t entry = from[i];
-		if (level > 0 && (entry & PTE_PRESENT)) {
+		if (entry & PTE_PRESENT) {
 			table_get(table_page(entry));
 			from[i] = entry &= ~PTE_WRITE;
-		} else if (level == 0 && (entry & (PTE_PRESENT | PTE_PROTNONE))) {
+		}
+		to[i] = entry;
+	}
+	for (int i = 0; level == 0 && i < ENTRIES; i++) {
+		pte_t entry = from[i];
+		if (entry & (PTE_PRESENT | PTE_PROTNONE)) {
 			struct page *page = table_page(entry);
-			frame_get(page);
-			if (page->kind == PAGE_ANON && (entry & PTE_WRITE))
+			table_get(page);	/* a frame: the same count, trusted alike */
+			if (page->kind == PAGE_ANON)
 				from[i] = entry &= ~PTE_WRITE;
 		}
 		to[i] = entry;
@@ -217,26 +224,25 @@ static bool make_table(pte_t *entry)
  */
 static pte_t *descend(uint64_t root, uint64_t address, int level, bool create)
 {
-	pte_t *table = table_at(root), *found = NULL;
-	bool changed = false;
+	const pte_t owned = PTE_PRESENT | PTE_WRITE;
+	pte_t *table = table_at(root);
 
 	for (int l = ROOT_LEVEL; l > level; l--) {
 		pte_t *entry = &table[INDEX(address, l)];
-		if (!(*entry & PTE_PRESENT)) {
-			if (!create || !make_table(entry))
-				goto out;
-		} else if (create && !table_is_owned(*entry)) {
-			if (own_table(entry, l - 1))
-				goto out;
-			changed = true;
+		/* One test on the way of every fault: present and this space's own. */
+		if ((*entry & owned) != owned) {
+			if (!(*entry & PTE_PRESENT)) {
+				if (!create || !make_table(entry))
+					return NULL;
+			} else if (create) {
+				if (own_table(entry, l - 1))
+					return NULL;
+				pt_flush_page(root, address);
+			}
 		}
 		table = table_at(*entry & PTE_ADDR_MASK);
 	}
-	found = &table[INDEX(address, level)];
-out:
-	if (changed)
-		pt_flush_page(root, address);
-	return found;
+	return &table[INDEX(address, level)];
 }
 
 pte_t pt_table_entry(uint64_t root, uint64_t address)
