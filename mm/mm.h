@@ -41,6 +41,11 @@
 #define VMA_NOWRITE	(1u << 4)	/* may never be made writable: a shared mapping of a
 					 * file not open for writing (Linux: no VM_MAYWRITE) */
 #define VMA_NORESERVE	(1u << 5)	/* MAP_NORESERVE: exempt from the overcommit check */
+#define VMA_ACCOUNT	(1u << 6)	/* counted as memory that may need frames of its own:
+					 * a private mapping once writable (Linux's VM_ACCOUNT,
+					 * kept when it stops being writable); regions that
+					 * differ in it are not merged, as on Linux, which
+					 * /proc/PID/maps shows (ld.so's RELRO next to text) */
 
 /* The layout of a fresh address space (as Linux with randomisation off). */
 #define MM_STACK_TOP	0x00007ffffffff000ul
