@@ -12,6 +12,7 @@
 #include "arch/x86_64/rtc.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
+#include "fs/fs.h"
 #include "mm/mm.h"
 #include "mm/pagetable.h"
 #include "lib/errno.h"
@@ -343,6 +344,32 @@ static long show_self(int pid, char *buf, size_t size)
 	return t.length;
 }
 
+/* The program the process runs; like Linux, none for the idle process. The path
+ * is followed as text: a program renamed or unlinked since exec is not found. */
+static long show_pid_exe(int pid, char *buf, size_t size)
+{
+	struct proc *proc = proc_find(pid);
+	struct mm_backing *backing = proc && proc->exe ? file_backing(proc->exe) : NULL;
+	char *path;
+	long length;
+
+	if (!proc)
+		return -ESRCH;
+	if (!backing)
+		return -ENOENT;
+	path = kmalloc(PATH_MAX);
+	if (!path)
+		return -ENOMEM;
+	length = backing->ops->path(backing, path, PATH_MAX);
+	if (length >= 0) {
+		struct text t = { buf, size, 0 };
+		add(&t, "%s", path);
+		length = t.length;
+	}
+	kfree(path);
+	return length;
+}
+
 /* A file's path as maps shows it: a newline in it becomes \012 (seq_file_path). */
 static void add_path(struct text *t, const char *path)
 {
@@ -467,6 +494,7 @@ static const struct procfs_entry root_entries[] = {
 
 static const struct procfs_entry pid_entries[] = {
 	TEXT_FILE("cmdline", show_pid_cmdline),
+	{ .name = "exe", .mode = S_IFLNK | 0777, .show = show_pid_exe },
 	TEXT_FILE("maps", show_pid_maps),
 	TEXT_FILE("stat", show_pid_stat),
 	TEXT_FILE("statm", show_pid_statm),
