@@ -67,3 +67,27 @@ for mode in cow copy sharedpt; do
 	cmp -s "$OUT/dynamic-$mode.out" "$OUT/dynamic-linux.out" ||
 		diff "$OUT/dynamic-$mode.out" "$OUT/dynamic-linux.out" | head -20 | sed 's/^/# /'
 done
+
+# Shared library text is the page cache's frames, mapped by every process that runs
+# it: eight more processes running Debian's sleep (libc's text alone is over a MiB)
+# must cost calf far less than a copy of that text each.
+sharing=$(cat <<'EOF'
+d=/opt/debian
+free_kb() { awk '/^MemFree:/ { print $2 }' /proc/meminfo; }
+range=$($d/bin/cat /proc/self/maps | grep 'r-xp .*libc.so.6' | cut -d' ' -f1)
+$d/bin/sleep 0
+before=$(free_kb)
+for i in 1 2 3 4 5 6 7 8; do $d/bin/sleep 3 & done
+sleep 1
+after=$(free_kb)
+wait
+echo "$(( (0x${range#*-} - 0x${range%-*}) / 1024 )) $((before - after))"
+EOF
+)
+CALF_RUN_LOG=$OUT/dynamic-sharing.log "$ROOT/tools/calf-run" --lib-root "$lib_root" \
+	--add-program "$lib_root/bin/sleep:/opt/debian/bin/sleep" $adds -- "$sharing" \
+	> "$OUT/dynamic-sharing.out" 2>/dev/null
+set -- $(cat "$OUT/dynamic-sharing.out")
+echo "# libc's text is ${1:-?} kB; eight running copies of sleep took ${2:-?} kB in all"
+check "eight processes share libc's text: each costs less than a quarter of it" \
+	test -n "${2:-}" -a "$((${2:-0} * 4))" -lt "$((${1:-0} * 8))" -a "${2:-0}" -gt 0
