@@ -1,5 +1,5 @@
 #!/bin/sh
-# tools/elf-closure.sh [--root DIR] FILE...
+# tools/elf-closure.sh [--root DIR] FILE[:GUEST]...
 #
 # Print what a dynamically linked FILE needs to run, one HOST:GUEST pair per line
 # (the form tools/calf-run --add and tools/initramfs-add.sh take): its interpreter
@@ -12,7 +12,8 @@
 # /usr/lib), all under DIR (default /). GUEST is the path ld.so will open in the
 # guest; HOST is that file under DIR with its symlinks followed (DIR's own absolute
 # symlinks are resolved inside DIR). A statically linked FILE needs nothing and
-# prints nothing. A library that cannot be found is an error (exit 1), never a
+# prints nothing. Given as FILE:GUEST, the program itself comes first, as the file
+# its symlinks lead to (Debian's redis-server is a link). A library that cannot be found is an error (exit 1), never a
 # silent omission: the program would not start.
 set -e
 root=/
@@ -103,6 +104,16 @@ resolve() {
 }
 
 for file in "$@"; do
+	case $file in
+	*:*)	# HOST:GUEST: the program too, its symlinks followed (within root).
+		guest=${file#*:} file=${file%%:*}
+		case $file in
+		"$root"/*) file=$(host_of "${file#"$root"}") || file= ;;
+		*) file=$(readlink -f -- "$file") || file= ;;
+		esac
+		[ -f "$file" ] || { echo "elf-closure: no such file: ${file:-$1}" >&2; exit 1; }
+		echo "$file:$guest" ;;
+	esac
 	[ -f "$file" ] || { echo "elf-closure: no such file: $file" >&2; exit 1; }
 	interp=$(interpreter "$file")
 	if [ -n "$interp" ]; then

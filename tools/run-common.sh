@@ -30,11 +30,10 @@ show_output() {
 	grep -qxF -- "$RUN_MARKER" "$1.out"
 }
 
-# program_closure ROOT HOST:GUEST: the HOST:GUEST pairs of the interpreter and the
-# libraries the dynamically linked program HOST needs, found under ROOT
-# (tools/elf-closure.sh); nothing for a static one; an error when one is missing.
+# program_closure ROOT HOST:GUEST: the HOST:GUEST pairs of the program (a symlink
+# followed), its interpreter and the libraries it needs, found under ROOT
+# (tools/elf-closure.sh); an error when one is missing.
 program_closure() {
-	local lib_root=$1 host=${2%%:*}
 	case $2 in *:*) ;; *) echo "$0: --add-program wants HOST:GUEST, not $2" >&2; return 1 ;; esac
-	"$root/tools/elf-closure.sh" --root "$lib_root" "$host"
+	"$root/tools/elf-closure.sh" --root "$1" "$2"
 }
