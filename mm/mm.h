@@ -276,6 +276,21 @@ struct mm_usage {
 void mm_usage(struct mm *mm, struct mm_usage *usage);
 
 /*
+ * How each region's resident pages are shared, for /proc/PID/smaps (mm/sharing.c
+ * says how mappers are counted): bytes, and the proportional set size in bytes
+ * << MM_PSS_SHIFT. fn gets every region in address order; 0 or -ENOMEM.
+ */
+#define MM_PSS_SHIFT 12
+struct mm_page_sharing {
+	uint64_t rss, shared_clean, shared_dirty, private_clean, private_dirty, anonymous;
+	uint64_t pss, pss_dirty, pss_anon, pss_file;
+};
+struct vma;
+typedef void (*mm_sharing_fn)(const struct vma *vma, const struct mm_page_sharing *figures,
+			      void *context);
+int mm_page_sharing(struct mm *mm, mm_sharing_fn fn, void *context);
+
+/*
  * Check every invariant of user memory over the address spaces mms (each listed
  * once): regions, entries and the copy-on-write rule, resident counts, every user
  * frame's reference count, page tables, the frame allocator (mm/audit.c says what
