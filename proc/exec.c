@@ -36,7 +36,7 @@
 #define SCRIPT_DEPTH_MAX	4	/* Linux gives up with ELOOP after this many #! */
 #define SCRIPT_LINE_MAX		256
 #define STACK_EXTRA		(128ul << 10)	/* room to grow before the first fault */
-#define AUXV_PAIRS		20
+#define AUXV_PAIRS		21
 /* Where Linux puts a dynamically linked ET_DYN program, without randomization:
  * two thirds of the 47-bit user space (x86's ELF_ET_DYN_BASE). */
 #define ELF_ET_DYN_BASE		((USER_TOP / 3 * 2) & PAGE_MASK)
@@ -75,14 +75,16 @@ static uint64_t put_auxv(struct stack_builder *b, uint64_t address, const struct
 			 uint64_t interp_base, uint64_t random, uint64_t platform,
 			 uint64_t execfn, const struct proc *proc)
 {
+	/* Linux's order; AT_HWCAP2 would have FSGSBASE if calf let programs use it. */
 	const uint64_t auxv[][2] = {
+		{ AT_MINSIGSTKSZ, signal_frame_max_size() }, { AT_HWCAP, cpuid(1, 0).edx },
+		{ AT_PAGESZ, PAGE_SIZE }, { AT_CLKTCK, TIMER_HZ },
 		{ AT_PHDR, image->phdr_address }, { AT_PHENT, sizeof(struct elf64_program_header) },
-		{ AT_PHNUM, image->header.phnum }, { AT_PAGESZ, PAGE_SIZE }, { AT_BASE, interp_base },
-		{ AT_FLAGS, 0 }, { AT_ENTRY, image->entry }, { AT_UID, proc->uid },
-		{ AT_EUID, proc->euid }, { AT_GID, proc->gid }, { AT_EGID, proc->egid },
-		{ AT_SECURE, 0 }, { AT_RANDOM, random }, { AT_HWCAP, cpuid(1, 0).edx },
-		{ AT_HWCAP2, 0 }, { AT_CLKTCK, TIMER_HZ }, { AT_PLATFORM, platform },
-		{ AT_EXECFN, execfn }, { AT_NULL, 0 },
+		{ AT_PHNUM, image->header.phnum }, { AT_BASE, interp_base }, { AT_FLAGS, 0 },
+		{ AT_ENTRY, image->entry }, { AT_UID, proc->uid }, { AT_EUID, proc->euid },
+		{ AT_GID, proc->gid }, { AT_EGID, proc->egid }, { AT_SECURE, 0 },
+		{ AT_RANDOM, random }, { AT_HWCAP2, 0 }, { AT_EXECFN, execfn },
+		{ AT_PLATFORM, platform }, { AT_NULL, 0 },
 	};
 	_Static_assert(sizeof(auxv) / sizeof(auxv[0]) <= AUXV_PAIRS, "room for the auxv");
 
