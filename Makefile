@@ -58,13 +58,15 @@ $(KERNEL): $(KOBJS) $(BUILD)/ksyms-empty.o arch/x86_64/kernel.ld tools/gen-ksyms
 # ---------------------------------------------------------------- user programs
 
 # calf's own programs (user/) go to /bin; guest test programs (tests/progs/) are
-# built with both C libraries and go to /tests/musl and /tests/glibc; tests of
+# built with both C libraries and go to /tests/musl and /tests/glibc, and once more
+# dynamically linked with glibc to /tests/glibc-dynamic; tests of
 # calf's own interfaces (tests/calf/, musl only) go to /tests/calf.
 USER_CFLAGS := -std=gnu11 -static -O2 -g -Wall -Wextra -Werror
 USER_BINS := $(patsubst user/%.c,$(BUILD)/user/%,$(wildcard user/*.c))
 PROG_SRCS := $(wildcard tests/progs/*.c)
 PROG_BINS := $(patsubst tests/progs/%.c,$(BUILD)/progs/musl/%,$(PROG_SRCS)) \
 	$(patsubst tests/progs/%.c,$(BUILD)/progs/glibc/%,$(PROG_SRCS)) \
+	$(patsubst tests/progs/%.c,$(BUILD)/progs/glibc-dynamic/%,$(PROG_SRCS)) \
 	$(patsubst tests/calf/%.c,$(BUILD)/progs/calf/%,$(wildcard tests/calf/*.c))
 
 $(BUILD)/user/%: user/%.c $(wildcard user/*.h)
@@ -78,6 +80,12 @@ $(BUILD)/progs/musl/%: tests/progs/%.c $(wildcard tests/progs/*.h)
 $(BUILD)/progs/glibc/%: tests/progs/%.c $(wildcard tests/progs/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) $< -o $@
+
+# The same programs dynamically linked against Debian's glibc: the initramfs gets
+# ld.so and the libraries they need (tools/elf-closure.sh).
+$(BUILD)/progs/glibc-dynamic/%: tests/progs/%.c $(wildcard tests/progs/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -static,$(USER_CFLAGS)) $< -o $@
 
 $(BUILD)/progs/calf/%: tests/calf/%.c $(wildcard tests/progs/*.h user/*.h)
 	@mkdir -p $(dir $@)
@@ -97,7 +105,7 @@ $(FUZZ_BIN): $(wildcard tests/fuzz/*.c tests/fuzz/*.h) syscall/syscalls.def
 	musl-gcc $(USER_CFLAGS) $(filter %.c,$^) -o $@
 
 INITRAMFS := $(BUILD)/initramfs.cpio
-$(INITRAMFS): $(USER_BINS) $(PROG_BINS) $(BENCH_BINS) $(FUZZ_BIN) bench/run-all.sh $(shell find rootfs tests/scripts -type f) tools/make-initramfs.sh
+$(INITRAMFS): $(USER_BINS) $(PROG_BINS) $(BENCH_BINS) $(FUZZ_BIN) bench/run-all.sh $(shell find rootfs tests/scripts -type f) tools/make-initramfs.sh tools/elf-closure.sh
 	tools/make-initramfs.sh $(BUILD)/initramfs $@
 
 .PHONY: initramfs

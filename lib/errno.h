@@ -48,6 +48,7 @@
 #define ENOMSG		42
 #define ENOPKG		65
 #define EOVERFLOW	75
+#define ELIBBAD		80
 #define EILSEQ		84
 #define ENOTSOCK	88
 #define EOPNOTSUPP	95

@@ -219,6 +219,8 @@ int mm_map_file(struct mm *mm, uint64_t start, uint64_t length, unsigned prot,
 		return -EINVAL;
 	if (exceeds_memory(end - start, prot, flags, backing))
 		return -ENOMEM;
+	if (!(flags & (VMA_SHARED | VMA_NORESERVE)) && (prot & PROT_WRITE))
+		flags |= VMA_ACCOUNT;
 	/* Allocate first, so failing leaves the old mappings in place. */
 	struct vma *vma = vma_new(start, end, prot, flags);
 	if (!vma)
@@ -358,6 +360,9 @@ int mm_protect(struct mm *mm, uint64_t start, uint64_t length, unsigned prot)
 
 	struct vma *vma = mm_find_vma(mm, start);
 	while (vma && vma->start < end) {
+		if ((prot & PROT_WRITE) && !(vma->prot & PROT_WRITE) &&
+		    !(vma->flags & (VMA_SHARED | VMA_NORESERVE)))
+			vma->flags |= VMA_ACCOUNT;
 		vma->prot = prot;
 		struct protect_context context = { mm, vma };
 		pt_for_each_mapped(mm->root, vma->start, vma->end, PT_OWN_SHARED, protect_one,

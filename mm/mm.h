@@ -41,6 +41,11 @@
 #define VMA_NOWRITE	(1u << 4)	/* may never be made writable: a shared mapping of a
 					 * file not open for writing (Linux: no VM_MAYWRITE) */
 #define VMA_NORESERVE	(1u << 5)	/* MAP_NORESERVE: exempt from the overcommit check */
+#define VMA_ACCOUNT	(1u << 6)	/* counted as memory that may need frames of its own:
+					 * a private mapping once writable (Linux's VM_ACCOUNT,
+					 * kept when it stops being writable); regions that
+					 * differ in it are not merged, as on Linux, which
+					 * /proc/PID/maps shows (ld.so's RELRO next to text) */
 
 /* The layout of a fresh address space (as Linux with randomisation off). */
 #define MM_STACK_TOP	0x00007ffffffff000ul
@@ -269,6 +274,21 @@ struct mm_usage {
 	uint64_t total, data, stack, exec;
 };
 void mm_usage(struct mm *mm, struct mm_usage *usage);
+
+/*
+ * How each region's resident pages are shared, for /proc/PID/smaps (mm/sharing.c
+ * says how mappers are counted): bytes, and the proportional set size in bytes
+ * << MM_PSS_SHIFT. fn gets every region in address order; 0 or -ENOMEM.
+ */
+#define MM_PSS_SHIFT 12
+struct mm_page_sharing {
+	uint64_t rss, shared_clean, shared_dirty, private_clean, private_dirty, anonymous;
+	uint64_t pss, pss_dirty, pss_anon, pss_file;
+};
+struct vma;
+typedef void (*mm_sharing_fn)(const struct vma *vma, const struct mm_page_sharing *figures,
+			      void *context);
+int mm_page_sharing(struct mm *mm, mm_sharing_fn fn, void *context);
 
 /*
  * Check every invariant of user memory over the address spaces mms (each listed

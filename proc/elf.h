@@ -57,5 +57,6 @@ struct elf64_program_header {
 #define AT_RANDOM	25
 #define AT_HWCAP2	26
 #define AT_EXECFN	31
+#define AT_MINSIGSTKSZ	51
 
 #endif

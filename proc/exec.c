@@ -2,25 +2,23 @@
  * proc/exec.c - replacing a process's image: execve.
  *
  * Everything that can fail happens before the point of no return: the file is found
- * and checked, #! scripts are resolved, the arguments are copied in, and the whole
- * new address space (segments, heap start, stack with argv/envp/auxv) is built on the
- * side. Only then does the process switch to it and drop the old one; after that
- * nothing can fail, so a failed execve leaves the caller's image intact. One kind of
- * failure is nevertheless fatal, because Linux finds it after its own point of no
- * return and programs can tell: a segment that cannot be placed (outside user
- * space, p_filesz > p_memsz, more than memory can hold) kills the process with
- * SIGSEGV, as on Linux.
+ * and checked, #! scripts are resolved, the interpreter a dynamically linked program
+ * names (PT_INTERP) is opened and checked, the arguments are copied in, and the
+ * whole new address space (segments, the interpreter's segments, heap start, stack
+ * with argv/envp/auxv) is built on the side. Only then does the process switch to
+ * it and drop the old one; after that nothing can fail, so a failed execve leaves
+ * the caller's image intact. One kind of failure is nevertheless fatal, because
+ * Linux finds it after its own point of no return and programs can tell: a segment
+ * that cannot be placed (outside user space, p_filesz > p_memsz, more than memory
+ * can hold) kills the process with SIGSEGV, as on Linux.
  *
- * ELF segments are mapped from the file's page cache, as Linux maps them: each
- * PT_LOAD is a private file mapping of the pages holding its file bytes, so text
- * and read-only data are the cache's own frames (never copied) and writable data is
- * copied on write; bss past those pages is anonymous memory, and the part of bss
- * that shares the last file page is zeroed there (Linux's padzero), which gives the
- * process its own copy of that one page. A segment whose file offset and address
- * differ modulo the page size cannot be mapped: it is copied in instead.
+ * A dynamically linked program starts in its interpreter (ld.so), which finds the
+ * program through the auxiliary vector (AT_PHDR, AT_ENTRY, AT_BASE) and maps the
+ * libraries itself with mmap. Segments are mapped by proc/elf_load.c.
  */
 #include "proc/internal.h"
 #include "proc/elf.h"
+#include "proc/elf_load.h"
 #include "proc/exec_args.h"
 #include "arch/x86_64/context.h"
 #include "arch/x86_64/cpu.h"
@@ -37,197 +35,14 @@
 #define PATH_MAX		4096
 #define SCRIPT_DEPTH_MAX	4	/* Linux gives up with ELOOP after this many #! */
 #define SCRIPT_LINE_MAX		256
-#define PHDRS_MAX_BYTES		65536	/* Linux's ELF_MIN_ALIGN-independent cap */
 #define STACK_EXTRA		(128ul << 10)	/* room to grow before the first fault */
-#define AUXV_PAIRS		20
-
-struct image {
-	struct elf64_header header;
-	struct elf64_program_header *phdrs;
-	uint64_t bias, entry, phdr_address, end_of_bss;
-	uint64_t start_code, end_code, start_data, end_data;
-};
+#define AUXV_PAIRS		21
+/* Where Linux puts a dynamically linked ET_DYN program, without randomization:
+ * two thirds of the 47-bit user space (x86's ELF_ET_DYN_BASE). */
+#define ELF_ET_DYN_BASE		((USER_TOP / 3 * 2) & PAGE_MASK)
 
 static uint64_t page_down(uint64_t a) { return a & PAGE_MASK; }
 static uint64_t page_up(uint64_t a) { return (a + PAGE_SIZE - 1) & PAGE_MASK; }
-
-/* ------------------------------------------------------------------ checking */
-
-static bool header_ok(const struct elf64_header *h)
-{
-	return memcmp(h->ident, ELF_MAGIC, 4) == 0 && h->ident[4] == ELFCLASS64 &&
-	       h->ident[5] == ELFDATA2LSB && h->ident[6] == EV_CURRENT &&
-	       (h->type == ET_EXEC || h->type == ET_DYN) && h->machine == EM_X86_64 &&
-	       h->version == EV_CURRENT && h->phentsize == sizeof(struct elf64_program_header) &&
-	       h->phnum > 0 && (size_t)h->phnum * h->phentsize <= PHDRS_MAX_BYTES;
-}
-
-/* A segment that can never be placed (Linux's checks in load_elf_binary). File
- * bytes missing from the file are not an error: touching them is SIGBUS. */
-static int check_segment(const struct elf64_program_header *ph, uint64_t bias)
-{
-	uint64_t start = bias + ph->vaddr;
-
-	if (ph->filesz > ph->memsz || start >= USER_TOP || ph->memsz > USER_TOP ||
-	    USER_TOP - ph->memsz < start)
-		return -EINVAL;
-	return 0;
-}
-
-/* Program headers that cannot be read whole make the file not an executable. */
-static int read_program_headers(struct inode *inode, struct image *image)
-{
-	size_t bytes = (size_t)image->header.phnum * sizeof(struct elf64_program_header);
-
-	image->phdrs = kmalloc(bytes);
-	if (!image->phdrs)
-		return -ENOMEM;
-	if (inode_read(inode, image->phdrs, bytes, image->header.phoff) != (long)bytes)
-		return -ENOEXEC;
-	for (unsigned i = 0; i < image->header.phnum; i++) {
-		if (image->phdrs[i].type == PT_INTERP) {
-			printk("exec: dynamically linked programs are not supported\n");
-			return -ENOEXEC;
-		}
-	}
-	return 0;
-}
-
-/* ------------------------------------------------------------------ loading */
-
-static unsigned segment_prot(const struct elf64_program_header *ph)
-{
-	return (ph->flags & PF_R ? PROT_READ : 0) | (ph->flags & PF_W ? PROT_WRITE : 0) |
-	       (ph->flags & PF_X ? PROT_EXEC : 0);
-}
-
-/* Static-PIE programs go where an mmap of their whole span would (Linux 6.1). */
-static int choose_bias(struct mm *mm, struct image *image)
-{
-	uint64_t low = UINT64_MAX, high = 0;
-
-	for (unsigned i = 0; i < image->header.phnum; i++) {
-		const struct elf64_program_header *ph = &image->phdrs[i];
-		if (ph->type != PT_LOAD)
-			continue;
-		if (ph->vaddr < low)
-			low = ph->vaddr;
-		if (ph->vaddr + ph->memsz > high)
-			high = ph->vaddr + ph->memsz;
-	}
-	low = page_down(low);
-	if (image->header.type == ET_EXEC) {
-		image->bias = 0;
-		return low >= MM_MIN_ADDRESS ? 0 : -EINVAL;
-	}
-	uint64_t base = mm_find_free(mm, 0, page_up(high) - low);
-	if (!base)
-		return -ENOMEM;
-	image->bias = base - low;
-	return 0;
-}
-
-/* Copy file bytes (for segments that cannot be mapped). */
-static int load_file_bytes(struct mm *mm, struct inode *inode, uint64_t address,
-			   uint64_t offset, uint64_t length, uint8_t *bounce)
-{
-	while (length > 0) {
-		size_t chunk = length < PAGE_SIZE ? length : PAGE_SIZE;
-		long got = inode_read(inode, bounce, chunk, offset);
-		if (got < 0)
-			return got;
-		memset(bounce + got, 0, chunk - got);
-		int error = mm_copy_in(mm, address, bounce, chunk);
-		if (error)
-			return error;
-		address += chunk;
-		offset += chunk;
-		length -= chunk;
-	}
-	return 0;
-}
-
-static void note_layout(struct image *image, const struct elf64_program_header *ph)
-{
-	uint64_t start = image->bias + ph->vaddr;
-
-	if (ph->flags & PF_X) {
-		if (!image->start_code || start < image->start_code)
-			image->start_code = start;
-		if (start + ph->filesz > image->end_code)
-			image->end_code = start + ph->filesz;
-	}
-	if (!image->start_data || start < image->start_data)
-		image->start_data = start;
-	if (start + ph->filesz > image->end_data)
-		image->end_data = start + ph->filesz;
-	if (start + ph->memsz > image->end_of_bss)
-		image->end_of_bss = start + ph->memsz;
-	if (ph->offset <= image->header.phoff &&
-	    image->header.phoff - ph->offset < ph->filesz)
-		image->phdr_address = start + (image->header.phoff - ph->offset);
-}
-
-/* A segment Linux could not mmap either: anonymous memory with the bytes copied in. */
-static int copy_segment(struct mm *mm, struct inode *inode, const struct elf64_program_header *ph,
-			uint64_t start, uint8_t *bounce)
-{
-	uint64_t map_start = page_down(start);
-	uint64_t lead = start - map_start, length = page_up(start + ph->memsz) - map_start;
-	int error = mm_exceeds_memory(length) ? -ENOMEM :
-		    mm_map(mm, map_start, length, segment_prot(ph), 0);
-
-	if (!error && ph->filesz)
-		error = load_file_bytes(mm, inode, map_start, ph->offset - lead,
-					lead + ph->filesz, bounce);
-	return error;
-}
-
-static int load_segment(struct mm *mm, struct file *file, struct image *image,
-			const struct elf64_program_header *ph, uint8_t *bounce)
-{
-	struct mm_backing *backing = file_backing(file);
-	uint64_t start = image->bias + ph->vaddr;
-	uint64_t map_start = page_down(start);
-	uint64_t lead = start - map_start;
-	uint64_t file_end = page_up(start + ph->filesz);	/* end of the file pages */
-	uint64_t mem_end = page_up(start + ph->memsz);
-
-	int error = check_segment(ph, image->bias);
-
-	if (error || ph->memsz == 0)
-		return error;
-	if (!backing || ph->filesz == 0 || (ph->offset & ~PAGE_MASK) != lead) {
-		error = copy_segment(mm, file_inode(file), ph, start, bounce);
-	} else {
-		error = mm_map_file(mm, map_start, file_end - map_start, segment_prot(ph), 0,
-				    backing, (ph->offset - lead) >> PAGE_SHIFT);
-		/* bss is brk memory to Linux: charged whatever its protection. */
-		if (!error && mem_end > file_end)
-			error = mm_exceeds_memory(mem_end - file_end) ? -ENOMEM :
-				mm_map(mm, file_end, mem_end - file_end, segment_prot(ph), 0);
-	}
-	/* The rest of the last file page is bss: zero it (Linux's padzero). */
-	if (!error && ph->memsz > ph->filesz && ((start + ph->filesz) & ~PAGE_MASK))
-		error = mm_zero_in(mm, start + ph->filesz, file_end - (start + ph->filesz));
-	note_layout(image, ph);
-	return error;
-}
-
-static int load_segments(struct mm *mm, struct file *file, struct image *image)
-{
-	uint8_t *bounce = kmalloc(PAGE_SIZE);
-	int error = bounce ? choose_bias(mm, image) : -ENOMEM;
-
-	for (unsigned i = 0; !error && i < image->header.phnum; i++)
-		if (image->phdrs[i].type == PT_LOAD)
-			error = load_segment(mm, file, image, &image->phdrs[i], bounce);
-	kfree(bounce);
-	/* An entry point outside the program is not checked: as on Linux, the new
-	 * process faults there and dies by SIGSEGV. */
-	image->entry = image->bias + image->header.entry;
-	return error;
-}
 
 /* ------------------------------------------------------------------ the stack */
 
@@ -256,18 +71,20 @@ static size_t stack_bytes_needed(const struct exec_args *args, const char *filen
 }
 
 /* Write the auxiliary vector starting at address; returns the address after it. */
-static uint64_t put_auxv(struct stack_builder *b, uint64_t address, const struct image *image,
-			 uint64_t random, uint64_t platform, uint64_t execfn,
-			 const struct proc *proc)
+static uint64_t put_auxv(struct stack_builder *b, uint64_t address, const struct elf_image *image,
+			 uint64_t interp_base, uint64_t random, uint64_t platform,
+			 uint64_t execfn, const struct proc *proc)
 {
+	/* Linux's order; AT_HWCAP2 would have FSGSBASE if calf let programs use it. */
 	const uint64_t auxv[][2] = {
+		{ AT_MINSIGSTKSZ, signal_frame_max_size() }, { AT_HWCAP, cpuid(1, 0).edx },
+		{ AT_PAGESZ, PAGE_SIZE }, { AT_CLKTCK, TIMER_HZ },
 		{ AT_PHDR, image->phdr_address }, { AT_PHENT, sizeof(struct elf64_program_header) },
-		{ AT_PHNUM, image->header.phnum }, { AT_PAGESZ, PAGE_SIZE }, { AT_BASE, 0 },
-		{ AT_FLAGS, 0 }, { AT_ENTRY, image->entry }, { AT_UID, proc->uid },
-		{ AT_EUID, proc->euid }, { AT_GID, proc->gid }, { AT_EGID, proc->egid },
-		{ AT_SECURE, 0 }, { AT_RANDOM, random }, { AT_HWCAP, cpuid(1, 0).edx },
-		{ AT_HWCAP2, 0 }, { AT_CLKTCK, TIMER_HZ }, { AT_PLATFORM, platform },
-		{ AT_EXECFN, execfn }, { AT_NULL, 0 },
+		{ AT_PHNUM, image->header.phnum }, { AT_BASE, interp_base }, { AT_FLAGS, 0 },
+		{ AT_ENTRY, image->entry }, { AT_UID, proc->uid }, { AT_EUID, proc->euid },
+		{ AT_GID, proc->gid }, { AT_EGID, proc->egid }, { AT_SECURE, 0 },
+		{ AT_RANDOM, random }, { AT_HWCAP2, 0 }, { AT_EXECFN, execfn },
+		{ AT_PLATFORM, platform }, { AT_NULL, 0 },
 	};
 	_Static_assert(sizeof(auxv) / sizeof(auxv[0]) <= AUXV_PAIRS, "room for the auxv");
 
@@ -298,7 +115,8 @@ static uint64_t put_pointers(struct stack_builder *b, uint64_t address, uint64_t
  * (16-byte aligned) argc, argv[], NULL, envp[], NULL, auxv.
  */
 static int build_stack(struct mm *mm, const struct exec_args *args, const char *filename,
-		       const struct image *image, const struct proc *proc, uint64_t *sp_out)
+		       const struct elf_image *image, uint64_t interp_base,
+		       const struct proc *proc, uint64_t *sp_out)
 {
 	size_t mirror = page_up(stack_bytes_needed(args, filename)) + PAGE_SIZE;
 	struct stack_builder b = { kmalloc(mirror), MM_STACK_TOP - mirror, MM_STACK_TOP };
@@ -324,7 +142,7 @@ static int build_stack(struct mm *mm, const struct exec_args *args, const char *
 	mm->arg_end = mm->env_start = string;
 	at = put_pointers(&b, at, &string, args->envc);
 	mm->env_end = string;
-	put_auxv(&b, at, image, random_at, platform, execfn, proc);
+	put_auxv(&b, at, image, interp_base, random_at, platform, execfn, proc);
 
 	uint64_t low = page_down(sp);
 	int error = mm_map(mm, low - STACK_EXTRA, MM_STACK_TOP - (low - STACK_EXTRA),
@@ -400,9 +218,11 @@ struct exec_state {
 	struct exec_args args;
 	struct file *file;		/* the program, open read-only, denying writes */
 	struct inode *inode;		/* its inode (the file's reference) */
-	struct image image;
+	struct elf_image image;
+	struct file *interp_file;	/* its interpreter (ld.so), while exec loads it */
+	struct elf_image interp;
 	struct mm *mm;
-	uint64_t sp;
+	uint64_t sp, start;		/* the new stack pointer and instruction pointer */
 	bool fatal;		/* the failure kills the process (as past Linux's point of
 				 * no return) instead of returning an error */
 };
@@ -418,11 +238,21 @@ static void drop_file(struct exec_state *s)
 	s->inode = NULL;
 }
 
+static void drop_interpreter(struct exec_state *s)
+{
+	if (s->interp_file) {
+		file_allow_write(s->interp_file);
+		file_put(s->interp_file);
+	}
+	s->interp_file = NULL;
+	elf_image_release(&s->interp);
+}
+
 static void release_state(struct exec_state *s)
 {
 	drop_file(s);
-	kfree(s->image.phdrs);
-	s->image.phdrs = NULL;
+	drop_interpreter(s);
+	elf_image_release(&s->image);
 	if (s->mm)
 		mm_put(s->mm);
 	s->mm = NULL;
@@ -450,7 +280,7 @@ static int resolve_program(struct exec_state *s)
 		if (length >= (long)sizeof(s->image.header)) {
 			memcpy(&s->image.header, line, sizeof(s->image.header));
 			if (memcmp(line, ELF_MAGIC, 4) == 0)
-				return header_ok(&s->image.header) ? 0 : -ENOEXEC;
+				return elf_header_ok(&s->image.header) ? 0 : -ENOEXEC;
 		}
 		const char *words[3];
 		int count = 0;
@@ -473,16 +303,91 @@ static int resolve_program(struct exec_state *s)
 	}
 }
 
+/* The interpreter's name, from its PT_INTERP segment (Linux's checks and errors). */
+static int read_interpreter_name(struct exec_state *s, const struct elf64_program_header *ph,
+				 char *name)
+{
+	if (ph->filesz > PATH_MAX || ph->filesz < 2)
+		return -ENOEXEC;
+	long got = inode_read(s->inode, name, ph->filesz, ph->offset);
+	if (got < 0)
+		return got;
+	if (got != (long)ph->filesz)
+		return -EIO;
+	return name[ph->filesz - 1] == '\0' ? 0 : -ENOEXEC;
+}
+
+/*
+ * Open and check the interpreter a dynamically linked program names. A file that
+ * is not an x86-64 ELF file is -ELIBBAD, as on Linux; a type other than
+ * executable or shared object is found only when it is loaded, past the point of
+ * no return.
+ */
+static int open_interpreter(struct exec_state *s, const struct elf64_program_header *ph)
+{
+	char *name = kmalloc(PATH_MAX);
+	struct elf64_header *header = &s->interp.header;
+	int error = name ? read_interpreter_name(s, ph, name) : -ENOMEM;
+
+	if (!error)
+		error = vfs_open_exec(name, &s->interp_file);
+	kfree(name);
+	if (error)
+		return error;
+	error = file_deny_write(s->interp_file);
+	if (error) {
+		file_put(s->interp_file);
+		s->interp_file = NULL;
+		return error;
+	}
+	struct inode *inode = file_inode(s->interp_file);
+	long got = inode_read(inode, header, sizeof(*header), 0);
+	if (got < 0)
+		return got;
+	if (got != sizeof(*header))
+		return -EIO;
+	if (memcmp(header->ident, ELF_MAGIC, 4) != 0 || header->machine != EM_X86_64 ||
+	    header->phentsize != sizeof(struct elf64_program_header) || header->phnum == 0 ||
+	    header->phnum > 65536 / sizeof(struct elf64_program_header))
+		return -ELIBBAD;
+	error = elf_read_program_headers(inode, &s->interp);
+	return error == -ENOEXEC ? -ELIBBAD : error;
+}
+
+/* Map the program (and its interpreter) into the new address space. */
+static int load_program(struct exec_state *s)
+{
+	uint64_t base = 0;
+
+	if (s->interp_file && s->image.header.type == ET_DYN) {
+		uint64_t align = s->image.max_align > PAGE_SIZE ? s->image.max_align : PAGE_SIZE;
+		base = ELF_ET_DYN_BASE & ~(align - 1);
+	}
+	int error = elf_load(s->mm, s->file, &s->image, base);
+	if (error || !s->interp_file)
+		return error;
+	if (s->interp.header.type != ET_EXEC && s->interp.header.type != ET_DYN)
+		return -EINVAL;
+	return elf_load(s->mm, s->interp_file, &s->interp, 0);
+}
+
 static int build_image(struct exec_state *s, struct proc *proc)
 {
-	int error = read_program_headers(s->inode, &s->image);
+	int error = elf_read_program_headers(s->inode, &s->image);
+	const struct elf64_program_header *interp;
 
 	if (error)
 		return error;
+	interp = elf_interp_header(&s->image);
+	if (interp) {
+		error = open_interpreter(s, interp);
+		if (error)
+			return error;
+	}
 	s->mm = mm_create();
 	if (!s->mm)
 		return -ENOMEM;
-	error = load_segments(s->mm, s->file, &s->image);
+	error = load_program(s);
 	if (error) {
 		/* Linux maps segments after its point of no return: report such a
 		 * failure the way it does, by the new program's death. */
@@ -495,7 +400,11 @@ static int build_image(struct exec_state *s, struct proc *proc)
 	s->mm->end_data = s->image.end_data;
 	s->mm->brk_start = s->mm->brk = page_up(s->image.end_of_bss);
 	s->mm->stack_limit = proc->limits[RLIMIT_STACK].current;
-	return build_stack(s->mm, &s->args, s->path, &s->image, proc, &s->sp);
+	s->start = s->interp_file ? s->interp.entry : s->image.entry;
+	error = build_stack(s->mm, &s->args, s->path, &s->image,
+			    s->interp_file ? s->interp.bias : 0, proc, &s->sp);
+	drop_interpreter(s);	/* Linux lets writers at it again once it is mapped */
+	return error;
 }
 
 static void set_name(struct proc *proc, const char *path)
@@ -535,7 +444,7 @@ static void commit(struct exec_state *s, struct proc *proc)
 		context_set_fs_base(0);
 		fpu_restore(proc->fpu_state);
 	}
-	context_init_user_frame(proc->frame, s->image.entry, s->sp);
+	context_init_user_frame(proc->frame, s->start, s->sp);
 }
 
 static int exec_into(struct proc *proc, struct exec_state *s)

@@ -10,8 +10,10 @@
 #include "arch/x86_64/timer.h"
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/rtc.h"
+#include "arch/x86_64/cpu.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
+#include "fs/fs.h"
 #include "mm/mm.h"
 #include "mm/pagetable.h"
 #include "lib/errno.h"
@@ -343,6 +345,32 @@ static long show_self(int pid, char *buf, size_t size)
 	return t.length;
 }
 
+/* The program the process runs; like Linux, none for the idle process. The path
+ * is followed as text: a program renamed or unlinked since exec is not found. */
+static long show_pid_exe(int pid, char *buf, size_t size)
+{
+	struct proc *proc = proc_find(pid);
+	struct mm_backing *backing = proc && proc->exe ? file_backing(proc->exe) : NULL;
+	char *path;
+	long length;
+
+	if (!proc)
+		return -ESRCH;
+	if (!backing)
+		return -ENOENT;
+	path = kmalloc(PATH_MAX);
+	if (!path)
+		return -ENOMEM;
+	length = backing->ops->path(backing, path, PATH_MAX);
+	if (length >= 0) {
+		struct text t = { buf, size, 0 };
+		add(&t, "%s", path);
+		length = t.length;
+	}
+	kfree(path);
+	return length;
+}
+
 /* A file's path as maps shows it: a newline in it becomes \012 (seq_file_path). */
 static void add_path(struct text *t, const char *path)
 {
@@ -359,45 +387,210 @@ static void add_path(struct text *t, const char *path)
  * offset, device (major:minor), inode, and the name - the file's path, [heap] or
  * [stack] - after padding to column 73 (seq_pad after a width of 72).
  */
+/* The name maps shows after a region: its file's path, [stack] or [heap]. */
+static const char *region_name(const struct vma *vma, char *path)
+{
+	if (vma->backing)
+		return vma->backing->ops->path(vma->backing, path, PATH_MAX) >= 0 ? path : NULL;
+	return vma->flags & VMA_STACK ? "[stack]" : vma->flags & VMA_HEAP ? "[heap]" : NULL;
+}
+
+/* One line of maps: range, permissions, offset, device, inode, padded name. */
+static void add_maps_line(struct text *t, uint64_t start, uint64_t end, const char *perms,
+			  uint64_t offset, const struct mm_backing_id *id, const char *name)
+{
+	size_t first = t->length;
+
+	add(t, "%08lx-%08lx %s %08lx %02x:%02x %lu ", start, end, perms, offset,
+	    id->major, id->minor, id->ino);
+	if (name) {
+		size_t width = t->length - first;
+		add(t, "%*s", width < 72 ? (int)(72 - width) + 1 : 1, "");
+		add_path(t, name);
+	}
+	add(t, "\n");
+}
+
+static void add_region_line(struct text *t, const struct vma *vma, char *path)
+{
+	struct mm_backing_id id = { 0, 0, 0 };
+	char perms[5] = {
+		vma->prot & PROT_READ ? 'r' : '-', vma->prot & PROT_WRITE ? 'w' : '-',
+		vma->prot & PROT_EXEC ? 'x' : '-', vma->flags & VMA_SHARED ? 's' : 'p', 0
+	};
+
+	if (vma->backing)
+		vma->backing->ops->identify(vma->backing, &id);
+	add_maps_line(t, vma->start, vma->end, perms,
+		      vma->backing ? vma->pgoff << PAGE_SHIFT : 0, &id, region_name(vma, path));
+}
+
 static long show_pid_maps(int pid, char *buf, size_t size)
 {
 	struct proc *proc = proc_find(pid);
 	struct text t = { buf, size, 0 };
 	struct list_node *node;
-	char *path = NULL;
+	char *path;
 
 	if (!proc)
 		return -ESRCH;
 	if (!proc->mm)
 		return 0;
-	list_for_each(node, &proc->mm->vmas) {
-		struct vma *vma = list_entry(node, struct vma, link);
-		const char *name = vma->flags & VMA_STACK ? "[stack]" :
-				   vma->flags & VMA_HEAP ? "[heap]" : NULL;
-		struct mm_backing_id id = { 0, 0, 0 };
-		uint64_t offset = 0;
-		size_t start = t.length;
-
-		if (vma->backing) {
-			vma->backing->ops->identify(vma->backing, &id);
-			offset = vma->pgoff << PAGE_SHIFT;
-			if (!path && !(path = kmalloc(PATH_MAX)))
-				return -ENOMEM;
-			name = vma->backing->ops->path(vma->backing, path, PATH_MAX) >= 0 ? path : NULL;
-		}
-		add(&t, "%08lx-%08lx %c%c%c%c %08lx %02x:%02x %lu ", vma->start, vma->end,
-		    vma->prot & PROT_READ ? 'r' : '-', vma->prot & PROT_WRITE ? 'w' : '-',
-		    vma->prot & PROT_EXEC ? 'x' : '-', vma->flags & VMA_SHARED ? 's' : 'p', offset,
-		    id.major, id.minor, id.ino);
-		if (name) {
-			size_t width = t.length - start;
-			add(&t, "%*s", width < 72 ? (int)(72 - width) + 1 : 1, "");
-			add_path(&t, name);
-		}
-		add(&t, "\n");
-	}
+	path = kmalloc(PATH_MAX);
+	if (!path)
+		return -ENOMEM;
+	list_for_each(node, &proc->mm->vmas)
+		add_region_line(&t, list_entry(node, struct vma, link), path);
 	kfree(path);
 	return t.length;
+}
+
+/* ---- smaps ---- */
+
+struct smaps_text {
+	struct text t;
+	char *path;
+	struct mm_page_sharing total;	/* for smaps_rollup */
+	uint64_t first, last;		/* the range the regions span */
+};
+
+static void add_kb(struct text *t, const char *label, uint64_t bytes)
+{
+	add(t, "%-16s%8lu kB\n", label, bytes >> 10);
+}
+
+static bool protection_keys(void)
+{
+	return cpuid(7, 0).ecx & (1u << 3);	/* PKU: Linux then shows ProtectionKey */
+}
+
+/* Linux's VmFlags, in its order, for what calf's regions can be. */
+static void add_vm_flags(struct text *t, const struct vma *vma)
+{
+	bool shared = vma->flags & VMA_SHARED;
+
+	add(t, "VmFlags: ");
+	if (vma->prot & PROT_READ)
+		add(t, "rd ");
+	if (vma->prot & PROT_WRITE)
+		add(t, "wr ");
+	if (vma->prot & PROT_EXEC)
+		add(t, "ex ");
+	/* A shared mapping that may never write is not VM_SHARED to Linux. */
+	if (shared && !(vma->flags & VMA_NOWRITE))
+		add(t, "sh ");
+	add(t, "mr ");
+	if (!(vma->flags & VMA_NOWRITE))
+		add(t, "mw ");
+	add(t, "me ");
+	if (shared)
+		add(t, "ms ");
+	if (vma->flags & VMA_GROWSDOWN)
+		add(t, "gd ");
+	if (vma->flags & VMA_ACCOUNT)
+		add(t, "ac ");
+	if (vma->flags & VMA_NORESERVE)
+		add(t, "nr ");
+	add(t, "sd \n");
+}
+
+/* The figures smaps and smaps_rollup share, Rss to Private_Dirty. */
+static void add_sharing(struct text *t, const struct mm_page_sharing *f, bool rollup)
+{
+	add_kb(t, "Rss:", f->rss);
+	add_kb(t, "Pss:", f->pss >> MM_PSS_SHIFT);
+	add_kb(t, "Pss_Dirty:", f->pss_dirty >> MM_PSS_SHIFT);
+	if (rollup) {
+		/* calf's files live in memory, like Linux's tmpfs: shmem to Linux. */
+		add_kb(t, "Pss_Anon:", f->pss_anon >> MM_PSS_SHIFT);
+		add_kb(t, "Pss_File:", 0);
+		add_kb(t, "Pss_Shmem:", f->pss_file >> MM_PSS_SHIFT);
+	}
+	add_kb(t, "Shared_Clean:", f->shared_clean);
+	add_kb(t, "Shared_Dirty:", f->shared_dirty);
+	add_kb(t, "Private_Clean:", f->private_clean);
+	add_kb(t, "Private_Dirty:", f->private_dirty);
+	add_kb(t, "Referenced:", f->rss);
+	add_kb(t, "Anonymous:", f->anonymous);
+	static const char *const none[] = {
+		"LazyFree:", "AnonHugePages:", "ShmemPmdMapped:", "FilePmdMapped:",
+		"Shared_Hugetlb:", "Private_Hugetlb:", "Swap:", "SwapPss:", "Locked:",
+	};
+	for (unsigned i = 0; i < sizeof(none) / sizeof(none[0]); i++)
+		add_kb(t, none[i], 0);
+}
+
+static void add_to_total(struct mm_page_sharing *total, const struct mm_page_sharing *f)
+{
+	total->rss += f->rss;
+	total->shared_clean += f->shared_clean;
+	total->shared_dirty += f->shared_dirty;
+	total->private_clean += f->private_clean;
+	total->private_dirty += f->private_dirty;
+	total->anonymous += f->anonymous;
+	total->pss += f->pss;
+	total->pss_dirty += f->pss_dirty;
+	total->pss_anon += f->pss_anon;
+	total->pss_file += f->pss_file;
+}
+
+static void smaps_region(const struct vma *vma, const struct mm_page_sharing *f, void *context)
+{
+	struct smaps_text *s = context;
+	struct text *t = &s->t;
+
+	add_region_line(t, vma, s->path);
+	add_kb(t, "Size:", vma->end - vma->start);
+	add_kb(t, "KernelPageSize:", PAGE_SIZE);
+	add_kb(t, "MMUPageSize:", PAGE_SIZE);
+	add_sharing(t, f, false);
+	add(t, "THPeligible:    0\n");
+	if (protection_keys())
+		add(t, "ProtectionKey:  %8u\n", 0);
+	add_vm_flags(t, vma);
+}
+
+static void rollup_region(const struct vma *vma, const struct mm_page_sharing *f, void *context)
+{
+	struct smaps_text *s = context;
+
+	if (!s->first)
+		s->first = vma->start;
+	s->last = vma->end;
+	add_to_total(&s->total, f);
+}
+
+static long show_smaps(int pid, char *buf, size_t size, bool rollup)
+{
+	struct proc *proc = proc_find(pid);
+	struct smaps_text s = { { buf, size, 0 }, NULL, { 0 }, 0, 0 };
+	int error;
+
+	if (!proc)
+		return -ESRCH;
+	if (!proc->mm)
+		return 0;
+	s.path = kmalloc(PATH_MAX);
+	if (!s.path)
+		return -ENOMEM;
+	error = mm_page_sharing(proc->mm, rollup ? rollup_region : smaps_region, &s);
+	if (!error && rollup) {
+		struct mm_backing_id none = { 0, 0, 0 };
+		add_maps_line(&s.t, s.first, s.last, "---p", 0, &none, "[rollup]");
+		add_sharing(&s.t, &s.total, true);
+	}
+	kfree(s.path);
+	return error ? error : (long)s.t.length;
+}
+
+static long show_pid_smaps(int pid, char *buf, size_t size)
+{
+	return show_smaps(pid, buf, size, false);
+}
+
+static long show_pid_smaps_rollup(int pid, char *buf, size_t size)
+{
+	return show_smaps(pid, buf, size, true);
 }
 
 /* ---- the tables procfs presents ---- */
@@ -467,7 +660,10 @@ static const struct procfs_entry root_entries[] = {
 
 static const struct procfs_entry pid_entries[] = {
 	TEXT_FILE("cmdline", show_pid_cmdline),
+	{ .name = "exe", .mode = S_IFLNK | 0777, .show = show_pid_exe },
 	TEXT_FILE("maps", show_pid_maps),
+	TEXT_FILE("smaps", show_pid_smaps),
+	TEXT_FILE("smaps_rollup", show_pid_smaps_rollup),
 	TEXT_FILE("stat", show_pid_stat),
 	TEXT_FILE("statm", show_pid_statm),
 	TEXT_FILE("status", show_pid_status),

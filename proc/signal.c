@@ -652,3 +652,11 @@ SYSCALL_DEFINE2(sigaltstack, const struct stack_user *, ss, struct stack_user *,
 		error = -EFAULT;
 	return error;
 }
+
+/* The most stack a handler's frame takes on an alternate stack (the FPU state and
+ * the frame, each with its alignment): what Linux passes as AT_MINSIGSTKSZ, for
+ * libc's sysconf(_SC_MINSIGSTKSZ). */
+uint64_t signal_frame_max_size(void)
+{
+	return (FPU_STATE_SIZE + 63 + sizeof(struct rt_sigframe) + 15 + 8 + 15) & ~15ull;
+}

@@ -111,4 +111,7 @@ int signal_send_group(int pgid, int sig);
 /* Does the current process have an unblocked signal pending? */
 bool signal_pending(void);
 
+/* The most stack a signal handler's frame takes: AT_MINSIGSTKSZ. */
+uint64_t signal_frame_max_size(void);
+
 #endif

@@ -4,7 +4,7 @@
 # Build calf's initramfs: Debian's static busybox with a link per applet (and static
 # bash as /bin/bash when installed), rootfs/ (init, /etc), calf's own programs
 # (build/user -> /bin), guest tests (build/progs/<libc>/ -> /tests/<libc>/, calf-only
-# ones from build/progs/calf/), the fuzzer (build/fuzz/fuzz -> /tests/fuzz/fuzz),
+# ones from build/progs/calf/, with ld.so and the libraries of the dynamic ones), the fuzzer (build/fuzz/fuzz -> /tests/fuzz/fuzz),
 # shell scripts (tests/scripts/ -> /tests/scripts/),
 # the benchmarks (build/bench/ and bench/run-all.sh -> /bench/).
 # The archive is cpio "newc", sorted and with fixed owners so it is reproducible.
@@ -32,12 +32,23 @@ if [ -d "$root/build/user" ]; then
 		[ -f "$program" ] && cp "$program" bin/
 	done
 fi
-for libc in musl glibc calf; do
+for libc in musl glibc glibc-dynamic calf; do
 	if [ -d "$root/build/progs/$libc" ]; then
 		mkdir -p "tests/$libc"
 		cp "$root/build/progs/$libc"/* "tests/$libc/" 2>/dev/null || true
 	fi
 done
+# The dynamically linked programs' interpreter and libraries, from this machine's
+# Debian glibc (what they were linked against), where ld.so looks for them.
+if [ -d tests/glibc-dynamic ] && ls tests/glibc-dynamic/* > /dev/null 2>&1; then
+	"$root/tools/elf-closure.sh" tests/glibc-dynamic/* > "$staging.libraries"
+	while IFS= read -r pair; do
+		guest=${pair#*:}
+		mkdir -p ".$(dirname "$guest")"
+		cp -L "${pair%%:*}" ".$guest"
+	done < "$staging.libraries"
+	rm -f "$staging.libraries"
+fi
 if [ -x "$root/build/fuzz/fuzz" ]; then
 	mkdir -p tests/fuzz
 	cp "$root/build/fuzz/fuzz" tests/fuzz/

@@ -29,3 +29,11 @@ show_output() {
 	sed "0,/^$RUN_MARKER\$/{//d}" "$1.out"
 	grep -qxF -- "$RUN_MARKER" "$1.out"
 }
+
+# program_closure ROOT HOST:GUEST: the HOST:GUEST pairs of the program (a symlink
+# followed), its interpreter and the libraries it needs, found under ROOT
+# (tools/elf-closure.sh); an error when one is missing.
+program_closure() {
+	case $2 in *:*) ;; *) echo "$0: --add-program wants HOST:GUEST, not $2" >&2; return 1 ;; esac
+	"$root/tools/elf-closure.sh" --root "$1" "$2"
+}

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 
 command='
-for t in /tests/musl/* /tests/glibc/*; do
+for t in /tests/musl/* /tests/glibc/* /tests/glibc-dynamic/*; do
 	[ -x "$t" ] || continue
 	echo "=== $t"
 	"$t" 2>&1

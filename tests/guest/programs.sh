@@ -10,7 +10,7 @@
 # whole run may not cost a frame beyond a few pages of kernel caches.
 command='free_kb() { awk "/^MemFree:/ { print \$2 }" /proc/meminfo; }
 before=$(free_kb)
-for t in /tests/musl/* /tests/glibc/*; do
+for t in /tests/musl/* /tests/glibc/* /tests/glibc-dynamic/*; do
 	[ -x "$t" ] || continue
 	echo "=== begin $t"
 	"$t" 2>&1
