@@ -16,8 +16,13 @@ root=$cache/debian/root
 [ $# -gt 0 ] || { echo "usage: debian-fetch.sh PACKAGE..." >&2; exit 2; }
 mkdir -p "$debs" "$root"
 
-closure=$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
-	--no-breaks --no-replaces --no-enhances "$@" 2>/dev/null | grep -v '^[ <]' | sort -u)
+depends() {
+	apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
+		--no-breaks --no-replaces --no-enhances "$@" 2>/dev/null | grep -v '^[ <]' | sort -u
+}
+closure=$(depends "$@")
+# A fresh machine may have no package lists yet.
+[ -n "$closure" ] || { apt-get update -qq >&2 && closure=$(depends "$@"); }
 [ -n "$closure" ] || { echo "debian-fetch: apt knows none of: $*" >&2; exit 1; }
 
 fetch() {
