@@ -31,17 +31,25 @@ static int filemap_get_page(struct mm_backing *backing, uint64_t index, struct p
 	return *out ? 0 : -ENOMEM;
 }
 
+/* The file's page at index if its page cache has it (not a hole, not past the
+ * end), with a reference; NULL otherwise. */
+static struct page *filemap_cached_page(struct mm_backing *backing, uint64_t index)
+{
+	struct inode *inode = file_of(backing)->inode;
+	uint64_t pages = inode->size / PAGE_SIZE + (inode->size % PAGE_SIZE != 0);
+
+	return index < pages ? inode->ops->get_page(inode, index, false) : NULL;
+}
+
 /*
  * Is the file's page at index in its page cache (mincore of a page this process
  * has not mapped)? Holes and pages past the end are not, as in Linux.
  */
 bool file_backing_resident(struct mm_backing *backing, uint64_t index)
 {
-	struct inode *inode = file_of(backing)->inode;
-	uint64_t pages = inode->size / PAGE_SIZE + (inode->size % PAGE_SIZE != 0);
-	struct page *page;
+	struct page *page = filemap_cached_page(backing, index);
 
-	if (index >= pages || !(page = inode->ops->get_page(inode, index, false)))
+	if (!page)
 		return false;
 	frame_put(page);
 	return true;
@@ -73,6 +81,7 @@ static long filemap_path(struct mm_backing *backing, char *buf, size_t size)
 
 static const struct mm_backing_ops filemap_ops = {
 	.get_page = filemap_get_page,
+	.cached_page = filemap_cached_page,
 	.get = filemap_get,
 	.put = filemap_put,
 	.identify = filemap_identify,

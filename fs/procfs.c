@@ -279,7 +279,7 @@ static int procfs_open(struct inode *inode, struct file *file)
 		return -ENOENT;
 	if (file_writable(file) && !node->entry->store)
 		return -EACCES;
-	if (file_readable(file)) {
+	if (file_readable(file) && !node->entry->read_at) {
 		int error = generate(node, &text);
 		if (error)
 			return error;
@@ -294,9 +294,43 @@ static void procfs_release(struct file *file)
 	file->private = NULL;
 }
 
+/* A binary file: its pieces through a bounce buffer, a page at a time. An error
+ * after some bytes ends the read short, as for any file. */
+static long read_pieces(struct procfs_node *node, struct iobuf buf, size_t n, uint64_t *pos)
+{
+	void *bounce = kmalloc(PAGE_SIZE);
+	size_t done = 0;
+	long error = 0;
+
+	if (!bounce)
+		return -ENOMEM;
+	while (done < n) {
+		size_t want = n - done < PAGE_SIZE ? n - done : PAGE_SIZE;
+		long got = node->entry->read_at(node->pid, bounce, want, *pos);
+		if (got <= 0) {
+			error = got;
+			break;
+		}
+		if (iobuf_out(buf, done, bounce, got)) {
+			error = -EFAULT;
+			break;
+		}
+		done += got;
+		*pos += got;
+		if ((size_t)got < want)
+			break;
+	}
+	kfree(bounce);
+	return done ? (long)done : error;
+}
+
 static long procfs_read(struct file *file, struct iobuf buf, size_t n, uint64_t *pos)
 {
 	struct procfs_text *text = file->private;
+	struct procfs_node *node = node_of(file->inode);
+
+	if (node->entry->read_at)
+		return read_pieces(node, buf, n, pos);
 
 	if (!text || *pos >= text->length)
 		return 0;

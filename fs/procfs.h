@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 /*
  * One name in a procfs directory. mode is S_IFREG, S_IFDIR or S_IFLNK with
@@ -26,6 +27,10 @@ struct procfs_entry {
 	long (*show)(int pid, char *buf, size_t size);
 	/* Writable files: take the bytes of one write (not terminated); 0 or -errno. */
 	int (*store)(int pid, const char *buf, size_t len);
+	/* Binary files read piece by piece instead (pagemap, kpagecount): fill up to
+	 * n bytes of the file at offset into kbuf; the bytes filled (0 at its end)
+	 * or a negative errno. */
+	long (*read_at)(int pid, void *kbuf, size_t n, uint64_t offset);
 	/* Directories: their entries, ended by one with a NULL name. */
 	const struct procfs_entry *children;
 };

@@ -74,6 +74,9 @@ struct mm_backing_ops {
 	 * the caller: 0, -EIO when index is past the end of the file (the fault
 	 * becomes SIGBUS), -ENOMEM. */
 	int (*get_page)(struct mm_backing *backing, uint64_t index, struct page **out);
+	/* The page at index only if the file has it in memory already (no hole is
+	 * filled), with a reference, or NULL; for fault-around. May be NULL. */
+	struct page *(*cached_page)(struct mm_backing *backing, uint64_t index);
 	void (*get)(struct mm_backing *backing);
 	void (*put)(struct mm_backing *backing);
 	/* For /proc/<pid>/maps: the file's device and inode number, and its path
@@ -124,6 +127,7 @@ struct vm_stats {
 	uint64_t fork_pages_copied;	/* private pages copied at fork (fork_mode=copy) */
 	uint64_t fork_pages_shared;	/* private pages shared copy-on-write at fork */
 	uint64_t file_fault;		/* page-cache frames mapped by faults */
+	uint64_t file_fault_around;	/* ... and around them, without a fault of their own */
 	uint64_t file_copy;		/* ... copied at once: a write to a private mapping */
 	uint64_t oom_kill;		/* processes killed by a fault finding no frame */
 };
@@ -289,6 +293,20 @@ struct vma;
 typedef void (*mm_sharing_fn)(const struct vma *vma, const struct mm_page_sharing *figures,
 			      void *context);
 int mm_page_sharing(struct mm *mm, mm_sharing_fn fn, void *context);
+
+/*
+ * /proc/PID/pagemap (mm/pagemap.c says what each bit means): the 64-bit entries of
+ * count virtual pages from first_page, in out; returns how many there are before
+ * the end of user space. Frame numbers only with show_frames (Linux shows them
+ * to privileged readers only).
+ */
+size_t mm_pagemap(struct mm *mm, uint64_t first_page, size_t count, uint64_t *out,
+		  bool show_frames);
+
+/* /proc/kpagecount and /proc/kpageflags: a frame's page-table entries mapping it,
+ * and its Linux KPF_* flags. */
+uint64_t frame_map_count(uint64_t pfn);
+uint64_t frame_kpageflags(uint64_t pfn);
 
 /*
  * Check every invariant of user memory over the address spaces mms (each listed

@@ -257,6 +257,22 @@ pte_t *pt_lookup(uint64_t root, uint64_t address)
 	return descend(root, address, 0, false);
 }
 
+pte_t *pt_lookup_users(uint64_t root, uint64_t address, uint64_t *users)
+{
+	pte_t *table = table_at(root);
+	uint64_t product = 1;
+
+	for (int l = ROOT_LEVEL; l > 0; l--) {
+		pte_t entry = table[INDEX(address, l)];
+		if (!(entry & PTE_PRESENT))
+			return NULL;
+		product *= table_page(entry)->refcount;
+		table = table_at(entry & PTE_ADDR_MASK);
+	}
+	*users = product;
+	return &table[INDEX(address, 0)];
+}
+
 pte_t *pt_lookup_create(uint64_t root, uint64_t address)
 {
 	return descend(root, address, 0, true);

@@ -29,6 +29,11 @@ pte_t *pt_lookup(uint64_t root, uint64_t address);
  * address space (the caller means to write the entry); NULL when out of memory. */
 pte_t *pt_lookup_create(uint64_t root, uint64_t address);
 
+/* pt_lookup's entry, and in *users how many address spaces see it: the product
+ * of the reference counts of the tables on the way (more than 1 only under a
+ * table fork_mode=sharedpt shares). */
+pte_t *pt_lookup_users(uint64_t root, uint64_t address, uint64_t *users);
+
 /* The level-1 entry (pointing at the leaf table) for address, or 0. For audits. */
 pte_t pt_table_entry(uint64_t root, uint64_t address);
 

@@ -4,6 +4,7 @@
  */
 #include <stdarg.h>
 #include "proc/procinfo.h"
+#include "proc/procmem.h"
 #include "fs/procfs.h"
 #include "fs/vfs.h"
 #include "proc/internal.h"
@@ -116,6 +117,7 @@ static long show_vmstat(int pid, char *buf, size_t size)
 	add(&t, "sharedpt_table_copy %lu\n", pt_stats.tables_unshared);
 	add(&t, "sharedpt_table_reuse %lu\n", pt_stats.tables_reclaimed);
 	add(&t, "file_fault %lu\n", vm_stats.file_fault);
+	add(&t, "file_fault_around %lu\n", vm_stats.file_fault_around);
 	add(&t, "file_copy %lu\n", vm_stats.file_copy);
 	return t.length;
 }
@@ -648,6 +650,8 @@ static const struct procfs_entry sys_entries[] = {
 };
 
 static const struct procfs_entry root_entries[] = {
+	{ .name = "kpagecount", .mode = S_IFREG | 0400, .read_at = procmem_read_kpagecount },
+	{ .name = "kpageflags", .mode = S_IFREG | 0400, .read_at = procmem_read_kpageflags },
 	TEXT_FILE("loadavg", show_loadavg),
 	TEXT_FILE("meminfo", show_meminfo),
 	{ .name = "self", .mode = S_IFLNK | 0777, .show = show_self },
@@ -662,6 +666,7 @@ static const struct procfs_entry pid_entries[] = {
 	TEXT_FILE("cmdline", show_pid_cmdline),
 	{ .name = "exe", .mode = S_IFLNK | 0777, .show = show_pid_exe },
 	TEXT_FILE("maps", show_pid_maps),
+	{ .name = "pagemap", .mode = S_IFREG | 0400, .read_at = procmem_read_pagemap },
 	TEXT_FILE("smaps", show_pid_smaps),
 	TEXT_FILE("smaps_rollup", show_pid_smaps_rollup),
 	TEXT_FILE("stat", show_pid_stat),
