@@ -982,8 +982,27 @@ static long fake_path(struct mm_backing *backing, char *buf, size_t size)
 	return 5;
 }
 
+/* Only the pages the file has in memory already: for fault-around. */
+static struct page *fake_cached_page(struct mm_backing *backing, uint64_t index)
+{
+	struct fake_file *f = fake_of(backing);
+
+	if (index >= fake_pages(f) || index >= FAKE_PAGES || !f->pages[index])
+		return NULL;
+	frame_get(f->pages[index]);
+	return f->pages[index];
+}
+
+/* Without cached_page: a fault maps its own page only, which the tests below
+ * count on; fake_around_ops adds it. */
 static const struct mm_backing_ops fake_ops = {
-	fake_get_page, fake_get, fake_put, fake_identify, fake_path,
+	.get_page = fake_get_page, .get = fake_get, .put = fake_put,
+	.identify = fake_identify, .path = fake_path,
+};
+
+static const struct mm_backing_ops fake_around_ops = {
+	.get_page = fake_get_page, .cached_page = fake_cached_page, .get = fake_get,
+	.put = fake_put, .identify = fake_identify, .path = fake_path,
 };
 
 static void fake_init(struct fake_file *f, uint64_t size)
@@ -1090,6 +1109,54 @@ static void test_file_private_copy_on_write(void **state)
 
 	mm_put(mm);
 	assert_int_equal(cached->refcount, 1);
+	fake_release(&f);
+	check_no_leak();
+}
+
+/*
+ * Fault-around: a read fault maps the file's cached pages around it, 16 pages from
+ * the 64 KiB boundary below or the region's start, without filling holes; a write
+ * fault maps only its own page.
+ */
+static void test_file_fault_around(void **state)
+{
+	(void)state;
+	struct fake_file f;
+	struct mm *mm = mm_create();
+	const uint64_t start = BASE + 3 * PAGE_SIZE;	/* not at a 64 KiB boundary */
+	struct vm_stats before = vm_stats;
+
+	fake_init(&f, 40 * PAGE_SIZE);
+	f.backing.ops = &fake_around_ops;
+	for (uint64_t i = 0; i < 40; i++)
+		if (i != 5)				/* a hole */
+			fake_byte(&f, i * PAGE_SIZE);
+	assert_int_equal(mm_map_file(mm, start, 30 * PAGE_SIZE, RW, 0, &f.backing, 0), 0);
+
+	assert_int_equal(mm_fault(mm, start, FAULT_READ), 0);
+	for (uint64_t i = 0; i < 30; i++)
+		assert_int_equal(page_of(mm, start + i * PAGE_SIZE) != NULL, i < 16 && i != 5);
+	assert_int_equal(mm->resident_pages, 15);
+	assert_int_equal(vm_stats.file_fault_around - before.file_fault_around, 14);
+	assert_int_equal(vm_stats.file_fault - before.file_fault, 1);
+	assert_false(pte_of(mm, start + PAGE_SIZE) & PTE_WRITE);	/* private: not yet */
+	assert_int_equal(f.pages[1]->refcount, 2);
+
+	/* Page 20: the window starts at the boundary below it, BASE + 16 pages. */
+	assert_int_equal(mm_fault(mm, start + 20 * PAGE_SIZE, FAULT_READ), 0);
+	for (uint64_t i = 0; i < 30; i++)
+		assert_int_equal(page_of(mm, start + i * PAGE_SIZE) != NULL, i < 29 && i != 5);
+	assert_int_equal(mm->resident_pages, 28);
+
+	/* A write maps its own page (a private copy) and nothing around it. */
+	assert_int_equal(user_write(mm, start + 29 * PAGE_SIZE, 'W'), 0);
+	assert_null(page_of(mm, start + 5 * PAGE_SIZE));
+	assert_int_equal(mm->resident_pages, 29);
+
+	mm_put(mm);
+	for (uint64_t i = 0; i < 40; i++)
+		if (f.pages[i])
+			assert_int_equal(f.pages[i]->refcount, 1);
 	fake_release(&f);
 	check_no_leak();
 }
@@ -1684,6 +1751,7 @@ int main(void)
 		cmocka_unit_test_setup(test_file_nowrite, setup),
 		cmocka_unit_test_setup(test_file_loader_write, setup),
 		cmocka_unit_test_setup(test_file_fault_out_of_memory, setup),
+		cmocka_unit_test_setup(test_file_fault_around, setup),
 		cmocka_unit_test_setup(test_random_sequences_copy, setup),
 		cmocka_unit_test_setup(test_random_sequences_cow, setup),
 		cmocka_unit_test_setup(test_random_sequences_sharedpt, setup),
