@@ -141,9 +141,9 @@ static int set_cwd(struct inode *dir)
 	if (error)
 		return error;
 	inode_get(dir);
-	if (proc->cwd)
-		inode_put(proc->cwd);
-	proc->cwd = dir;
+	if (proc->fs->cwd)
+		inode_put(proc->fs->cwd);
+	proc->fs->cwd = dir;
 	return 0;
 }
 
@@ -180,7 +180,7 @@ SYSCALL_DEFINE2(getcwd, char *, buf, size_t, size)
 
 	if (!path)
 		return -ENOMEM;
-	len = vfs_path_of(proc->cwd ? proc->cwd : vfs_root(), path,
+	len = vfs_path_of(proc->fs->cwd ? proc->fs->cwd : vfs_root(), path,
 			  size < PATH_MAX ? size : PATH_MAX);
 	if (len >= 0) {
 		len++;

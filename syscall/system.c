@@ -172,12 +172,6 @@ SYSCALL_DEFINE1(set_tid_address, int *, address)
 	return current_proc()->pid;
 }
 
-SYSCALL_DEFINE2(set_robust_list, void *, head, size_t, length)
-{
-	(void)head;
-	return length == 24 ? 0 : -EINVAL;	/* sizeof(struct robust_list_head) */
-}
-
 SYSCALL_DEFINE2(getrusage, int, who, void *, out)
 {
 	if (who != 0 && who != -1 && who != 1)
