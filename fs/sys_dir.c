@@ -87,8 +87,6 @@ static long do_getdents(int fd, void *user_buf, unsigned count, bool old_format)
 		result = -EBADF;
 	else if (!S_ISDIR(dir->mode) || !dir->ops || !dir->ops->readdir)
 		result = -ENOTDIR;
-	else if (dir->nlink == 0)
-		result = -ENOENT;	/* removed: Linux's IS_DEADDIR */
 	else {
 		d.size = (int)count < 0 ? 0 : count < 65536 ? count : 65536;
 		d.old_format = old_format;

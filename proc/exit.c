@@ -136,18 +136,17 @@ static void __attribute__((noreturn)) init_died(int status)
 /*
  * The last thread of a group is gone: the process ends. Its leader (maybe the
  * caller, maybe a zombie already) hands its children to init, holds the wait
- * status (a group exit's, else the leader's own, as in Linux) and tells the parent.
- * Interrupts off.
+ * status (a group exit's, else the last thread's: what Linux 6.1 reports) and
+ * tells the parent. Interrupts off.
  */
-static void end_process(struct thread_group *group)
+static void end_process(struct thread_group *group, int wait_status)
 {
 	struct proc *leader = group->leader;
 
 	itimer_exit(leader);
 	jobctl_exit(leader);
 	reparent_children(leader);
-	if (group->exiting)
-		leader->exit_status = group->exit_status;
+	leader->exit_status = group->exiting ? group->exit_status : wait_status;
 	leader->state = PROC_ZOMBIE;
 	notify_parent_of_exit(leader);
 }
@@ -160,8 +159,7 @@ void thread_exit(int wait_status)
 	if (group->exiting)
 		wait_status = group->exit_status;
 	if (group->live == 1 && group->tgid == 1)
-		init_died(group->exiting || proc == group->leader ? wait_status
-								  : group->leader->exit_status);
+		init_died(wait_status);
 	release_thread(proc);
 	if (mm_audit_on_exit) {
 		char report[256];
@@ -172,7 +170,7 @@ void thread_exit(int wait_status)
 	irq_disable();
 	proc->exit_status = wait_status;
 	if (--group->live == 0)
-		end_process(group);
+		end_process(group, wait_status);
 	else if (group->execer && group->live == 1)
 		wake_up(&group->threads_gone);
 	if (proc == group->leader) {
