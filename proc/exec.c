@@ -475,10 +475,51 @@ static int resolve_program(struct exec_state *s)
 	}
 }
 
+/*
+ * Linux's de_thread: the other threads of the process are killed and waited for,
+ * and a non-leader caller takes the leader's pid and place. -EAGAIN when the
+ * process is already exiting (or another thread is execing): this one dies too.
+ */
+static int de_thread(struct proc *proc)
+{
+	struct thread_group *group = proc->group;
+
+	if (group->live == 1 && proc_is_leader(proc))
+		return 0;
+	if (group->exiting || group->execer)
+		return -EAGAIN;
+	group->execer = proc;
+	thread_kill_others(proc);
+	wait_event(&group->threads_gone, group->live == 1);
+	group->execer = NULL;
+	thread_take_leadership(proc);
+	return 0;
+}
+
+/* What the new program must not share with another process: its dispositions
+ * (reset below) and its descriptor table (close-on-exec below). 0 or -ENOMEM. */
+static int unshare_for_exec(struct proc *proc)
+{
+	if (thread_unshare_sighand(proc))
+		return -ENOMEM;
+	if (proc->files && fdtable_is_shared(proc->files)) {
+		struct fdtable *own = fdtable_clone(proc->files);
+		if (!own)
+			return -ENOMEM;
+		fdtable_put(proc->files);
+		proc->files = own;
+	}
+	return 0;
+}
+
 static int build_image(struct exec_state *s, struct proc *proc)
 {
 	int error = read_program_headers(s->inode, &s->image);
 
+	/* The program is good enough to try: the other threads go (before the new
+	 * address space exists, so that no audit at their exits sees it unowned). */
+	if (!error && proc == current_proc())
+		error = de_thread(proc);
 	if (error)
 		return error;
 	s->mm = mm_create();
@@ -542,51 +583,12 @@ static void commit(struct exec_state *s, struct proc *proc)
 	context_init_user_frame(proc->frame, s->image.entry, s->sp);
 }
 
-/*
- * Linux's de_thread: the other threads of the process are killed and waited for,
- * and a non-leader caller takes the leader's pid and place. -EAGAIN when the
- * process is already exiting (or another thread is execing): this one dies too.
- */
-static int de_thread(struct proc *proc)
-{
-	struct thread_group *group = proc->group;
-
-	if (group->live == 1 && proc_is_leader(proc))
-		return 0;
-	if (group->exiting || group->execer)
-		return -EAGAIN;
-	group->execer = proc;
-	thread_kill_others(proc);
-	wait_event(&group->threads_gone, group->live == 1);
-	group->execer = NULL;
-	thread_take_leadership(proc);
-	return 0;
-}
-
-/* What the new program must not share with another process: its dispositions
- * (reset below) and its descriptor table (close-on-exec below). 0 or -ENOMEM. */
-static int unshare_for_exec(struct proc *proc)
-{
-	if (thread_unshare_sighand(proc))
-		return -ENOMEM;
-	if (proc->files && fdtable_is_shared(proc->files)) {
-		struct fdtable *own = fdtable_clone(proc->files);
-		if (!own)
-			return -ENOMEM;
-		fdtable_put(proc->files);
-		proc->files = own;
-	}
-	return 0;
-}
-
 static int exec_into(struct proc *proc, struct exec_state *s)
 {
 	int error = resolve_program(s);
 
 	if (!error)
 		error = build_image(s, proc);
-	if (!error && proc == current_proc())
-		error = de_thread(proc);
 	if (!error && proc == current_proc())
 		error = unshare_for_exec(proc);
 	if (!error) {

@@ -67,17 +67,26 @@ struct sigaction_k {
 	uint64_t mask;
 };
 
-/* Signal dispositions, shared by CLONE_SIGHAND (all the threads of a group). */
+/*
+ * Signal dispositions, shared by CLONE_SIGHAND (all the threads of a group), and
+ * the current directory and umask, shared by CLONE_FS. A process's own are kept
+ * inside its struct thread_group (home), which their references keep alive: no
+ * heap slab of their own that a burst of processes would leave cached. Others
+ * (a thread without CLONE_FS, an execve unsharing) come from the heap (home NULL).
+ */
+struct thread_group;
+
 struct sighand {
 	int refs;
-	struct sigaction_k actions[NSIG];
+	struct sigaction_k *actions;	/* NSIG of them */
+	struct thread_group *home;
 };
 
-/* The current directory and umask, shared by CLONE_FS. */
 struct fs_info {
 	int refs;
 	struct inode *cwd;
 	unsigned umask;
+	struct thread_group *home;
 };
 
 /*
@@ -85,7 +94,7 @@ struct fs_info {
  * (see above). Lives as long as one of its struct procs does (refs counts them).
  */
 struct thread_group {
-	int refs;			/* struct procs pointing here */
+	int refs;			/* struct procs pointing here, and own_* in use */
 	int tgid;
 	struct proc *leader;		/* holds the tree, wait status, itimers */
 	struct list_node threads;	/* struct proc, by thread_link */
@@ -99,6 +108,10 @@ struct thread_group {
 	bool stopped;			/* by a stop signal, until SIGCONT (jobctl.c) */
 	struct proc *execer;		/* an execve waiting for the others to go */
 	struct wait_queue threads_gone;	/* the execer sleeps here */
+	/* Room for the process's own dispositions and fs_info (see above). */
+	struct sighand own_sighand;
+	struct sigaction_k own_actions[NSIG];
+	struct fs_info own_fs;
 };
 
 struct proc {

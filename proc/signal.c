@@ -325,6 +325,12 @@ static void settle_interrupted_syscall(struct trap_frame *frame, const struct si
 	frame->vector = 0;	/* settled once */
 }
 
+/* Does info carry a fault's address (not a sigqueue value in the same place)? */
+static bool is_fault_report(const struct ksiginfo *info)
+{
+	return info->code > SI_USER && info->code < SI_KERNEL && info->signo != SIGCHLD;
+}
+
 static void fill_sigcontext(struct sigcontext_user *sc, const struct trap_frame *f,
 			    uint64_t fpstate, const struct ksiginfo *info)
 {
@@ -335,7 +341,7 @@ static void fill_sigcontext(struct sigcontext_user *sc, const struct trap_frame 
 		.rsp = f->rsp, .rip = f->rip, .eflags = f->rflags, .cs = (uint16_t)f->cs,
 		.ss = (uint16_t)f->ss, .err = f->error_code,
 		.trapno = f->vector < 32 ? f->vector : 0, .fpstate = fpstate,
-		.cr2 = f->vector == VECTOR_PAGE_FAULT ? info->address : 0,
+		.cr2 = f->vector == VECTOR_PAGE_FAULT && is_fault_report(info) ? info->address : 0,
 	};
 }
 

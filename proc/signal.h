@@ -90,8 +90,10 @@ struct ksiginfo {
 	int pid;		/* the sender, or the child for SIGCHLD */
 	unsigned uid;		/* the sender's (or child's) real uid */
 	int status;		/* SIGCHLD: exit code, or the signal that killed/stopped */
-	uint64_t address;	/* faults: the address that faulted (or the instruction) */
-	uint64_t value;		/* codes below 0 but SI_TKILL (sigqueue): the sigval */
+	union {			/* one or the other, by code (fill_siginfo) */
+		uint64_t address;	/* faults: the address that faulted (or instruction) */
+		uint64_t value;		/* codes below 0 but SI_TKILL (sigqueue): the sigval */
+	};
 	uint64_t utime, stime;	/* SIGCHLD: the child's CPU time in clock ticks */
 };
 

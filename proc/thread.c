@@ -15,31 +15,69 @@ static struct list_node dead_threads = LIST_HEAD_INIT(dead_threads);
 
 /* ---------------------------------------------------------------- shared state */
 
-static struct sighand *sighand_copy(const struct sighand *from)
-{
-	struct sighand *hand = kzalloc(sizeof(*hand));
+#define ACTIONS_SIZE (NSIG * sizeof(struct sigaction_k))
 
-	if (!hand)
+static void group_unref(struct thread_group *group)
+{
+	if (--group->refs == 0)
+		kfree(group);
+}
+
+/* Empty dispositions: in home's room if free (pinning home), else the heap. */
+static struct sighand *sighand_alloc(struct thread_group *home)
+{
+	if (home && !home->own_sighand.refs) {
+		home->refs++;
+		home->own_sighand = (struct sighand){ 1, home->own_actions, home };
+		memset(home->own_actions, 0, ACTIONS_SIZE);
+		return &home->own_sighand;
+	}
+	struct sighand *hand = kzalloc(sizeof(*hand));
+	struct sigaction_k *actions = kzalloc(ACTIONS_SIZE);
+	if (!hand || !actions) {
+		kfree(hand);
+		kfree(actions);
 		return NULL;
-	hand->refs = 1;
-	if (from)
-		memcpy(hand->actions, from->actions, sizeof(hand->actions));
+	}
+	*hand = (struct sighand){ 1, actions, NULL };
+	return hand;
+}
+
+static struct sighand *sighand_copy(const struct sighand *from, struct thread_group *home)
+{
+	struct sighand *hand = sighand_alloc(home);
+
+	if (hand && from)
+		memcpy(hand->actions, from->actions, ACTIONS_SIZE);
 	return hand;
 }
 
 static void sighand_put(struct sighand *hand)
 {
-	if (hand && --hand->refs == 0)
+	if (!hand || --hand->refs)
+		return;
+	if (hand->home) {
+		group_unref(hand->home);
+	} else {
+		kfree(hand->actions);
 		kfree(hand);
+	}
 }
 
-/* A copy of from (NULL: the root directory, umask 022). */
-static struct fs_info *fs_copy(const struct fs_info *from)
+/* A copy of from (NULL: the root directory, umask 022), in home's room if free. */
+static struct fs_info *fs_copy(const struct fs_info *from, struct thread_group *home)
 {
-	struct fs_info *fs = kzalloc(sizeof(*fs));
+	struct fs_info *fs;
 
-	if (!fs)
+	if (home && !home->own_fs.refs) {
+		home->refs++;
+		fs = &home->own_fs;
+		fs->home = home;
+	} else if ((fs = kzalloc(sizeof(*fs)))) {
+		fs->home = NULL;
+	} else {
 		return NULL;
+	}
 	fs->refs = 1;
 	fs->cwd = from ? from->cwd : fs_root();
 	fs->umask = from ? from->umask : 022;
@@ -49,28 +87,34 @@ static struct fs_info *fs_copy(const struct fs_info *from)
 
 static void fs_put(struct fs_info *fs)
 {
-	if (fs && --fs->refs == 0) {
-		if (fs->cwd)
-			inode_put(fs->cwd);
+	if (!fs || --fs->refs)
+		return;
+	if (fs->cwd)
+		inode_put(fs->cwd);
+	fs->cwd = NULL;
+	if (fs->home)
+		group_unref(fs->home);
+	else
 		kfree(fs);
-	}
 }
 
 /* sighand and fs_info for child: parent's shared, or copies. 0 or -ENOMEM. */
 static int share_or_copy(struct proc *child, struct proc *parent, bool share_sighand,
 			 bool share_fs)
 {
+	struct thread_group *home = child->group;
+
 	if (share_sighand) {
 		child->sighand = parent->sighand;
 		child->sighand->refs++;
 	} else {
-		child->sighand = sighand_copy(parent ? parent->sighand : NULL);
+		child->sighand = sighand_copy(parent ? parent->sighand : NULL, home);
 	}
 	if (share_fs) {
 		child->fs = parent->fs;
 		child->fs->refs++;
 	} else {
-		child->fs = fs_copy(parent ? parent->fs : NULL);
+		child->fs = fs_copy(parent ? parent->fs : NULL, home);
 	}
 	return child->sighand && child->fs ? 0 : -ENOMEM;
 }
@@ -134,8 +178,7 @@ void thread_group_put(struct proc *proc)
 		return;
 	list_remove(&proc->thread_link);
 	proc->group = NULL;
-	if (--group->refs == 0)
-		kfree(group);
+	group_unref(group);
 }
 
 int thread_count(const struct proc *proc)
@@ -224,7 +267,7 @@ int thread_unshare_sighand(struct proc *self)
 {
 	if (self->sighand->refs == 1)
 		return 0;
-	struct sighand *own = sighand_copy(self->sighand);
+	struct sighand *own = sighand_copy(self->sighand, self->group);
 	if (!own)
 		return -ENOMEM;
 	sighand_put(self->sighand);

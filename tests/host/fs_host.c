@@ -13,7 +13,8 @@
 #include "tests/host/fs_host.h"
 
 static struct fs_info fs_host_fs = { .refs = 1 };	/* its cwd and umask */
-static struct sighand fs_host_sighand = { .refs = 1 };	/* its dispositions */
+static struct sigaction_k fs_host_actions[NSIG];
+static struct sighand fs_host_sighand = { .refs = 1, .actions = fs_host_actions, .home = NULL };	/* its dispositions */
 struct proc fs_host_proc = { .fs = &fs_host_fs, .sighand = &fs_host_sighand };
 uint64_t fs_host_clock_ns;
 unsigned fs_host_blocks;
