@@ -82,6 +82,11 @@ void fdtable_get(struct fdtable *table)
 	table->refcount++;
 }
 
+bool fdtable_is_shared(const struct fdtable *table)
+{
+	return table->refcount > 1;
+}
+
 /* Drop a reference; the last one closes every descriptor and frees the table. */
 void fdtable_put(struct fdtable *table)
 {

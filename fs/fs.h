@@ -24,6 +24,7 @@
 
 #include <stdint.h>
 #include <stddef.h>
+#include <stdbool.h>
 
 struct inode;
 struct fdtable;
@@ -88,6 +89,7 @@ uint64_t inode_size(const struct inode *inode);
 struct fdtable *fdtable_create(void);
 struct fdtable *fdtable_clone(struct fdtable *table);
 void fdtable_get(struct fdtable *table);	/* CLONE_FILES */
+bool fdtable_is_shared(const struct fdtable *table);	/* by CLONE_FILES: execve unshares */
 void fdtable_put(struct fdtable *table);
 void fdtable_close_on_exec(struct fdtable *table);
 /* fds 0, 1, 2 on /dev/console: 0 or a negative errno. */

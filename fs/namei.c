@@ -23,8 +23,8 @@ static struct inode *start_dir(struct inode *base)
 
 	if (base)
 		return base;
-	if (proc && proc->cwd)
-		return proc->cwd;
+	if (proc && proc->fs && proc->fs->cwd)
+		return proc->fs->cwd;
 	return vfs_root();
 }
 

@@ -143,6 +143,14 @@ static int procfs_lookup(struct inode *dir, const char *name, size_t len, struct
 			return *out ? 0 : -ENOMEM;
 		}
 	}
+	/* A directory of ids holds one directory per id. */
+	if (node->entry && node->entry->ids) {
+		int id = parse_pid(name, len);
+		if (!id || !node->entry->id_alive(node->pid, id))
+			return -ENOENT;
+		*out = make_inode(dir->sb, dir, id, node->entry->id_dir);
+		return *out ? 0 : -ENOMEM;
+	}
 	/* The root also holds one directory per live process. */
 	if (node->entry || node->pid || !source)
 		return -ENOENT;
@@ -153,25 +161,29 @@ static int procfs_lookup(struct inode *dir, const char *name, size_t len, struct
 	return *out ? 0 : -ENOMEM;
 }
 
-static int emit_pids(struct inode *dir, uint64_t *pos, readdir_fn emit, void *ctx)
+/* The numbered directories: the processes in the root (pids, entry NULL), or the
+ * ids of a directory of ids (entry its id_dir). */
+static int emit_pids(const struct procfs_node *node, uint64_t *pos, readdir_fn emit,
+		     void *ctx)
 {
 	int *pids = kmalloc(PROCFS_MAX_PIDS * sizeof(int));
+	const struct procfs_entry *entry = node->entry ? node->entry->id_dir : NULL;
 	char name[12];
 
 	if (!pids)
 		return -ENOMEM;
-	size_t count = source->pids(pids, PROCFS_MAX_PIDS);
+	size_t count = node->entry ? node->entry->ids(node->pid, pids, PROCFS_MAX_PIDS)
+				   : source->pids(pids, PROCFS_MAX_PIDS);
 	for (size_t i = 0; i < count; i++) {
 		if ((uint64_t)pids[i] < *pos - PROCFS_PID_POS)
 			continue;
 		size_t len = snprintf(name, sizeof(name), "%d", pids[i]);
 		uint64_t next = PROCFS_PID_POS + pids[i] + 1;
-		if (emit(ctx, name, len, ino_of(pids[i], NULL), DT_DIR, next))
+		if (emit(ctx, name, len, ino_of(pids[i], entry), DT_DIR, next))
 			break;
 		*pos = next;
 	}
 	kfree(pids);
-	(void)dir;
 	return 0;
 }
 
@@ -201,11 +213,12 @@ static int procfs_readdir(struct inode *dir, uint64_t *pos, readdir_fn emit, voi
 			 dtype_of(entry->mode), *pos + 1))
 			return 0;
 	}
-	if (node->entry || node->pid || !source)
+	bool numbered = node->entry ? node->entry->ids != NULL : !node->pid && source;
+	if (!numbered)
 		return 0;
 	if (*pos < PROCFS_PID_POS)
 		*pos = PROCFS_PID_POS;
-	return emit_pids(dir, pos, emit, ctx);
+	return emit_pids(node, pos, emit, ctx);
 }
 
 static bool procfs_never_empty(struct inode *dir)

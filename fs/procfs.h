@@ -33,6 +33,13 @@ struct procfs_entry {
 	long (*read_at)(int pid, void *kbuf, size_t n, uint64_t offset);
 	/* Directories: their entries, ended by one with a NULL name. */
 	const struct procfs_entry *children;
+	/* Directories of numbered directories (/proc/<pid>/task): the ids in pid's
+	 * directory, in increasing order (at most max; returns how many), whether id
+	 * is one of them, and what each id's directory is (its children are shown
+	 * with the id as their pid). */
+	size_t (*ids)(int pid, int *ids, size_t max);
+	bool (*id_alive)(int pid, int id);
+	const struct procfs_entry *id_dir;
 };
 
 struct procfs_source {

@@ -234,6 +234,10 @@ static int ramfs_readdir(struct inode *dir, uint64_t *pos, readdir_fn emit, void
 {
 	struct list_node *node;
 
+	/* Removed (Linux's IS_DEADDIR). Only here: a procfs directory has no links
+	 * either, being made afresh at each lookup, and lists fine. */
+	if (dir->nlink == 0)
+		return -ENOENT;
 	if (*pos == 0) {
 		if (emit(ctx, ".", 1, dir->ino, DT_DIR, 1))
 			return 1;

@@ -50,9 +50,9 @@ SYSCALL_DEFINE4(faccessat2, int, dirfd, const char *, path, int, mode, int, flag
 SYSCALL_DEFINE1(umask, unsigned, mask)
 {
 	struct proc *proc = fs_current();
-	unsigned old = proc->umask;
+	unsigned old = proc->fs->umask;
 
-	proc->umask = mask & 0777;
+	proc->fs->umask = mask & 0777;
 	return old;
 }
 

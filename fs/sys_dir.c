@@ -87,8 +87,6 @@ static long do_getdents(int fd, void *user_buf, unsigned count, bool old_format)
 		result = -EBADF;
 	else if (!S_ISDIR(dir->mode) || !dir->ops || !dir->ops->readdir)
 		result = -ENOTDIR;
-	else if (dir->nlink == 0)
-		result = -ENOENT;	/* removed: Linux's IS_DEADDIR */
 	else {
 		d.size = (int)count < 0 ? 0 : count < 65536 ? count : 65536;
 		d.old_format = old_format;
@@ -141,9 +139,9 @@ static int set_cwd(struct inode *dir)
 	if (error)
 		return error;
 	inode_get(dir);
-	if (proc->cwd)
-		inode_put(proc->cwd);
-	proc->cwd = dir;
+	if (proc->fs->cwd)
+		inode_put(proc->fs->cwd);
+	proc->fs->cwd = dir;
 	return 0;
 }
 
@@ -180,7 +178,7 @@ SYSCALL_DEFINE2(getcwd, char *, buf, size_t, size)
 
 	if (!path)
 		return -ENOMEM;
-	len = vfs_path_of(proc->cwd ? proc->cwd : vfs_root(), path,
+	len = vfs_path_of(proc->fs->cwd ? proc->fs->cwd : vfs_root(), path,
 			  size < PATH_MAX ? size : PATH_MAX);
 	if (len >= 0) {
 		len++;

@@ -62,7 +62,7 @@ static unsigned current_umask(void)
 {
 	struct proc *proc = fs_current();
 
-	return proc ? proc->umask : 022;
+	return proc && proc->fs ? proc->fs->umask : 022;
 }
 
 /* Create a node of mode (type included) at dirfd/path. Devices are root's, which

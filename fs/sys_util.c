@@ -73,7 +73,7 @@ int dirfd_inode(int dirfd, struct inode **out)
 
 	if (dirfd == AT_FDCWD) {
 		struct proc *proc = fs_current();
-		*out = proc->cwd ? proc->cwd : vfs_root();
+		*out = proc->fs->cwd ? proc->fs->cwd : vfs_root();
 		inode_get(*out);
 		return 0;
 	}

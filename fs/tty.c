@@ -335,7 +335,7 @@ static int check_background_read(void)
 	if (!proc || !tty.session || proc->sid != tty.session || !tty.pgrp ||
 	    proc->pgid == tty.pgrp)
 		return 0;
-	if (proc->actions[SIGTTIN - 1].handler == 1 ||
+	if (proc->sighand->actions[SIGTTIN - 1].handler == 1 ||
 	    (proc->signal_blocked & (1ull << (SIGTTIN - 1))))
 		return -EIO;
 	signal_send_group(proc->pgid, SIGTTIN);

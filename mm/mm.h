@@ -319,6 +319,13 @@ uint64_t frame_kpageflags(uint64_t pfn);
 int mm_audit(struct mm *const *mms, size_t count, uint32_t *workspace, char *report,
 	     size_t size);
 
+/*
+ * For futexes (mm/futex_key.c): is the word at address in a shared mapping? Then 1,
+ * with the physical address of the word in *phys (the page faulted in for reading
+ * if need be); 0 for a private mapping; -EFAULT when nothing readable is mapped.
+ */
+int mm_shared_word(struct mm *mm, uint64_t address, uint64_t *phys);
+
 /* Make mm the CPU's address space. */
 void mm_activate(struct mm *mm);
 

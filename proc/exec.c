@@ -17,6 +17,8 @@
  * libraries itself with mmap. Segments are mapped by proc/elf_load.c.
  */
 #include "proc/internal.h"
+#include "proc/thread.h"
+#include "proc/futex.h"
 #include "proc/elf.h"
 #include "proc/elf_load.h"
 #include "proc/exec_args.h"
@@ -371,6 +373,43 @@ static int load_program(struct exec_state *s)
 	return elf_load(s->mm, s->interp_file, &s->interp, 0);
 }
 
+/*
+ * Linux's de_thread: the other threads of the process are killed and waited for,
+ * and a non-leader caller takes the leader's pid and place. -EAGAIN when the
+ * process is already exiting (or another thread is execing): this one dies too.
+ */
+static int de_thread(struct proc *proc)
+{
+	struct thread_group *group = proc->group;
+
+	if (group->live == 1 && proc_is_leader(proc))
+		return 0;
+	if (group->exiting || group->execer)
+		return -EAGAIN;
+	group->execer = proc;
+	thread_kill_others(proc);
+	wait_event(&group->threads_gone, group->live == 1);
+	group->execer = NULL;
+	thread_take_leadership(proc);
+	return 0;
+}
+
+/* What the new program must not share with another process: its dispositions
+ * (reset below) and its descriptor table (close-on-exec below). 0 or -ENOMEM. */
+static int unshare_for_exec(struct proc *proc)
+{
+	if (thread_unshare_sighand(proc))
+		return -ENOMEM;
+	if (proc->files && fdtable_is_shared(proc->files)) {
+		struct fdtable *own = fdtable_clone(proc->files);
+		if (!own)
+			return -ENOMEM;
+		fdtable_put(proc->files);
+		proc->files = own;
+	}
+	return 0;
+}
+
 static int build_image(struct exec_state *s, struct proc *proc)
 {
 	int error = elf_read_program_headers(s->inode, &s->image);
@@ -381,6 +420,14 @@ static int build_image(struct exec_state *s, struct proc *proc)
 	interp = elf_interp_header(&s->image);
 	if (interp) {
 		error = open_interpreter(s, interp);
+		if (error)
+			return error;
+	}
+	/* The program and its interpreter are good enough to try: the other threads
+	 * go (before the new address space exists, so that no audit at their exits
+	 * sees it unowned). */
+	if (proc == current_proc()) {
+		error = de_thread(proc);
 		if (error)
 			return error;
 	}
@@ -419,6 +466,8 @@ static void commit(struct exec_state *s, struct proc *proc)
 {
 	struct mm *old = proc->mm;
 
+	if (old && proc == current_proc())
+		futex_exit(proc);	/* robust list and clear_child_tid, as Linux does */
 	proc->mm = s->mm;
 	s->mm = NULL;
 	if (proc == current_proc())
@@ -453,12 +502,14 @@ static int exec_into(struct proc *proc, struct exec_state *s)
 
 	if (!error)
 		error = build_image(s, proc);
+	if (!error && proc == current_proc())
+		error = unshare_for_exec(proc);
 	if (!error) {
 		commit(s, proc);
 	} else if (s->fatal && proc == current_proc()) {
 		/* calf built the new image on the side, so the old one is still whole,
 		 * but a program may only see what Linux shows: death by SIGSEGV. */
-		proc->actions[SIGSEGV - 1].handler = SIG_DFL;
+		proc->sighand->actions[SIGSEGV - 1].handler = SIG_DFL;
 		signal_force(proc, SIGSEGV);
 	}
 	release_state(s);

@@ -2,6 +2,8 @@
  * proc/exit.c - ending processes and waiting for them.
  */
 #include "proc/internal.h"
+#include "proc/thread.h"
+#include "proc/futex.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/power.h"
 #include "fs/fs.h"
@@ -80,7 +82,7 @@ static void exit_report(int wait_status, int *code, int *status)
 static void notify_parent_of_exit(struct proc *proc)
 {
 	struct proc *parent = proc->parent;
-	const struct sigaction_k *action = &parent->actions[SIGCHLD - 1];
+	const struct sigaction_k *action = &parent->sighand->actions[SIGCHLD - 1];
 	int code, status;
 
 	exit_report(proc->exit_status, &code, &status);
@@ -92,19 +94,14 @@ static void notify_parent_of_exit(struct proc *proc)
 		give_to_init(proc);
 }
 
-static void release_resources(struct proc *proc)
+/* What one thread holds: its robust futexes and clear_child_tid (futex.c), its
+ * references on files, program, address space, sighand and fs_info. */
+static void release_thread(struct proc *proc)
 {
-	if (proc->clear_child_tid) {
-		uint32_t zero = 0;
-		copy_to_user((void *)proc->clear_child_tid, &zero, sizeof(zero));
-	}
+	futex_exit(proc);
 	if (proc->files) {
 		fdtable_put(proc->files);
 		proc->files = NULL;
-	}
-	if (proc->cwd) {
-		inode_put(proc->cwd);
-		proc->cwd = NULL;
 	}
 	if (proc->exe) {
 		file_allow_write(proc->exe);
@@ -117,6 +114,7 @@ static void release_resources(struct proc *proc)
 		proc->mm = NULL;
 		mm_put(mm);
 	}
+	thread_exit_release(proc);
 }
 
 static void __attribute__((noreturn)) init_died(int status)
@@ -135,34 +133,74 @@ static void __attribute__((noreturn)) init_died(int status)
 	machine_exit(code < EXIT_STATUS_PANIC ? code : EXIT_STATUS_PANIC - 1);
 }
 
-void proc_exit(int wait_status)
+/*
+ * The last thread of a group is gone: the process ends. Its leader (maybe the
+ * caller, maybe a zombie already) hands its children to init, holds the wait
+ * status (a group exit's, else the last thread's: what Linux 6.1 reports) and
+ * tells the parent. Interrupts off.
+ */
+static void end_process(struct thread_group *group, int wait_status)
+{
+	struct proc *leader = group->leader;
+
+	itimer_exit(leader);
+	jobctl_exit(leader);
+	reparent_children(leader);
+	leader->exit_status = group->exiting ? group->exit_status : wait_status;
+	leader->state = PROC_ZOMBIE;
+	notify_parent_of_exit(leader);
+}
+
+void thread_exit(int wait_status)
 {
 	struct proc *proc = current_proc();
+	struct thread_group *group = proc->group;
 
-	if (proc->pid == 1)
+	if (group->exiting)
+		wait_status = group->exit_status;
+	if (group->live == 1 && group->tgid == 1)
 		init_died(wait_status);
-	release_resources(proc);
+	release_thread(proc);
 	if (mm_audit_on_exit) {
 		char report[256];
 		proc_mm_audit(report, sizeof(report), "after an exit");
 	}
 	vfork_release(proc);
 
-	itimer_exit(proc);
-
 	irq_disable();
-	jobctl_exit(proc);
-	reparent_children(proc);
 	proc->exit_status = wait_status;
-	proc->state = PROC_ZOMBIE;
-	notify_parent_of_exit(proc);
+	if (--group->live == 0)
+		end_process(group, wait_status);
+	else if (group->execer && group->live == 1)
+		wake_up(&group->threads_gone);
+	if (proc == group->leader) {
+		proc->state = PROC_ZOMBIE;	/* reported once the group is gone */
+	} else {
+		list_remove(&proc->thread_link);
+		thread_queue_dead(proc);
+	}
 	schedule();
-	panic("proc_exit: zombie %d was scheduled", proc->pid);
+	panic("thread_exit: %d was scheduled after its exit", proc->pid);
+}
+
+/* A group exit: the first one sets the status and kills the other threads; during
+ * an execve's de_thread the killed threads only end themselves. */
+void proc_exit(int wait_status)
+{
+	struct proc *proc = current_proc();
+	struct thread_group *group = proc->group;
+
+	if (!group->exiting && !(group->execer && group->execer != proc)) {
+		group->exiting = true;
+		group->exit_status = wait_status;
+		thread_kill_others(proc);
+	}
+	thread_exit(wait_status);
 }
 
 SYSCALL_DEFINE1(exit, int, code)
 {
-	proc_exit(wait_status_exited(code));
+	thread_exit(wait_status_exited(code));
 }
 
 SYSCALL_DEFINE1(exit_group, int, code)
@@ -208,8 +246,8 @@ static bool take_report(struct proc *child, int options, struct child_report *re
 	report->pid = child->pid;
 	report->uid = child->uid;
 	if (child->state == PROC_ZOMBIE) {
-		if (!(options & WEXITED))
-			return false;
+		if (!(options & WEXITED) || thread_count(child))
+			return false;	/* a leader whose threads live on: not yet */
 		exit_report(child->exit_status, &report->code, &report->status);
 		if (!keep) {
 			list_remove(&child->sibling);
@@ -260,7 +298,7 @@ static int look_at_children(struct proc *self, const struct wait_target *target,
 static int wait_for_child(const struct wait_target *target, int options,
 			  struct child_report *report)
 {
-	struct proc *self = current_proc();
+	struct proc *self = proc_leader(current_proc());	/* any thread may wait */
 	uint64_t flags = irq_save();
 	int result;
 

@@ -3,10 +3,17 @@
  *
  * The child is a copy of the parent at the system call: the same user registers
  * (but rax = 0), a copy of the address space (mm_fork; shared with CLONE_VM), the
- * same open files (fdtable_clone), cwd, signal dispositions and mask, identity.
- * Threads (CLONE_THREAD) are not supported yet.
+ * same open files (a copy of the table, or the table itself with CLONE_FILES),
+ * cwd and umask (shared with CLONE_FS), signal dispositions (shared with
+ * CLONE_SIGHAND) and mask, identity. CLONE_THREAD makes a thread of the caller's
+ * process (proc/thread.c); otherwise the child is a new process whose parent is
+ * the caller's process (its leader), or the caller's parent with CLONE_PARENT.
+ * Only the calling thread is copied: a fork from a thread has one thread.
+ *
+ * clone3 takes the same request from a struct clone_args.
  */
 #include "proc/internal.h"
+#include "proc/thread.h"
 #include "arch/x86_64/context.h"
 #include "fs/fs.h"
 #include "mm/mm.h"
@@ -33,8 +40,15 @@
 #define CLONE_UNTRACED		0x00800000
 #define CLONE_CHILD_SETTID	0x01000000
 
-#define SUPPORTED (CSIGNAL | CLONE_VM | CLONE_VFORK | CLONE_SETTLS | CLONE_PARENT_SETTID | \
-		   CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | CLONE_DETACHED | CLONE_UNTRACED)
+#define CLONE_NEWUSER		0x10000000
+#define CLONE_NEWPID		0x20000000
+#define CLONE_CLEAR_SIGHAND	0x100000000ull
+#define CLONE_INTO_CGROUP	0x200000000ull
+
+#define SUPPORTED (CSIGNAL | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_VFORK | \
+		   CLONE_PARENT | CLONE_THREAD | CLONE_SYSVSEM | CLONE_SETTLS | \
+		   CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | \
+		   CLONE_DETACHED | CLONE_UNTRACED | CLONE_CLEAR_SIGHAND)
 
 struct clone_request {
 	uint64_t flags;
@@ -55,14 +69,42 @@ static void copy_identity(struct proc *child, const struct proc *parent)
 	child->egid = parent->egid;
 	child->suid = parent->suid;
 	child->sgid = parent->sgid;
-	child->umask = parent->umask;
 	memcpy(child->limits, parent->limits, sizeof(child->limits));
 	child->fs_base = parent->fs_base;
-	memcpy(child->actions, parent->actions, sizeof(child->actions));
 	child->signal_blocked = parent->signal_blocked;
 	child->altstack_sp = parent->altstack_sp;
 	child->altstack_size = parent->altstack_size;
 	child->altstack_flags = parent->altstack_flags;
+}
+
+/* CLONE_CLEAR_SIGHAND (clone3): handlers go back to SIG_DFL, SIG_IGN stays. */
+static void clear_handlers(struct proc *child)
+{
+	for (int i = 0; i < NSIG; i++) {
+		struct sigaction_k *action = &child->sighand->actions[i];
+		if (action->handler != SIG_IGN)
+			*action = (struct sigaction_k){ 0 };
+	}
+}
+
+/* The child's thread group, dispositions, cwd and umask. 0 or -ENOMEM. */
+static int set_up_sharing(struct proc *child, struct proc *parent, uint64_t flags)
+{
+	int error;
+
+	if (flags & CLONE_THREAD)
+		error = thread_join_group(child, parent, flags & CLONE_FS);
+	else
+		error = thread_setup_process(child, parent, flags & CLONE_SIGHAND, flags & CLONE_FS);
+	if (!error && (flags & CLONE_CLEAR_SIGHAND))
+		clear_handlers(child);
+	/* A thread with its own stack must not inherit the alternate stack it would
+	 * share (Linux's rule: CLONE_VM without CLONE_VFORK). */
+	if ((flags & (CLONE_VM | CLONE_VFORK)) == CLONE_VM) {
+		child->altstack_sp = child->altstack_size = 0;
+		child->altstack_flags = 2;	/* SS_DISABLE */
+	}
+	return error;
 }
 
 /* Address space and files for the child; 0 or -ENOMEM. */
@@ -76,11 +118,14 @@ static int copy_resources(struct proc *child, struct proc *parent, uint64_t flag
 		if (!child->mm)
 			return -ENOMEM;
 	}
-	child->files = fdtable_clone(parent->files);
-	if (!child->files)
-		return -ENOMEM;
-	child->cwd = parent->cwd;
-	inode_get(child->cwd);
+	if (flags & CLONE_FILES) {
+		fdtable_get(parent->files);
+		child->files = parent->files;
+	} else {
+		child->files = fdtable_clone(parent->files);
+		if (!child->files)
+			return -ENOMEM;
+	}
 	if (parent->exe) {
 		/* Cannot fail: the parent's own denial keeps writers out. */
 		file_deny_write(parent->exe);
@@ -92,10 +137,10 @@ static int copy_resources(struct proc *child, struct proc *parent, uint64_t flag
 
 static void undo_resources(struct proc *child)
 {
+	if (child->group && child->group->leader != child)
+		child->group->live--;	/* a thread that never ran */
 	if (child->files)
 		fdtable_put(child->files);
-	if (child->cwd)
-		inode_put(child->cwd);
 	if (child->exe) {
 		file_allow_write(child->exe);
 		file_put(child->exe);
@@ -136,14 +181,44 @@ static bool over_process_limit(const struct proc *parent)
 	return count >= parent->limits[RLIMIT_NPROC].current;
 }
 
+/*
+ * Linux's checks of a flag set, in its order: a thread needs shared dispositions,
+ * shared dispositions need a shared address space, and init may not make
+ * siblings of itself (CLONE_PARENT). Unknown flags (namespaces...) are refused.
+ */
+static int check_flags(const struct proc *parent, uint64_t flags)
+{
+	if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
+		return -EINVAL;
+	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
+		return -EINVAL;
+	if ((flags & CLONE_PARENT) && parent->tgid == 1)
+		return -EINVAL;
+	if (flags & ~SUPPORTED)
+		return -EINVAL;
+	return 0;
+}
+
+/* A new process joins the tree under the caller's process, or its parent. */
+static void link_into_tree(struct proc *child, struct proc *caller, uint64_t flags)
+{
+	struct proc *parent = proc_leader(caller);
+
+	if (flags & CLONE_PARENT)
+		parent = parent->parent;
+	child->parent = parent;
+	list_push_back(&parent->children, &child->sibling);
+}
+
 static long do_clone(const struct clone_request *request)
 {
 	struct proc *parent = current_proc();
 	uint64_t flags = request->flags;
 
 	/* Like Linux, any exit signal is taken (one it does not know is not sent). */
-	if (flags & ~SUPPORTED)
-		return -EINVAL;
+	int error = check_flags(parent, flags);
+	if (error)
+		return error;
 	if (over_process_limit(parent))
 		return -EAGAIN;
 	/* No room in the process table (PROC_MAX) or for a kernel stack: EAGAIN. */
@@ -151,7 +226,7 @@ static long do_clone(const struct clone_request *request)
 	if (!child)
 		return -EAGAIN;
 	copy_identity(child, parent);
-	if (copy_resources(child, parent, flags)) {
+	if (set_up_sharing(child, parent, flags) || copy_resources(child, parent, flags)) {
 		undo_resources(child);
 		return -ENOMEM;
 	}
@@ -161,8 +236,8 @@ static long do_clone(const struct clone_request *request)
 	if (flags & CLONE_CHILD_CLEARTID)
 		child->clear_child_tid = (uint64_t)request->child_tid;
 	int pid = child->pid;
-	child->parent = parent;
-	list_push_back(&parent->children, &child->sibling);
+	if (!(flags & CLONE_THREAD))
+		link_into_tree(child, parent, flags);
 	if (flags & CLONE_VFORK) {
 		child->vfork_parent = parent;
 		parent->vfork_released = false;
@@ -204,11 +279,102 @@ SYSCALL_DEFINE0(vfork)
 	return do_clone(&request);
 }
 
-/* The legacy clone reads only the low 32 bits of its flags (Linux's lower_32_bits). */
+/* The legacy clone reads only the low 32 bits of its flags (Linux's lower_32_bits),
+ * and ignores CLONE_DETACHED (clone3 refuses it). */
 SYSCALL_DEFINE5(clone, uint64_t, flags, uint64_t, stack, int *, parent_tid,
 		int *, child_tid, uint64_t, tls)
 {
 	struct clone_request request = { (uint32_t)flags, stack, parent_tid, child_tid, tls };
 
+	if ((flags & CLONE_PIDFD) && (flags & CLONE_DETACHED))
+		return -EINVAL;
+	return do_clone(&request);
+}
+
+/* struct clone_args, as Linux 6.1 knows it (CLONE_ARGS_SIZE_VER2). */
+struct clone_args_user {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal;
+	uint64_t stack, stack_size, tls, set_tid, set_tid_size, cgroup;
+};
+#define CLONE_ARGS_SIZE_VER0	64
+#define PAGE_BYTES		4096
+
+/*
+ * Linux's copy_struct_from_user: a smaller struct (but at least the first
+ * version's) is zero-extended; a bigger one (up to a page) is taken if the bytes
+ * calf does not know are zero (E2BIG otherwise).
+ */
+static int read_clone_args(const uint8_t *user, size_t size, struct clone_args_user *args)
+{
+	size_t known = sizeof(*args);
+
+	if (size > PAGE_BYTES)
+		return -E2BIG;
+	if (size < CLONE_ARGS_SIZE_VER0)
+		return -EINVAL;
+	memset(args, 0, known);
+	for (size_t at = known; at < size; at++) {
+		uint8_t byte;
+		if (copy_from_user(&byte, user + at, 1))
+			return -EFAULT;
+		if (byte)
+			return -E2BIG;
+	}
+	return copy_from_user(args, user, size < known ? size : known) ? -EFAULT : 0;
+}
+
+#define CLONE_NEWTIME 0x80
+
+/*
+ * Linux's checks of clone3's arguments, in its order: set_tid and exit_signal as
+ * read, then the flags (the legacy ones, CLONE_CLEAR_SIGHAND and
+ * CLONE_INTO_CGROUP; never CLONE_DETACHED or an exit signal in them; not both
+ * CLONE_SIGHAND and CLONE_CLEAR_SIGHAND; no exit signal for a thread or a
+ * CLONE_PARENT child), and a stack with its size or neither. calf has no pid
+ * namespaces to choose pids in (set_tid), no pidfds and no cgroups: EINVAL.
+ */
+static int check_clone_args(const struct clone_args_user *args)
+{
+	uint64_t flags = args->flags;
+
+	if (args->set_tid_size > 32 || (!args->set_tid && args->set_tid_size) ||
+	    (args->set_tid && !args->set_tid_size))
+		return -EINVAL;
+	if ((args->exit_signal & ~(uint64_t)CSIGNAL) || args->exit_signal > 64)
+		return -EINVAL;
+	if (flags & ~(0xffffffffull | CLONE_CLEAR_SIGHAND | CLONE_INTO_CGROUP))
+		return -EINVAL;
+	if (flags & (CLONE_DETACHED | (CSIGNAL & ~CLONE_NEWTIME)))
+		return -EINVAL;
+	if ((flags & (CLONE_SIGHAND | CLONE_CLEAR_SIGHAND)) ==
+	    (CLONE_SIGHAND | CLONE_CLEAR_SIGHAND))
+		return -EINVAL;
+	if ((flags & (CLONE_THREAD | CLONE_PARENT)) && args->exit_signal)
+		return -EINVAL;
+	if (!args->stack != !args->stack_size)
+		return -EINVAL;
+	if (args->stack && !user_range_ok(args->stack, args->stack_size))
+		return -EINVAL;
+	if (args->set_tid_size || (flags & (CLONE_INTO_CGROUP | CLONE_PIDFD)))
+		return -EINVAL;
+	return 0;
+}
+
+SYSCALL_DEFINE2(clone3, const uint8_t *, user_args, size_t, size)
+{
+	struct clone_args_user args;
+	int error = read_clone_args(user_args, size, &args);
+
+	if (!error)
+		error = check_clone_args(&args);
+	if (error)
+		return error;
+	struct clone_request request = {
+		.flags = args.flags | args.exit_signal,
+		.stack = args.stack ? args.stack + args.stack_size : 0,
+		.parent_tid = (int *)args.parent_tid,
+		.child_tid = (int *)args.child_tid,
+		.tls = args.tls,
+	};
 	return do_clone(&request);
 }

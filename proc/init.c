@@ -2,6 +2,7 @@
  * proc/init.c - starting PID 1 and handing the CPU to the scheduler.
  */
 #include "proc/internal.h"
+#include "proc/thread.h"
 #include "arch/x86_64/context.h"
 #include "fs/fs.h"
 #include "lib/panic.h"
@@ -32,8 +33,8 @@ void proc_start_init(const char *path, const char *const argv[])
 	init->files = fdtable_create();
 	if (!init->files || fdtable_open_console(init->files) < 0)
 		panic("init: cannot open /dev/console");
-	init->cwd = fs_root();
-	inode_get(init->cwd);
+	if (thread_setup_process(init, NULL, false, false))
+		panic("init: no memory for its thread group");
 
 	int error = exec_first_program(init, path, argv, init_environment);
 	if (error)

@@ -53,11 +53,13 @@ void signal_force_info(struct proc *proc, const struct ksiginfo *info);
 void signal_force(struct proc *proc, int sig);
 void signal_reset_for_exec(struct proc *proc);
 int signal_sleep_wakeable(struct proc *proc);	/* wake a sleeper because of a signal */
+void signal_kill_thread(struct proc *t);	/* SIGKILL for one thread: group exit, execve */
 
 /* jobctl.c */
 bool jobctl_is_stop_signal(int sig);
 void jobctl_signal_sent(struct proc *proc, int sig);	/* SIGCONT continues, ... */
 void jobctl_stop(int sig);	/* a stop signal's default action, for the current process */
+void jobctl_stop_self(void);	/* the current thread stops with its group */
 /* SIGCHLD (unless SA_NOCLDSTOP says otherwise) and a wake-up for the parent. */
 void jobctl_notify_parent(struct proc *child, int code, int status);
 /* At exit, before the children go to init: hang up groups this orphans. */
@@ -66,6 +68,7 @@ void jobctl_exit(struct proc *dying);
 /* itimer.c */
 void itimer_tick(struct proc *running, bool from_user);	/* timer interrupt */
 void itimer_exit(struct proc *proc);
+void itimer_transfer(struct proc *to, struct proc *from);	/* execve's de_thread */
 
 /* exit.c */
 int wait_status_exited(int code);

@@ -9,6 +9,7 @@
  * them, and the signals come from the kernel (SI_KERNEL).
  */
 #include "proc/internal.h"
+#include "lib/string.h"
 #include "arch/x86_64/timer.h"
 #include "mm/uaccess.h"
 #include "syscall/syscall.h"
@@ -73,7 +74,8 @@ void itimer_tick(struct proc *running, bool from_user)
 		if (proc->itimer_value_ns[ITIMER_REAL] <= now)
 			expire_real(proc, now);
 	}
-	if (running) {
+	if (running && running->group) {
+		running = proc_leader(running);	/* the timers are the process's */
 		/* ITIMER_VIRTUAL counts user time only; ITIMER_PROF user and system. */
 		if (from_user)
 			charge_cpu_timer(running, ITIMER_VIRTUAL, SIGVTALRM);
@@ -103,6 +105,20 @@ static void set_timer(struct proc *proc, int which, uint64_t value, uint64_t int
 void itimer_exit(struct proc *proc)
 {
 	set_timer(proc, ITIMER_REAL, 0, 0);
+}
+
+void itimer_transfer(struct proc *to, struct proc *from)
+{
+	uint64_t flags = irq_save();
+
+	memcpy(to->itimer_value_ns, from->itimer_value_ns, sizeof(to->itimer_value_ns));
+	memcpy(to->itimer_interval_ns, from->itimer_interval_ns, sizeof(to->itimer_interval_ns));
+	if (from->itimer_value_ns[ITIMER_REAL]) {
+		list_remove(&from->itimer_link);
+		list_push_back(&armed_real, &to->itimer_link);
+	}
+	from->itimer_value_ns[ITIMER_REAL] = 0;
+	irq_restore(flags);
 }
 
 /* Time left before the timer fires (0: disarmed). */
@@ -143,14 +159,14 @@ SYSCALL_DEFINE2(getitimer, int, which, struct itimerval_user *, out)
 
 	if (which < ITIMER_REAL || which > ITIMER_PROF)
 		return -EINVAL;
-	get_timer(current_proc(), which, &current);
+	get_timer(proc_leader(current_proc()), which, &current);
 	return copy_to_user(out, &current, sizeof(current)) ? -EFAULT : 0;
 }
 
 SYSCALL_DEFINE3(setitimer, int, which, const struct itimerval_user *, in,
 		struct itimerval_user *, old)
 {
-	struct proc *proc = current_proc();
+	struct proc *proc = proc_leader(current_proc());
 	struct itimerval_user request = { { 0, 0 }, { 0, 0 } }, previous;
 	uint64_t value, interval;
 
@@ -171,7 +187,7 @@ SYSCALL_DEFINE3(setitimer, int, which, const struct itimerval_user *, in,
 
 SYSCALL_DEFINE1(alarm, unsigned, seconds)
 {
-	struct proc *proc = current_proc();
+	struct proc *proc = proc_leader(current_proc());
 	uint64_t left = time_left(proc, ITIMER_REAL);
 
 	set_timer(proc, ITIMER_REAL, seconds * NSEC, 0);

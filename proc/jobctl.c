@@ -11,11 +11,16 @@
  * which reports each stop (WUNTRACED) and each continue (WCONTINUED) once.
  *
  * A process group is orphaned when no member has a parent in another group of the
- * same session: nobody is left to continue it. So SIGTSTP, SIGTTIN and SIGTTOU
+ * same session: nobody is left to continue it.
+ *
+ * Stopping is for the whole thread group (group->stopped): the thread that takes
+ * the stop signal stops at once, the others as they next head for user mode, and
+ * SIGCONT makes every stopped one runnable. The leader holds what wait reports. So SIGTSTP, SIGTTIN and SIGTTOU
  * (but not SIGSTOP) do not stop its members, and a group that an exit orphans while
  * some member is stopped gets SIGHUP and SIGCONT, as in Linux.
  */
 #include "proc/internal.h"
+#include "proc/thread.h"
 
 #define STOP_SIGNALS (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
 
@@ -33,29 +38,48 @@ void jobctl_notify_parent(struct proc *child, int code, int status)
 	};
 	bool stop_or_continue = code == CLD_STOPPED || code == CLD_CONTINUED;
 
-	if (!stop_or_continue || !(parent->actions[SIGCHLD - 1].flags & SA_NOCLDSTOP))
+	if (!stop_or_continue || !(parent->sighand->actions[SIGCHLD - 1].flags & SA_NOCLDSTOP))
 		signal_send_info(parent, &info);
 	wake_up(&parent->child_event);
 }
 
-static void continue_stopped(struct proc *proc)
+static void continue_stopped(struct proc *leader)
 {
-	proc->stop_unreported = false;	/* a stop wait has not seen is old news now */
-	proc->continue_unreported = true;
-	sched_make_runnable(proc);
-	jobctl_notify_parent(proc, CLD_CONTINUED, SIGCONT);
+	struct proc *t;
+
+	leader->group->stopped = false;
+	leader->stop_unreported = false;	/* a stop wait has not seen is old news now */
+	leader->continue_unreported = true;
+	for_each_thread(leader, t)
+		if (t->state == PROC_STOPPED)
+			sched_make_runnable(t);
+	jobctl_notify_parent(leader, CLD_CONTINUED, SIGCONT);
 }
 
-void jobctl_signal_sent(struct proc *proc, int sig)
+/* Discard the signals of mask pending anywhere in the group. */
+static void discard(struct proc *proc, uint64_t mask)
 {
+	struct proc *t;
+
+	proc->group->shared_pending &= ~mask;
+	for_each_thread(proc, t)
+		t->signal_pending &= ~mask;
+}
+
+void jobctl_signal_sent(struct proc *leader, int sig)
+{
+	struct proc *t;
+
 	if (jobctl_is_stop_signal(sig)) {
-		proc->signal_pending &= ~SIGBIT(SIGCONT);
+		discard(leader, SIGBIT(SIGCONT));
 	} else if (sig == SIGCONT) {
-		proc->signal_pending &= ~STOP_SIGNALS;
-		if (proc->state == PROC_STOPPED)
-			continue_stopped(proc);
-	} else if (sig == SIGKILL && proc->state == PROC_STOPPED) {
-		sched_make_runnable(proc);	/* to die; no continue to report */
+		discard(leader, STOP_SIGNALS);
+		if (leader->group->stopped)
+			continue_stopped(leader);
+	} else if (sig == SIGKILL) {
+		for_each_thread(leader, t)	/* to die; no continue to report */
+			if (t->state == PROC_STOPPED)
+				sched_make_runnable(t);
 	}
 }
 
@@ -76,7 +100,8 @@ static bool pgrp_orphaned(int pgid, const struct proc *dying)
 
 	list_for_each(node, &all_procs) {
 		struct proc *proc = list_entry(node, struct proc, all_link);
-		if (proc->pgid != pgid || proc == dying || proc->state == PROC_ZOMBIE)
+		if (!proc_is_leader(proc) || proc->pgid != pgid || proc == dying ||
+		    !thread_count(proc))
 			continue;
 		if (links_group_outside(proc, dying))
 			return false;
@@ -90,7 +115,7 @@ static bool pgrp_has_stopped(int pgid)
 
 	list_for_each(node, &all_procs) {
 		struct proc *proc = list_entry(node, struct proc, all_link);
-		if (proc->pgid == pgid && proc->state == PROC_STOPPED)
+		if (proc_is_leader(proc) && proc->pgid == pgid && proc->group->stopped)
 			return true;
 	}
 	return false;
@@ -124,18 +149,26 @@ void jobctl_exit(struct proc *dying)
 	}
 }
 
-void jobctl_stop(int sig)
+/* Off the run queue until SIGCONT or SIGKILL makes it runnable. */
+void jobctl_stop_self(void)
 {
 	struct proc *proc = current_proc();
 
-	if (sig != SIGSTOP && pgrp_orphaned(proc->pgid, NULL))
-		return;		/* nobody could continue it: the signal is discarded */
 	proc->state = PROC_STOPPED;
-	proc->stop_signal = sig;
-	proc->stop_unreported = true;
-	proc->continue_unreported = false;
-	jobctl_notify_parent(proc, CLD_STOPPED, sig);
-	/* Off the run queue until SIGCONT or SIGKILL makes it runnable. */
 	while (proc->state == PROC_STOPPED)
 		schedule();
+}
+
+void jobctl_stop(int sig)
+{
+	struct proc *leader = proc_leader(current_proc());
+
+	if (sig != SIGSTOP && pgrp_orphaned(leader->pgid, NULL))
+		return;		/* nobody could continue it: the signal is discarded */
+	leader->group->stopped = true;
+	leader->stop_signal = sig;
+	leader->stop_unreported = true;
+	leader->continue_unreported = false;
+	jobctl_notify_parent(leader, CLD_STOPPED, sig);
+	jobctl_stop_self();
 }

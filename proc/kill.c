@@ -23,7 +23,7 @@ static struct ksiginfo info_from_self(int sig, int code)
 {
 	struct proc *self = current_proc();
 
-	return (struct ksiginfo){ .signo = sig, .code = code, .pid = self->pid, .uid = self->uid };
+	return (struct ksiginfo){ .signo = sig, .code = code, .pid = self->tgid, .uid = self->uid };
 }
 
 /*
@@ -46,16 +46,24 @@ static bool valid_signal(int sig)
 }
 
 /* 0 (sent, or only checked for signal 0), -EINVAL (no such signal: Linux finds that
- * out only once it has a target) or -EPERM. */
-static int send_checked(struct proc *proc, const struct ksiginfo *info)
+ * out only once it has a target) or -EPERM. To proc's process, or (thread) to the
+ * thread proc alone. */
+static int send_to(struct proc *proc, const struct ksiginfo *info, bool thread)
 {
 	if (!valid_signal(info->signo))
 		return -EINVAL;
 	if (!may_signal(current_proc(), proc, info->signo))
 		return -EPERM;
-	if (info->signo)
+	if (info->signo && thread)
+		signal_send_thread_info(proc, info);
+	else if (info->signo)
 		signal_send_info(proc, info);
 	return 0;
+}
+
+static int send_checked(struct proc *proc, const struct ksiginfo *info)
+{
+	return send_to(proc, info, false);
 }
 
 /*
@@ -72,7 +80,10 @@ static int send_to_many(int pid, const struct ksiginfo *info)
 
 	list_for_each(node, &all_procs) {
 		struct proc *proc = list_entry(node, struct proc, all_link);
-		bool chosen = pid == -1 ? proc->pid > 1 && proc != self : proc->pgid == pgid;
+		if (!proc_is_leader(proc))
+			continue;	/* one send per process */
+		bool chosen = pid == -1 ? proc->pid > 1 && proc->group != self->group
+					: proc->pgid == pgid;
 		if (!chosen)
 			continue;
 		found++;
@@ -101,12 +112,14 @@ SYSCALL_DEFINE2(kill, int, pid, int, sig)
 	return send_to_many(pid, &info);
 }
 
-/* Without threads, a thread id is a process id. */
-static int send_to_thread(int tid, const struct ksiginfo *info)
+/* To the thread tid (of process tgid, unless 0). */
+static int send_to_thread(int tgid, int tid, const struct ksiginfo *info)
 {
 	struct proc *proc = proc_find(tid);
 
-	return proc ? send_checked(proc, info) : -ESRCH;
+	if (!proc || (tgid && proc->tgid != tgid))
+		return -ESRCH;
+	return send_to(proc, info, true);
 }
 
 SYSCALL_DEFINE2(tkill, int, tid, int, sig)
@@ -115,7 +128,7 @@ SYSCALL_DEFINE2(tkill, int, tid, int, sig)
 
 	if (tid <= 0)
 		return -EINVAL;
-	return send_to_thread(tid, &info);
+	return send_to_thread(0, tid, &info);
 }
 
 SYSCALL_DEFINE3(tgkill, int, tgid, int, tid, int, sig)
@@ -124,9 +137,7 @@ SYSCALL_DEFINE3(tgkill, int, tgid, int, tid, int, sig)
 
 	if (tgid <= 0 || tid <= 0)
 		return -EINVAL;
-	if (tgid != tid)
-		return -ESRCH;
-	return send_to_thread(tid, &info);
+	return send_to_thread(tgid, tid, &info);
 }
 
 #define SIGINFO_SIZE		128	/* siginfo_t */
@@ -200,7 +211,8 @@ SYSCALL_DEFINE3(rt_sigqueueinfo, int, pid, int, sig,
 		return -EPERM;
 	if (pid <= 0)
 		return -ESRCH;	/* POSIX.1b does not mention process groups */
-	return send_to_thread(pid, &info);
+	struct proc *proc = proc_find(pid);
+	return proc ? send_checked(proc, &info) : -ESRCH;
 }
 
 SYSCALL_DEFINE4(rt_tgsigqueueinfo, int, tgid, int, tid, int, sig,
@@ -215,5 +227,5 @@ SYSCALL_DEFINE4(rt_tgsigqueueinfo, int, tgid, int, tid, int, sig,
 		return -EINVAL;
 	if (impersonates(&info, tid))
 		return -EPERM;
-	return tgid == tid ? send_to_thread(tid, &info) : -ESRCH;
+	return send_to_thread(tgid, tid, &info);
 }

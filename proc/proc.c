@@ -2,6 +2,7 @@
  * proc/proc.c - the process table: allocating processes and finding them by pid.
  */
 #include "proc/internal.h"
+#include "proc/thread.h"
 #include "arch/x86_64/context.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
@@ -28,7 +29,7 @@ struct proc *proc_find(int pid)
 
 	list_for_each(node, &all_procs) {
 		struct proc *proc = list_entry(node, struct proc, all_link);
-		if (proc->pid == pid)
+		if (proc->pid == pid && proc->state != PROC_DEAD)
 			return proc;
 	}
 	return NULL;
@@ -52,7 +53,7 @@ bool proc_group_in_session(int pgid, int sid)
 
 	list_for_each(node, &all_procs) {
 		struct proc *proc = list_entry(node, struct proc, all_link);
-		if (proc->pgid == pgid && proc->sid == sid)
+		if (proc_is_leader(proc) && proc->pgid == pgid && proc->sid == sid)
 			return true;
 	}
 	return false;
@@ -114,8 +115,8 @@ struct proc *proc_alloc(void)
 	list_init(&proc->run_link);
 	list_init(&proc->wait_link);
 	list_init(&proc->timer_link);
+	list_init(&proc->thread_link);
 	wait_queue_init(&proc->child_event);
-	proc->umask = 022;
 	rlimits_set_defaults(proc->limits);
 	proc->start_ns = 0;
 
@@ -141,6 +142,8 @@ void proc_free(struct proc *proc)
 		proc_count--;
 		spin_unlock(&proc_table_lock);
 	}
+	thread_release_shared(proc);
+	thread_group_put(proc);
 	frame_free_run(virt_to_page(proc->kstack), KSTACK_FRAMES);
 	kfree(proc->fpu_state);
 	kfree(proc);

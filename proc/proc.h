@@ -1,10 +1,29 @@
 /*
  * proc/proc.h - processes.
  *
- * A process has a pid, a place in the process tree (parent, children), a state, an
- * address space (struct mm), open files (struct fdtable), a current directory, signal
- * state and credentials. PID 1 is init; orphans are re-parented to it. A process that
- * exits becomes a zombie holding its wait status until its parent reaps it.
+ * A struct proc is one thread: what the scheduler runs. A process is a thread group
+ * (struct thread_group): one or more threads sharing a tgid, with the state Linux
+ * keeps per process. Which struct owns what:
+ *
+ *   per thread (struct proc): tid (`pid`), scheduling state, kernel stack and user
+ *     registers, FPU state, TLS base, blocked mask, thread-directed pending signals,
+ *     alternate signal stack, clear_child_tid, the robust futex list, credentials
+ *     (kept equal across the group by libc, as on Linux);
+ *   per process (struct thread_group, one per tgid): the thread list, process-
+ *     directed pending signals, group exit status, the de_thread hand-over;
+ *     and, held by the leader's struct proc, which lives until the whole group is
+ *     reaped: the place in the process tree (parent, children, wait's queue), wait
+ *     status, interval timers, job-control stop state;
+ *   shared by reference count, per CLONE_ flag: the address space (struct mm,
+ *     CLONE_VM), open files (struct fdtable, CLONE_FILES), cwd and umask (struct
+ *     fs_info, CLONE_FS), signal dispositions (struct sighand, CLONE_SIGHAND).
+ *
+ * Only group leaders are in the tree: a child made by any thread hangs on the
+ * leader's children list and has the leader as parent, so getppid is the parent's
+ * tgid and any thread may wait for it. PID 1 is init; orphans are re-parented to it.
+ * A leader that exits stays a zombie (never reported) until its last thread is gone;
+ * then the group's wait status goes to the parent. A non-leader thread that exits is
+ * PROC_DEAD and freed by the next thread to run (it cannot free the stack it is on).
  *
  * proc_table_lock guards the tree (parent/children links), pids and states. The
  * kernel is not preemptible and calf runs on one CPU, so the lock is there to say
@@ -31,6 +50,7 @@ enum proc_state {
 	PROC_SLEEPING_UNINTERRUPTIBLE,
 	PROC_STOPPED,		/* by a stop signal, until SIGCONT or SIGKILL */
 	PROC_ZOMBIE,		/* exited; parent has not waited yet */
+	PROC_DEAD,		/* a non-leader thread that exited, to be freed */
 };
 
 struct mm;
@@ -38,6 +58,7 @@ struct fdtable;
 struct inode;
 struct trap_frame;
 struct file;
+struct futex_waiter;
 
 struct sigaction_k {
 	uint64_t handler;	/* SIG_DFL (0), SIG_IGN (1) or a user address */
@@ -46,8 +67,58 @@ struct sigaction_k {
 	uint64_t mask;
 };
 
+/*
+ * Signal dispositions, shared by CLONE_SIGHAND (all the threads of a group), and
+ * the current directory and umask, shared by CLONE_FS. A process's own are kept
+ * inside its struct thread_group (home), which their references keep alive: no
+ * heap slab of their own that a burst of processes would leave cached. Others
+ * (a thread without CLONE_FS, an execve unsharing) come from the heap (home NULL).
+ */
+struct thread_group;
+
+struct sighand {
+	int refs;
+	struct sigaction_k *actions;	/* NSIG of them */
+	struct thread_group *home;
+};
+
+struct fs_info {
+	int refs;
+	struct inode *cwd;
+	unsigned umask;
+	struct thread_group *home;
+};
+
+/*
+ * A process: its threads and what they share that is not shared by reference count
+ * (see above). Lives as long as one of its struct procs does (refs counts them).
+ */
+struct thread_group {
+	int refs;			/* struct procs pointing here, and own_* in use */
+	int tgid;
+	struct proc *leader;		/* holds the tree, wait status, itimers */
+	struct list_node threads;	/* struct proc, by thread_link */
+	int live;			/* threads that have not exited */
+	/* Process-directed signals, taken by whichever thread does not block them. */
+	uint64_t shared_pending;
+	struct ksiginfo shared_info[NSIG];
+	/* exit_group or a fatal signal: every thread exits with this status. */
+	bool exiting;
+	int exit_status;
+	bool stopped;			/* by a stop signal, until SIGCONT (jobctl.c) */
+	struct proc *execer;		/* an execve waiting for the others to go */
+	struct wait_queue threads_gone;	/* the execer sleeps here */
+	/* Room for the process's own dispositions and fs_info (see above). */
+	struct sighand own_sighand;
+	struct sigaction_k own_actions[NSIG];
+	struct fs_info own_fs;
+};
+
 struct proc {
-	int pid;
+	int pid;			/* the thread id; the leader's is the tgid */
+	int tgid;
+	struct thread_group *group;
+	struct list_node thread_link;	/* in group->threads */
 	enum proc_state state;
 	char name[PROC_NAME_MAX];
 
@@ -74,8 +145,7 @@ struct proc {
 	/* Resources. */
 	struct mm *mm;
 	struct fdtable *files;
-	struct inode *cwd;
-	unsigned umask;
+	struct fs_info *fs;
 	struct rlimit_k limits[RLIMIT_NLIMITS];
 
 	/* Sessions and job control. */
@@ -84,11 +154,11 @@ struct proc {
 	unsigned suid, sgid;		/* saved set-user/group-id */
 
 	/* Signals. */
-	uint64_t signal_pending;	/* bit sig-1 */
+	uint64_t signal_pending;	/* thread-directed; bit sig-1 */
 	uint64_t signal_blocked;
 	struct ksiginfo signal_info[NSIG];	/* for each pending signal, its siginfo */
 	uint64_t awaited;		/* blocked, but unblocked for rt_sigtimedwait */
-	struct sigaction_k actions[NSIG];
+	struct sighand *sighand;
 	uint64_t altstack_sp, altstack_size;
 	int altstack_flags;
 
@@ -96,13 +166,17 @@ struct proc {
 	int stop_signal;
 	bool stop_unreported, continue_unreported;
 
-	/* Interval timers (itimer.c): ITIMER_REAL's deadline on the monotonic clock,
-	 * the CPU-time timers' time left; 0 when disarmed. */
+	/* Interval timers (itimer.c), the leader's for the whole group: ITIMER_REAL's
+	 * deadline on the monotonic clock, the CPU-time timers' time left; 0 when
+	 * disarmed. */
 	uint64_t itimer_value_ns[3], itimer_interval_ns[3];
 	struct list_node itimer_link;	/* in itimer.c's list while ITIMER_REAL is armed */
 
 	/* Threads ABI pieces glibc and musl use even without threads. */
 	uint64_t clear_child_tid;	/* user address zeroed and futex-woken at exit */
+	uint64_t robust_list;		/* set_robust_list: the user's list head */
+	uint64_t robust_list_len;
+	struct futex_waiter *futex;	/* while in FUTEX_WAIT */
 
 	/* The program it runs, denying writes to it (ETXTBSY); NULL for the idle
 	 * process. */
@@ -153,7 +227,24 @@ extern bool mm_audit_on_exit;
  * its way back to user mode), counted in oom_kill. calf's whole OOM policy. */
 void proc_out_of_memory(void);
 
-/* End the current process with a Linux wait status. Never returns. */
+/* End the current process (every thread of it) with a Linux wait status: exit_group,
+ * a fatal signal. Never returns. */
 void __attribute__((noreturn)) proc_exit(int wait_status);
+
+/* End the current thread alone (exit); the last one out ends the process with
+ * wait_status. Never returns. */
+void __attribute__((noreturn)) thread_exit(int wait_status);
+
+/* Is proc a process's leader (its pid the tgid), the one in the process tree? */
+static inline bool proc_is_leader(const struct proc *proc)
+{
+	return proc->group && proc->group->leader == proc;
+}
+
+/* The process-directed view: the thread group's leader (for the tree, itimers). */
+static inline struct proc *proc_leader(const struct proc *proc)
+{
+	return proc->group->leader;
+}
 
 #endif

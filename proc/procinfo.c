@@ -8,6 +8,7 @@
 #include "fs/procfs.h"
 #include "fs/vfs.h"
 #include "proc/internal.h"
+#include "proc/thread.h"
 #include "arch/x86_64/timer.h"
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/rtc.h"
@@ -194,7 +195,10 @@ static size_t live_pids(int *pids, size_t max)
 	list_for_each(node, &all_procs) {
 		if (count == max)
 			break;
-		int pid = list_entry(node, struct proc, all_link)->pid;
+		struct proc *proc = list_entry(node, struct proc, all_link);
+		if (!proc_is_leader(proc))
+			continue;	/* threads are in /proc/<pid>/task */
+		int pid = proc->pid;
 		size_t at = count++;
 		while (at > 0 && pids[at - 1] > pid) {
 			pids[at] = pids[at - 1];
@@ -213,6 +217,7 @@ static char state_letter(const struct proc *proc)
 	case PROC_SLEEPING_UNINTERRUPTIBLE: return 'D';
 	case PROC_STOPPED: return 'T';
 	case PROC_ZOMBIE: return 'Z';
+	case PROC_DEAD: return 'X';
 	}
 	return '?';
 }
@@ -225,23 +230,26 @@ static const char *state_name(const struct proc *proc)
 	case PROC_SLEEPING_UNINTERRUPTIBLE: return "D (disk sleep)";
 	case PROC_STOPPED: return "T (stopped)";
 	case PROC_ZOMBIE: return "Z (zombie)";
+	case PROC_DEAD: return "X (dead)";
 	}
 	return "?";
 }
 
 static int parent_pid(const struct proc *proc)
 {
-	return proc->pid == 1 || !proc->parent ? 0 : proc->parent->pid;
+	const struct proc *leader = proc->group ? proc_leader(proc) : proc;
+
+	return leader->pid == 1 || !leader->parent ? 0 : leader->parent->pid;
 }
 
 /* Signals with a handler, and ignored ones, as masks. */
 static void signal_masks(const struct proc *proc, uint64_t *caught, uint64_t *ignored)
 {
 	*caught = *ignored = 0;
-	for (int i = 0; i < NSIG; i++) {
-		if (proc->actions[i].handler == 1)
+	for (int i = 0; proc->sighand && i < NSIG; i++) {
+		if (proc->sighand->actions[i].handler == 1)
 			*ignored |= 1ull << i;
-		else if (proc->actions[i].handler > 1)
+		else if (proc->sighand->actions[i].handler > 1)
 			*caught |= 1ull << i;
 	}
 }
@@ -289,7 +297,8 @@ static long show_pid_status(int pid, char *buf, size_t size)
 	signal_masks(proc, &caught, &ignored);
 	add(&t, "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
 	    "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t64\nGroups:\t\n",
-	    proc->name, proc->umask, state_name(proc), proc->pid, proc->pid, parent_pid(proc),
+	    proc->name, proc->fs ? proc->fs->umask : 0, state_name(proc), proc->tgid, proc->pid,
+	    parent_pid(proc),
 	    proc->uid, proc->euid, proc->euid, proc->euid,
 	    proc->gid, proc->egid, proc->egid, proc->egid);
 	if (proc->mm)
@@ -300,9 +309,10 @@ static long show_pid_status(int pid, char *buf, size_t size)
 		    usage.total >> 10, usage.total >> 10, 0ul, 0ul, rss, rss, rss, 0ul, 0ul,
 		    usage.data >> 10, usage.stack >> 10, usage.exec >> 10, 0ul,
 		    kib(pt_count_tables(proc->mm->root)), 0ul);
-	add(&t, "Threads:\t1\nSigQ:\t0/3000\nSigPnd:\t%016lx\nShdPnd:\t0000000000000000\n"
+	add(&t, "Threads:\t%d\nSigQ:\t0/3000\nSigPnd:\t%016lx\nShdPnd:\t%016lx\n"
 	    "SigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
-	    proc->signal_pending, proc->signal_blocked, ignored, caught);
+	    thread_count(proc), proc->signal_pending, proc->group ? proc->group->shared_pending : 0,
+	    proc->signal_blocked, ignored, caught);
 	return t.length;
 }
 
@@ -343,7 +353,7 @@ static long show_self(int pid, char *buf, size_t size)
 	struct text t = { buf, size, 0 };
 
 	(void)pid;
-	add(&t, "%d", current_proc()->pid);
+	add(&t, "%d", current_proc()->tgid);
 	return t.length;
 }
 
@@ -371,6 +381,75 @@ static long show_pid_exe(int pid, char *buf, size_t size)
 	}
 	kfree(path);
 	return length;
+}
+
+static long show_thread_self(int pid, char *buf, size_t size)
+{
+	struct text t = { buf, size, 0 };
+
+	(void)pid;
+	add(&t, "%d/task/%d", current_proc()->tgid, current_proc()->pid);
+	return t.length;
+}
+
+static long show_pid_comm(int pid, char *buf, size_t size)
+{
+	struct proc *proc = proc_find(pid);
+	struct text t = { buf, size, 0 };
+
+	if (!proc)
+		return -ESRCH;
+	add(&t, "%s\n", proc->name);
+	return t.length;
+}
+
+/* Writing comm renames a thread of the writer's own process (Linux's rule; others
+ * get EINVAL), up to 15 bytes; a newline ends the name. */
+static int store_pid_comm(int pid, const char *text, size_t length)
+{
+	struct proc *proc = proc_find(pid);
+
+	if (!proc)
+		return -ESRCH;
+	if (proc->tgid != current_proc()->tgid)
+		return -EINVAL;
+	size_t n = length < PROC_NAME_MAX - 1 ? length : PROC_NAME_MAX - 1;
+	memset(proc->name, 0, sizeof(proc->name));
+	memcpy(proc->name, text, n);
+	char *newline = memchr(proc->name, '\n', n);
+	if (newline)
+		*newline = '\0';
+	return 0;
+}
+
+/* The threads of process pid, by tid, for /proc/<pid>/task. */
+static size_t thread_ids(int pid, int *ids, size_t max)
+{
+	struct proc *proc = proc_find(pid), *t;
+	size_t count = 0;
+
+	if (!proc || !proc->group)
+		return 0;
+	for_each_thread(proc, t) {
+		if (count == max)
+			break;
+		if (t->state == PROC_DEAD)
+			continue;
+		size_t at = count++;
+		while (at > 0 && ids[at - 1] > t->pid) {
+			ids[at] = ids[at - 1];
+			at--;
+		}
+		ids[at] = t->pid;
+	}
+	return count;
+}
+
+static bool thread_alive(int pid, int tid)
+{
+	struct proc *t = proc_find(tid);
+
+	return t && t->tgid == pid;
 }
 
 /* A file's path as maps shows it: a newline in it becomes \012 (seq_file_path). */
@@ -657,13 +736,16 @@ static const struct procfs_entry root_entries[] = {
 	{ .name = "self", .mode = S_IFLNK | 0777, .show = show_self },
 	TEXT_FILE("stat", show_stat),
 	{ .name = "sys", .mode = S_IFDIR | 0555, .children = sys_entries },
+	{ .name = "thread-self", .mode = S_IFLNK | 0777, .show = show_thread_self },
 	TEXT_FILE("uptime", show_uptime),
 	TEXT_FILE("vmstat", show_vmstat),
 	{ 0 }
 };
 
-static const struct procfs_entry pid_entries[] = {
+/* /proc/<pid>/task/<tid>: the thread's own view. */
+static const struct procfs_entry tid_entries[] = {
 	TEXT_FILE("cmdline", show_pid_cmdline),
+	{ .name = "comm", .mode = S_IFREG | 0644, .show = show_pid_comm, .store = store_pid_comm },
 	{ .name = "exe", .mode = S_IFLNK | 0777, .show = show_pid_exe },
 	TEXT_FILE("maps", show_pid_maps),
 	{ .name = "pagemap", .mode = S_IFREG | 0400, .read_at = procmem_read_pagemap },
@@ -672,6 +754,26 @@ static const struct procfs_entry pid_entries[] = {
 	TEXT_FILE("stat", show_pid_stat),
 	TEXT_FILE("statm", show_pid_statm),
 	TEXT_FILE("status", show_pid_status),
+	{ 0 }
+};
+
+static const struct procfs_entry tid_dir = {
+	.name = "", .mode = S_IFDIR | 0555, .children = tid_entries,
+};
+
+static const struct procfs_entry pid_entries[] = {
+	TEXT_FILE("cmdline", show_pid_cmdline),
+	{ .name = "comm", .mode = S_IFREG | 0644, .show = show_pid_comm, .store = store_pid_comm },
+	{ .name = "exe", .mode = S_IFLNK | 0777, .show = show_pid_exe },
+	TEXT_FILE("maps", show_pid_maps),
+	{ .name = "pagemap", .mode = S_IFREG | 0400, .read_at = procmem_read_pagemap },
+	TEXT_FILE("smaps", show_pid_smaps),
+	TEXT_FILE("smaps_rollup", show_pid_smaps_rollup),
+	TEXT_FILE("stat", show_pid_stat),
+	TEXT_FILE("statm", show_pid_statm),
+	TEXT_FILE("status", show_pid_status),
+	{ .name = "task", .mode = S_IFDIR | 0555, .ids = thread_ids, .id_alive = thread_alive,
+	  .id_dir = &tid_dir },
 	{ 0 }
 };
 

@@ -10,6 +10,7 @@
  * of its own): it runs when nothing else can, halting until the next interrupt.
  */
 #include "proc/internal.h"
+#include "proc/thread.h"
 #include "arch/x86_64/context.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/gdt.h"
@@ -144,6 +145,7 @@ void process_first_run_tail(void)
 	struct proc *proc = current_proc();
 
 	resume(proc);
+	thread_reap_dead();
 	/* CLONE_CHILD_SETTID writes into the child's memory, so the child does it. */
 	if (proc->set_child_tid) {
 		int tid = proc->pid;
@@ -176,6 +178,7 @@ void schedule(void)
 	sched_stats.context_switches++;
 	context_switch(&prev->kernel_rsp, next->kernel_rsp);
 	resume(prev);
+	thread_reap_dead();	/* a thread that exited is off the CPU now */
 }
 
 void sched_return_to_user(struct trap_frame *frame)

@@ -2,12 +2,17 @@
  * proc/signal.c - sending, blocking and delivering signals; the signal system calls.
  *
  * A signal is a pending bit, with the siginfo of whoever sent it, until the target
- * returns to user mode; there, the lowest pending unblocked signal is acted on:
+ * returns to user mode. A thread-directed signal (tkill, tgkill, a fault, SIGPIPE)
+ * is pending in its thread; a process-directed one (kill, SIGCHLD, the terminal's,
+ * timers) in the thread group, and the first thread not blocking it is woken to
+ * take it. On the way to user mode the thread's own pending signals come first,
+ * then the group's; the lowest unblocked one is acted on:
  * ignored, its default action taken (terminate, or stop: jobctl.c), or a handler
  * run on a frame built on the user stack exactly as Linux builds it (struct
  * rt_sigframe, siginfo included), so that libc's restorer can call rt_sigreturn.
  */
 #include "proc/internal.h"
+#include "proc/thread.h"
 #include "arch/x86_64/context.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/timer.h"
@@ -86,63 +91,111 @@ static bool is_default_ignored(int sig)
 
 static bool is_ignored(const struct proc *proc, int sig)
 {
-	uint64_t handler = proc->actions[sig - 1].handler;
+	uint64_t handler = proc->sighand->actions[sig - 1].handler;
 
 	return handler == SIG_IGN || (handler == SIG_DFL && is_default_ignored(sig));
 }
 
 /* Mark sig pending with its siginfo; an instance already pending keeps its own. */
-static void make_pending(struct proc *proc, const struct ksiginfo *info)
+static void make_pending(uint64_t *pending, struct ksiginfo *infos, const struct ksiginfo *info)
 {
 	int sig = info->signo;
 
-	if (!(proc->signal_pending & SIGBIT(sig)))
-		proc->signal_info[sig - 1] = *info;
-	proc->signal_pending |= SIGBIT(sig);
+	if (!(*pending & SIGBIT(sig)))
+		infos[sig - 1] = *info;
+	*pending |= SIGBIT(sig);
 }
 
+/* Would thread t take sig now? Not once it exited, nor while it blocks sig. */
+static bool wants_signal(const struct proc *t, int sig)
+{
+	if (t->state == PROC_ZOMBIE || t->state == PROC_DEAD)
+		return false;
+	return sig == SIGKILL || !(t->signal_blocked & SIGBIT(sig));
+}
+
+/* The checks every send makes before the signal is made pending: false when it is
+ * dropped (no process left, init's default, or ignored and not blocked by t). */
+static bool should_queue(struct proc *t, int sig)
+{
+	if (sig <= 0 || sig > NSIG || !t->group || t->group->live == 0)
+		return false;
+	/* Like Linux, init only receives the signals it has handlers for. */
+	if (t->tgid == 1 && t->sighand->actions[sig - 1].handler == SIG_DFL)
+		return false;
+	/* Stopping and continuing happen on sending, whatever the disposition. */
+	jobctl_signal_sent(proc_leader(t), sig);
+	/* Ignored signals are dropped at once, unless blocked: the disposition may
+	 * change before they are unblocked (as in Linux). */
+	return sig == SIGKILL || !is_ignored(t, sig) ||
+	       ((t->signal_blocked | t->awaited) & SIGBIT(sig));
+}
+
+/* Process-directed: pending in the group, and the target thread woken if it would
+ * take it, else the first one that would. */
 void signal_send_info(struct proc *proc, const struct ksiginfo *info)
 {
 	int sig = info->signo;
+	struct proc *t;
 
-	if (sig <= 0 || sig > NSIG || proc->state == PROC_ZOMBIE)
+	if (!should_queue(proc, sig))
 		return;
-	/* Like Linux, init only receives the signals it has handlers for. */
-	if (proc->pid == 1 && proc->actions[sig - 1].handler == SIG_DFL)
-		return;
-	/* Stopping and continuing happen on sending, whatever the disposition. */
-	jobctl_signal_sent(proc, sig);
-	/* Ignored signals are dropped at once, unless blocked: the disposition may
-	 * change before they are unblocked (as in Linux). */
-	if (sig != SIGKILL && is_ignored(proc, sig) &&
-	    !((proc->signal_blocked | proc->awaited) & SIGBIT(sig)))
-		return;
-	make_pending(proc, info);
-	if (sig == SIGKILL || !(proc->signal_blocked & SIGBIT(sig)))
+	make_pending(&proc->group->shared_pending, proc->group->shared_info, info);
+	if (wants_signal(proc, sig)) {
 		signal_sleep_wakeable(proc);
+		return;
+	}
+	for_each_thread(proc, t) {
+		if (wants_signal(t, sig)) {
+			signal_sleep_wakeable(t);
+			return;
+		}
+	}
 }
 
+void signal_send_thread_info(struct proc *t, const struct ksiginfo *info)
+{
+	int sig = info->signo;
+
+	if (!should_queue(t, sig) || t->state == PROC_ZOMBIE || t->state == PROC_DEAD)
+		return;
+	make_pending(&t->signal_pending, t->signal_info, info);
+	if (wants_signal(t, sig))
+		signal_sleep_wakeable(t);
+}
+
+/* SIGPIPE, as Linux's send_sig: to the thread, from the current process. */
 void signal_send(struct proc *proc, int sig)
 {
 	struct proc *sender = current_proc();
 	struct ksiginfo info = { .signo = sig, .code = SI_USER };
 
 	if (sender) {
-		info.pid = sender->pid;
+		info.pid = sender->tgid;
 		info.uid = sender->uid;
 	}
-	signal_send_info(proc, &info);
+	signal_send_thread_info(proc, &info);
+}
+
+void signal_kill_thread(struct proc *t)
+{
+	struct ksiginfo info = { .signo = SIGKILL, .code = SI_KERNEL };
+
+	make_pending(&t->signal_pending, t->signal_info, &info);
+	if (t->state == PROC_STOPPED)
+		sched_make_runnable(t);
+	signal_sleep_wakeable(t);
 }
 
 void signal_force_info(struct proc *proc, const struct ksiginfo *info)
 {
 	int sig = info->signo;
-	struct sigaction_k *action = &proc->actions[sig - 1];
+	struct sigaction_k *action = &proc->sighand->actions[sig - 1];
 
 	if (action->handler == SIG_IGN || (proc->signal_blocked & SIGBIT(sig)))
 		action->handler = SIG_DFL;
 	proc->signal_blocked &= ~SIGBIT(sig);
-	make_pending(proc, info);
+	make_pending(&proc->signal_pending, proc->signal_info, info);
 }
 
 void signal_force(struct proc *proc, int sig)
@@ -160,7 +213,7 @@ int signal_send_group(int pgid, int sig)
 
 	list_for_each(node, &all_procs) {
 		struct proc *proc = list_entry(node, struct proc, all_link);
-		if (proc->pgid == pgid && proc->state != PROC_ZOMBIE) {
+		if (proc_is_leader(proc) && proc->pgid == pgid && thread_count(proc)) {
 			signal_send_info(proc, &info);
 			count++;
 		}
@@ -172,17 +225,18 @@ bool signal_pending(void)
 {
 	struct proc *proc = current_proc();
 
-	return proc && (proc->signal_pending & ~proc->signal_blocked);
+	return proc && proc->group &&
+	       ((proc->signal_pending | proc->group->shared_pending) & ~proc->signal_blocked);
 }
 
 void signal_reset_for_exec(struct proc *proc)
 {
 	for (int i = 0; i < NSIG; i++) {
-		if (proc->actions[i].handler != SIG_IGN)
-			proc->actions[i].handler = SIG_DFL;
-		proc->actions[i].flags = 0;
-		proc->actions[i].restorer = 0;
-		proc->actions[i].mask = 0;
+		if (proc->sighand->actions[i].handler != SIG_IGN)
+			proc->sighand->actions[i].handler = SIG_DFL;
+		proc->sighand->actions[i].flags = 0;
+		proc->sighand->actions[i].restorer = 0;
+		proc->sighand->actions[i].mask = 0;
 	}
 	proc->altstack_sp = proc->altstack_size = 0;
 	proc->altstack_flags = SS_DISABLE;
@@ -271,6 +325,12 @@ static void settle_interrupted_syscall(struct trap_frame *frame, const struct si
 	frame->vector = 0;	/* settled once */
 }
 
+/* Does info carry a fault's address (not a sigqueue value in the same place)? */
+static bool is_fault_report(const struct ksiginfo *info)
+{
+	return info->code > SI_USER && info->code < SI_KERNEL && info->signo != SIGCHLD;
+}
+
 static void fill_sigcontext(struct sigcontext_user *sc, const struct trap_frame *f,
 			    uint64_t fpstate, const struct ksiginfo *info)
 {
@@ -281,7 +341,7 @@ static void fill_sigcontext(struct sigcontext_user *sc, const struct trap_frame 
 		.rsp = f->rsp, .rip = f->rip, .eflags = f->rflags, .cs = (uint16_t)f->cs,
 		.ss = (uint16_t)f->ss, .err = f->error_code,
 		.trapno = f->vector < 32 ? f->vector : 0, .fpstate = fpstate,
-		.cr2 = f->vector == VECTOR_PAGE_FAULT ? info->address : 0,
+		.cr2 = f->vector == VECTOR_PAGE_FAULT && is_fault_report(info) ? info->address : 0,
 	};
 }
 
@@ -368,22 +428,38 @@ static bool setup_frame(struct trap_frame *frame, const struct ksiginfo *info,
 	return true;
 }
 
-static int lowest_deliverable(struct proc *proc)
+/* Take the lowest signal of set pending for the thread, else for its group, with
+ * its siginfo (as Linux's dequeue_signal); 0 if none. */
+static int take_pending(struct proc *proc, uint64_t set, struct ksiginfo *info)
 {
-	uint64_t ready = proc->signal_pending & ~proc->signal_blocked;
+	uint64_t *pending = &proc->signal_pending;
+	struct ksiginfo *infos = proc->signal_info;
 
-	return ready ? __builtin_ctzll(ready) + 1 : 0;
+	if (!(*pending & set)) {
+		pending = &proc->group->shared_pending;
+		infos = proc->group->shared_info;
+	}
+	uint64_t ready = *pending & set;
+	if (!ready)
+		return 0;
+	int sig = __builtin_ctzll(ready) + 1;
+	*pending &= ~SIGBIT(sig);
+	*info = infos[sig - 1];
+	return sig;
 }
 
 void signal_deliver_pending(struct trap_frame *frame)
 {
 	struct proc *proc = current_proc();
+	struct ksiginfo info;
 	int sig;
 
-	while ((sig = lowest_deliverable(proc)) != 0) {
-		struct sigaction_k *action = &proc->actions[sig - 1];
-		struct ksiginfo info = proc->signal_info[sig - 1];
-		proc->signal_pending &= ~SIGBIT(sig);
+	/* A group stopped by another thread: this one stops on its way out too. */
+	while (proc->group->stopped && !(proc->signal_pending & SIGBIT(SIGKILL)) &&
+	       !proc->group->exiting)
+		jobctl_stop_self();
+	while ((sig = take_pending(proc, ~proc->signal_blocked, &info)) != 0) {
+		struct sigaction_k *action = &proc->sighand->actions[sig - 1];
 
 		if (is_ignored(proc, sig))
 			continue;
@@ -455,6 +531,16 @@ SYSCALL_DEFINE0(rt_sigreturn)
 	return f->rax;
 }
 
+/* A signal now ignored is discarded from the group and from every thread. */
+static void discard_everywhere(struct proc *proc, int sig)
+{
+	struct proc *t;
+
+	proc->group->shared_pending &= ~SIGBIT(sig);
+	for_each_thread(proc, t)
+		t->signal_pending &= ~SIGBIT(sig);
+}
+
 /*
  * Linux's order: the set size, reading the new action (EFAULT), the signal
  * (EINVAL), setting it, then writing the old one: a bad pointer for that fails
@@ -472,15 +558,15 @@ SYSCALL_DEFINE4(rt_sigaction, int, sig, const struct sigaction_k *, act,
 		return -EFAULT;
 	if (sig < 1 || sig > NSIG || (act && (sig == SIGKILL || sig == SIGSTOP)))
 		return -EINVAL;
-	old_action = proc->actions[sig - 1];
+	old_action = proc->sighand->actions[sig - 1];
 	if (act) {
 		new_action.flags &= SA_KNOWN;
 		new_action.mask &= ~UNBLOCKABLE;
-		proc->actions[sig - 1] = new_action;
+		proc->sighand->actions[sig - 1] = new_action;
 		/* Setting SIG_IGN discards a pending instance (POSIX). */
 		if (new_action.handler == SIG_IGN ||
 		    (new_action.handler == SIG_DFL && is_default_ignored(sig)))
-			proc->signal_pending &= ~SIGBIT(sig);
+			discard_everywhere(proc, sig);
 	}
 	if (old && copy_to_user(old, &old_action, sizeof(old_action)))
 		return -EFAULT;
@@ -516,7 +602,8 @@ SYSCALL_DEFINE4(rt_sigprocmask, int, how, const uint64_t *, set, uint64_t *, old
 SYSCALL_DEFINE2(rt_sigpending, uint64_t *, set, size_t, sigsetsize)
 {
 	struct proc *proc = current_proc();
-	uint64_t pending = proc->signal_pending & proc->signal_blocked;
+	uint64_t pending = (proc->signal_pending | proc->group->shared_pending) &
+			   proc->signal_blocked;
 
 	if (sigsetsize > 8)
 		return -EINVAL;
@@ -538,19 +625,6 @@ SYSCALL_DEFINE2(rt_sigsuspend, const uint64_t *, set, size_t, sigsetsize)
 	proc->signal_blocked = mask & ~UNBLOCKABLE;
 	wait_event_interruptible(&nobody_wakes, false);
 	return -ERESTARTNOHAND;
-}
-
-/* The lowest pending signal of set, taken with its siginfo; 0 if none. */
-static int take_pending(struct proc *proc, uint64_t set, struct ksiginfo *info)
-{
-	uint64_t ready = proc->signal_pending & set;
-
-	if (!ready)
-		return 0;
-	int sig = __builtin_ctzll(ready) + 1;
-	proc->signal_pending &= ~SIGBIT(sig);
-	*info = proc->signal_info[sig - 1];
-	return sig;
 }
 
 /* Sleep with set unblocked, so that its signals wake us, until a signal comes

@@ -90,19 +90,26 @@ struct ksiginfo {
 	int pid;		/* the sender, or the child for SIGCHLD */
 	unsigned uid;		/* the sender's (or child's) real uid */
 	int status;		/* SIGCHLD: exit code, or the signal that killed/stopped */
-	uint64_t address;	/* faults: the address that faulted (or the instruction) */
-	uint64_t value;		/* codes below 0 but SI_TKILL (sigqueue): the sigval */
+	union {			/* one or the other, by code (fill_siginfo) */
+		uint64_t address;	/* faults: the address that faulted (or instruction) */
+		uint64_t value;		/* codes below 0 but SI_TKILL (sigqueue): the sigval */
+	};
 	uint64_t utime, stime;	/* SIGCHLD: the child's CPU time in clock ticks */
 };
 
 struct proc;
 
-/* Mark sig pending for the process (and wake it if it sleeps interruptibly), as
- * sent by the current process (SI_USER), like Linux's send_sig: for SIGPIPE. */
+/* Mark sig pending for the thread proc (and wake it if it sleeps interruptibly),
+ * as sent by the current process (SI_USER), like Linux's send_sig: for SIGPIPE. */
 void signal_send(struct proc *proc, int sig);
 
-/* The same with the siginfo the handler will see. */
+/* Process-directed: sig (with the siginfo the handler will see) is pending for
+ * proc's whole thread group; proc, or else the first thread that does not block
+ * it, is woken to take it. */
 void signal_send_info(struct proc *proc, const struct ksiginfo *info);
+
+/* Thread-directed (tkill, tgkill): pending for the thread t alone. */
+void signal_send_thread_info(struct proc *t, const struct ksiginfo *info);
 
 /* Send sig from the kernel (SI_KERNEL: a terminal's ^C, SIGTTIN, SIGWINCH) to every
  * process in process group pgid; returns how many got it. */

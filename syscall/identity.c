@@ -6,12 +6,19 @@
  */
 #include "syscall/syscall.h"
 #include "proc/proc.h"
+#include "proc/thread.h"
 #include "mm/uaccess.h"
 #include "lib/list.h"
 
-SYSCALL_DEFINE0(getpid) { return current_proc()->pid; }
+SYSCALL_DEFINE0(getpid) { return current_proc()->tgid; }
 SYSCALL_DEFINE0(gettid) { return current_proc()->pid; }
-SYSCALL_DEFINE0(getppid) { return current_proc()->pid == 1 ? 0 : current_proc()->parent->pid; }
+
+SYSCALL_DEFINE0(getppid)
+{
+	struct proc *leader = proc_leader(current_proc());
+
+	return leader->pid == 1 ? 0 : leader->parent->pid;
+}
 SYSCALL_DEFINE0(getuid) { return current_proc()->uid; }
 SYSCALL_DEFINE0(geteuid) { return current_proc()->euid; }
 SYSCALL_DEFINE0(getgid) { return current_proc()->gid; }
@@ -193,7 +200,7 @@ static bool group_in_session(int pgid, int sid)
 
 	list_for_each(node, &all_procs) {
 		struct proc *p = list_entry(node, struct proc, all_link);
-		if (p->pgid == pgid && p->sid == sid && p->state != PROC_ZOMBIE)
+		if (proc_is_leader(p) && p->pgid == pgid && p->sid == sid && thread_count(p))
 			return true;
 	}
 	return false;
@@ -205,7 +212,7 @@ static bool group_in_session(int pgid, int sid)
  * session (or be the pid). */
 SYSCALL_DEFINE2(setpgid, int, pid, int, pgid)
 {
-	struct proc *self = current_proc();
+	struct proc *self = proc_leader(current_proc());
 
 	if (pid == 0)
 		pid = self->pid;
@@ -216,6 +223,8 @@ SYSCALL_DEFINE2(setpgid, int, pid, int, pgid)
 	struct proc *target = proc_find(pid);
 	if (!target)
 		return -ESRCH;
+	if (!proc_is_leader(target))
+		return -EINVAL;	/* a thread's id is not a process's (Linux) */
 	if (target->parent == self && target != self) {
 		if (target->sid != self->sid)
 			return -EPERM;
@@ -228,17 +237,17 @@ SYSCALL_DEFINE2(setpgid, int, pid, int, pgid)
 		return -EPERM;
 	if (pgid != target->pid && !group_in_session(pgid, self->sid))
 		return -EPERM;
-	target->pgid = pgid;
+	thread_group_set_ids(target, pgid, target->sid);
 	return 0;
 }
 
 SYSCALL_DEFINE0(setsid)
 {
-	struct proc *self = current_proc();
+	struct proc *self = proc_leader(current_proc());
 
 	/* A process-group leader (or any member's pid naming a group) cannot. */
 	if (self->pgid == self->pid || group_in_session(self->pid, self->sid))
 		return -EPERM;
-	self->sid = self->pgid = self->pid;
+	thread_group_set_ids(self, self->pid, self->pid);
 	return self->sid;
 }

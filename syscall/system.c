@@ -1,7 +1,7 @@
 /*
  * syscall/system.c - the system as a whole, and the small calls every libc makes at
  * start-up: uname, sysinfo, reboot, getrandom, arch_prctl, set_tid_address,
- * set_robust_list, resource limits, sched_yield, prctl.
+ * resource limits, sched_yield, affinity, prctl.
  */
 #include "syscall/syscall.h"
 #include "arch/x86_64/context.h"
@@ -172,12 +172,6 @@ SYSCALL_DEFINE1(set_tid_address, int *, address)
 	return current_proc()->pid;
 }
 
-SYSCALL_DEFINE2(set_robust_list, void *, head, size_t, length)
-{
-	(void)head;
-	return length == 24 ? 0 : -EINVAL;	/* sizeof(struct robust_list_head) */
-}
-
 SYSCALL_DEFINE2(getrusage, int, who, void *, out)
 {
 	if (who != 0 && who != -1 && who != 1)
@@ -207,6 +201,22 @@ SYSCALL_DEFINE3(sched_getaffinity, int, pid, unsigned, size, uint64_t *, mask)
 	if (copy_to_user(mask, &one_cpu, sizeof(one_cpu)))
 		return -EFAULT;
 	return sizeof(one_cpu);
+}
+
+/*
+ * Linux's order: the mask is read (the first 8 bytes, the only ones the one CPU
+ * needs; fewer are zero-extended: EFAULT), the pid (ESRCH), then a mask without
+ * CPU 0 names no CPU there is: EINVAL.
+ */
+SYSCALL_DEFINE3(sched_setaffinity, int, pid, unsigned, size, const uint64_t *, mask)
+{
+	uint64_t cpus = 0;
+
+	if (copy_from_user(&cpus, mask, size < sizeof(cpus) ? size : sizeof(cpus)))
+		return -EFAULT;
+	if (pid && !proc_find(pid))
+		return -ESRCH;
+	return cpus & 1 ? 0 : -EINVAL;
 }
 
 #define PR_SET_NAME 15

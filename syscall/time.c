@@ -25,13 +25,9 @@
 struct timespec_user { int64_t sec, nsec; };
 struct timeval_user { int64_t sec, usec; };
 
-static uint64_t boot_unix_time;
-
 static uint64_t realtime_ns(void)
 {
-	if (!boot_unix_time)
-		boot_unix_time = rtc_read_unix_time() - clock_monotonic_ns() / NSEC;
-	return boot_unix_time * NSEC + clock_monotonic_ns();
+	return clock_realtime_ns();
 }
 
 /* Nanoseconds on clock id, or -EINVAL. */

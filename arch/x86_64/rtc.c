@@ -1,6 +1,7 @@
 /*
  * arch/x86_64/rtc.c - reading the MC146818 CMOS clock (registers per its datasheet).
  */
+#include "arch/x86_64/timer.h"
 #include "arch/x86_64/rtc.h"
 #include "arch/x86_64/cpu.h"
 
@@ -59,4 +60,14 @@ uint64_t rtc_read_unix_time(void)
 	if (!(status & STATUS_B_24_HOUR) && (raw_hours & 0x80))
 		hours = (hours % 12) + 12;
 	return days_since_epoch(year, month, day) * 86400 + hours * 3600 + minutes * 60 + seconds;
+}
+
+uint64_t clock_realtime_ns(void)
+{
+	static uint64_t boot_unix_time;
+	const uint64_t nsec = 1000000000ull;
+
+	if (!boot_unix_time)
+		boot_unix_time = rtc_read_unix_time() - clock_monotonic_ns() / nsec;
+	return boot_unix_time * nsec + clock_monotonic_ns();
 }

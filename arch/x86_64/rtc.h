@@ -9,4 +9,8 @@
 /* Seconds since 1970-01-01 00:00 UTC according to the RTC (QEMU keeps it in UTC). */
 uint64_t rtc_read_unix_time(void);
 
+/* CLOCK_REALTIME in nanoseconds: the RTC's time at boot (read the first time)
+ * plus the monotonic clock. */
+uint64_t clock_realtime_ns(void);
+
 #endif

@@ -12,7 +12,10 @@
 #include "fs/internal.h"
 #include "tests/host/fs_host.h"
 
-struct proc fs_host_proc;
+static struct fs_info fs_host_fs = { .refs = 1 };	/* its cwd and umask */
+static struct sigaction_k fs_host_actions[NSIG];
+static struct sighand fs_host_sighand = { .refs = 1, .actions = fs_host_actions, .home = NULL };	/* its dispositions */
+struct proc fs_host_proc = { .fs = &fs_host_fs, .sighand = &fs_host_sighand };
 uint64_t fs_host_clock_ns;
 unsigned fs_host_blocks;
 unsigned fs_host_wakeups;
@@ -29,7 +32,9 @@ void fs_host_reset_proc(void)
 	fs_host_proc.pid = 1;
 	fs_host_proc.pgid = fs_host_proc.sid = 1;
 	fs_host_proc.uid = fs_host_proc.euid = fs_host_proc.gid = fs_host_proc.egid = 0;
-	fs_host_proc.umask = 022;
+	fs_host_proc.fs = &fs_host_fs;
+	fs_host_proc.sighand = &fs_host_sighand;
+	fs_host_proc.fs->umask = 022;
 	fs_host_proc.signal_blocked = 0;
 	fs_host_proc.restore_blocked = false;
 	fs_host_clock_ns = 1000;
@@ -247,8 +252,8 @@ void fs_host_begin(void)
 	baseline_free = frames_free();
 	fs_host_proc.files = fdtable_create();
 	assert_non_null(fs_host_proc.files);
-	fs_host_proc.cwd = fs_root();
-	inode_get(fs_host_proc.cwd);
+	fs_host_proc.fs->cwd = fs_root();
+	inode_get(fs_host_proc.fs->cwd);
 	assert_int_equal(SYS(mkdir, "/t", 0755), 0);
 	assert_int_equal(SYS(mount, "none", "/t", "tmpfs", 0, 0), 0);
 }
@@ -257,18 +262,18 @@ void fs_host_end(void)
 {
 	fdtable_put(fs_host_proc.files);
 	fs_host_proc.files = NULL;
-	inode_put(fs_host_proc.cwd);
-	fs_host_proc.cwd = NULL;
-	fs_host_proc.cwd = fs_root();
-	inode_get(fs_host_proc.cwd);
+	inode_put(fs_host_proc.fs->cwd);
+	fs_host_proc.fs->cwd = NULL;
+	fs_host_proc.fs->cwd = fs_root();
+	inode_get(fs_host_proc.fs->cwd);
 	fs_host_proc.files = fdtable_create();
 	fs_host_proc.euid = fs_host_proc.uid = 0;
 	assert_int_equal(SYS(umount2, "/t", 0), 0);
 	assert_int_equal(SYS(rmdir, "/t"), 0);
 	fdtable_put(fs_host_proc.files);
 	fs_host_proc.files = NULL;
-	inode_put(fs_host_proc.cwd);
-	fs_host_proc.cwd = NULL;
+	inode_put(fs_host_proc.fs->cwd);
+	fs_host_proc.fs->cwd = NULL;
 	kmalloc_shrink();
 	assert_int_equal(frames_free(), baseline_free);
 	assert_int_equal(frames_check(), 0);
