@@ -223,6 +223,8 @@ void file_put(struct file *file)
 	BUG_ON(file->refcount == 0);
 	if (--file->refcount)
 		return;
+	if (!list_empty(&file->epoll_items))
+		epoll_file_gone(file);
 	if (file->ops->release)
 		file->ops->release(file);
 	if (file->writer)
