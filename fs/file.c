@@ -221,8 +221,11 @@ void file_get(struct file *file)
 void file_put(struct file *file)
 {
 	BUG_ON(file->refcount == 0);
-	if (--file->refcount)
+	if (--file->refcount) {
+		if (file->ops->unref)
+			file->ops->unref(file);
 		return;
+	}
 	if (!list_empty(&file->epoll_items))
 		epoll_file_gone(file);
 	if (file->ops->release)

@@ -166,6 +166,9 @@ struct file_ops {
 	struct wait_queue *(*poll_queue)(struct file *file);
 	int (*open)(struct inode *inode, struct file *file);	/* may refuse: -errno */
 	void (*release)(struct file *file);
+	/* A reference was dropped and others are left (sockets collect cycles of
+	 * descriptors in flight then). */
+	void (*unref)(struct file *file);
 	bool seekable;
 	bool is_tty;	/* answers the terminal ioctls (isatty) */
 };

@@ -76,6 +76,15 @@ static void socket_release(struct file *file)
 
 	sock->file = NULL;
 	sock->ops->release(sock);
+	unix_gc();
+}
+
+/* A reference dropped, others left: a cycle of sockets in flight may now be
+ * unreachable. */
+static void socket_unref(struct file *file)
+{
+	(void)file;
+	unix_gc();
 }
 
 static const struct file_ops socket_file_ops = {
@@ -85,6 +94,7 @@ static const struct file_ops socket_file_ops = {
 	.poll = socket_poll,
 	.poll_queue = socket_poll_queue,
 	.release = socket_release,
+	.unref = socket_unref,
 };
 
 struct socket *socket_of(struct file *file)

@@ -162,5 +162,8 @@ int sock_getsockopt(struct socket *sock, int name, void *user_val, uint32_t *use
  * SOCK_SEQPACKET), or a connected pair. */
 int unix_create(int type, int protocol, struct socket **out);
 int unix_pair(int type, struct socket **a, struct socket **b);
+/* Collect unix sockets that only messages in flight keep open (cheap when no
+ * socket is in flight): after any socket file loses a reference. */
+void unix_gc(void);
 
 #endif

@@ -27,15 +27,6 @@
 #define MAX_DGRAM_QLEN 10	/* Linux's net.unix.max_dgram_qlen */
 #define SOMAXCONN 4096
 
-struct unix_msg {
-	struct list_node link;
-	struct unix_sock *from;		/* referenced: its address, its wmem */
-	size_t len, off;		/* off: bytes already read (streams) */
-	struct file **files;		/* SCM_RIGHTS, referenced; NULL when none */
-	unsigned nfiles;
-	char data[];
-};
-
 static const struct socket_ops unix_ops;
 
 static struct unix_sock *unix_sk(struct socket *sock)
@@ -66,6 +57,7 @@ static struct unix_sock *unix_alloc(int type)
 	list_init(&us->queue);
 	list_init(&us->pending);
 	list_init(&us->abstract_link);	/* an embryo has a name but is in no list */
+	unix_gc_track(us);
 	us->peercred = (struct linux_ucred){ 0, (uint32_t)-1, (uint32_t)-1 };
 	return us;
 }
@@ -78,12 +70,15 @@ void unix_get(struct unix_sock *us)
 void unix_put(struct unix_sock *us)
 {
 	BUG_ON(us->refs == 0);
-	if (--us->refs == 0)
+	if (--us->refs == 0) {
+		unix_gc_untrack(us);
 		kfree(us);
+	}
 }
 
 static void free_files(struct file **files, unsigned n)
 {
+	unix_gc_files(files, n, -1);
 	for (unsigned i = 0; i < n; i++)
 		if (files[i])
 			file_put(files[i]);
@@ -107,6 +102,15 @@ static void free_msg(struct unix_msg *msg)
 		free_files(msg->files, msg->nfiles);
 	unix_put(msg->from);
 	kfree(msg);
+}
+
+void unix_msg_free_detached(struct unix_msg *msg)
+{
+	struct unix_sock *from = msg->from;
+
+	from->wmem -= msg->len;
+	fs_wake_events(&from->sock.wait, POLLOUT | POLLWRNORM);
+	free_msg(msg);
 }
 
 /* Take msg off us's queue and free it: its sender may write again. */
@@ -159,6 +163,7 @@ static void attach_files(struct unix_msg *m, struct kmsg *msg)
 {
 	m->files = msg->files;
 	m->nfiles = msg->nfiles;
+	unix_gc_files(m->files, m->nfiles, +1);
 	msg->files = NULL;
 	msg->nfiles = 0;
 }
@@ -550,6 +555,7 @@ static void deliver_files(struct unix_msg *m, struct kmsg *msg, unsigned flags)
 				file_get(files[i]);
 		}
 	} else {
+		unix_gc_files(files, m->nfiles, -1);
 		m->files = NULL;
 	}
 	kmsg_put_files(msg, files, m->nfiles, flags & MSG_CMSG_CLOEXEC);

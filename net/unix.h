@@ -34,7 +34,24 @@ struct unix_sock {
 	struct inode *bound_inode;	/* a path name's socket inode, referenced */
 	struct list_node abstract_link;	/* in the abstract names when so bound */
 	struct linux_ucred peercred;	/* SO_PEERCRED */
+	/* Garbage collection of descriptors in flight (net/unix_gc.c). */
+	struct list_node all_link;	/* every unix socket */
+	unsigned inflight;		/* messages holding its file */
+	int gc_state;
 };
+
+/* A message in a receive queue. */
+struct unix_msg {
+	struct list_node link;
+	struct unix_sock *from;		/* referenced: its address, its wmem */
+	size_t len, off;		/* off: bytes already read (streams) */
+	struct file **files;		/* SCM_RIGHTS, referenced; NULL when none */
+	unsigned nfiles;
+	char data[];
+};
+
+/* Free a message already taken off its queue (the collector's sweep). */
+void unix_msg_free_detached(struct unix_msg *msg);
 
 /* Names (net/unix_addr.c). */
 /* EINVAL unless addr is a sockaddr_un of a valid length. */
@@ -44,6 +61,13 @@ int unix_bind_name(struct unix_sock *us, const uint8_t *addr, uint32_t len);
  * -ECONNREFUSED (no socket there), -EPROTOTYPE (one of another type). */
 int unix_find(const uint8_t *addr, uint32_t len, int type, struct unix_sock **out);
 void unix_unbind(struct unix_sock *us);
+
+/* Garbage collection (net/unix_gc.c): sockets reachable only through messages
+ * in the queues of such sockets are closed. unix_gc_track/untrack keep the list
+ * of sockets; unix_gc_files counts files entering (+1) or leaving (-1) messages. */
+void unix_gc_track(struct unix_sock *us);
+void unix_gc_untrack(struct unix_sock *us);
+void unix_gc_files(struct file **files, unsigned n, int delta);
 
 void unix_get(struct unix_sock *us);
 void unix_put(struct unix_sock *us);
