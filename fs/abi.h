@@ -177,6 +177,8 @@ _Static_assert(sizeof(struct linux_statfs) == 120, "struct statfs is 120 bytes")
 #define TMPFS_MAGIC	0x01021994
 #define PROC_SUPER_MAGIC 0x9fa0
 #define PIPEFS_MAGIC	0x50495045
+#define ANON_INODE_FS_MAGIC 0x09041934
+#define SOCKFS_MAGIC	0x534f434b
 #define ST_VALID	0x20	/* statfs f_flags: the flags are valid */
 
 struct linux_dirent64 {

@@ -186,6 +186,7 @@ int file_open_inode(struct inode *inode, unsigned flags, struct file **out)
 		return -ENOMEM;
 	file->refcount = 1;
 	file->inode = inode;
+	list_init(&file->epoll_items);
 	file->flags = flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
 	file->ops = flags & O_PATH ? &path_ops : ops_for(inode);
 	if (S_ISREG(inode->mode) && file_writable(file)) {
@@ -220,8 +221,13 @@ void file_get(struct file *file)
 void file_put(struct file *file)
 {
 	BUG_ON(file->refcount == 0);
-	if (--file->refcount)
+	if (--file->refcount) {
+		if (file->ops->unref)
+			file->ops->unref(file);
 		return;
+	}
+	if (!list_empty(&file->epoll_items))
+		epoll_file_gone(file);
 	if (file->ops->release)
 		file->ops->release(file);
 	if (file->writer)
@@ -274,14 +280,17 @@ long file_write(struct file *file, struct iobuf buf, size_t n, uint64_t *pos)
 /*
  * lseek: the new position, or -ESPIPE (pipes, ttys), -EINVAL (bad whence or a
  * negative result), -EOVERFLOW. Character devices without a position (null,
- * zero) answer 0 as in Linux.
+ * zero) and anonymous files answer 0 as in Linux.
  */
 int64_t file_lseek(struct file *file, int64_t offset, int whence)
 {
 	int64_t base;
 
 	if (!file->ops->seekable) {
-		if (S_ISCHR(file->inode->mode) && !file->ops->is_tty)
+		/* Linux's noop_llseek: memory devices, and the anonymous inodes of
+		 * eventfd and epoll (no file type). */
+		if ((S_ISCHR(file->inode->mode) && !file->ops->is_tty) ||
+		    !(file->inode->mode & S_IFMT))
 			return 0;
 		return -ESPIPE;
 	}

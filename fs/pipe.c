@@ -7,7 +7,9 @@
  * is an anonymous S_IFIFO inode (what fstat shows); its two ends are struct files
  * on it, and it dies with the inode when both are closed.
  *
- * Readers and writers sleep on one wait queue; every change wakes it (and poll).
+ * Readers and writers sleep on one wait queue; every change wakes it (and poll),
+ * saying which side it concerns (a read makes room: POLLOUT; a write brings data:
+ * POLLIN), so that an edge-triggered epoll hears only of new edges, as on Linux.
  * Writes of at most PIPE_BUF bytes are atomic: they wait until they fit whole.
  * Only processes touch a pipe (never an interrupt handler), and the kernel is not
  * preemptible, so no lock is needed on one CPU.
@@ -106,7 +108,7 @@ static long pipe_read(struct file *file, struct iobuf buf, size_t n, uint64_t *p
 		return -EFAULT;	/* nothing consumed: the data stays for the next read */
 	pipe->head = (pipe->head + take) % pipe->size;
 	pipe->count -= take;
-	fs_wake(&pipe->wait);
+	fs_wake_events(&pipe->wait, POLLOUT | POLLWRNORM);
 	return take;
 }
 
@@ -158,7 +160,7 @@ static long pipe_write(struct file *file, struct iobuf buf, size_t n, uint64_t *
 			break;
 		pipe->count += chunk;
 		done += chunk;
-		fs_wake(&pipe->wait);
+		fs_wake_events(&pipe->wait, POLLIN | POLLRDNORM);
 	}
 	return done ? (long)done : error;
 }
@@ -181,6 +183,13 @@ static unsigned pipe_poll(struct file *file)
 			events |= POLLERR;
 	}
 	return events;
+}
+
+static struct wait_queue *pipe_poll_queue(struct file *file)
+{
+	struct pipe *pipe = file->inode->private;
+
+	return &pipe->wait;
 }
 
 static long pipe_ioctl(struct file *file, unsigned cmd, uint64_t arg)
@@ -220,6 +229,7 @@ static const struct file_ops pipe_ops = {
 	.write = pipe_write,
 	.ioctl = pipe_ioctl,
 	.poll = pipe_poll,
+	.poll_queue = pipe_poll_queue,
 	.open = pipe_open,
 	.release = pipe_release,
 };

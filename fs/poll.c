@@ -6,6 +6,9 @@
  * sleeps on the global queue; any change anywhere wakes it to check again. That is
  * simple and correct on one CPU (no lost wake-up: an interrupt handler cannot run
  * between the check and the sleep), at the price of spurious wake-ups.
+ *
+ * epoll does not work that way: it keeps a watch (fs/pollwatch.c) on each watched
+ * file's queue, and fs_wake_events tells the watches which events changed.
  */
 #include "fs/internal.h"
 #include "fs/vfs.h"
@@ -14,10 +17,16 @@
 
 static struct wait_queue poll_queue = WAIT_QUEUE_INIT(poll_queue);
 
-void fs_wake(struct wait_queue *queue)
+void fs_wake_events(struct wait_queue *queue, unsigned events)
 {
 	wake_up(queue);
 	wake_up(&poll_queue);
+	poll_watch_notify(queue, events);
+}
+
+void fs_wake(struct wait_queue *queue)
+{
+	fs_wake_events(queue, 0);
 }
 
 /* The events of one file, filtered by what was asked (errors always count). */

@@ -14,7 +14,7 @@
 #define UNBLOCKABLE ((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)))
 
 /* An absolute deadline from a relative timespec (NULL: forever). */
-static int deadline_from(const struct linux_timespec *ts, uint64_t *deadline)
+int poll_timespec_deadline(const struct linux_timespec *ts, uint64_t *deadline)
 {
 	if (!ts) {
 		*deadline = POLL_FOREVER;
@@ -49,7 +49,7 @@ static struct linux_timespec remaining(uint64_t deadline)
  * with -EINTR the old mask comes back only after the signal is delivered (as
  * rt_sigsuspend does); otherwise at once.
  */
-static int mask_begin(const uint64_t *user_mask, size_t size, uint64_t *old, bool *set)
+int poll_sigmask_begin(const uint64_t *user_mask, size_t size, uint64_t *old, bool *set)
 {
 	struct proc *proc = fs_current();
 	uint64_t mask;
@@ -67,7 +67,7 @@ static int mask_begin(const uint64_t *user_mask, size_t size, uint64_t *old, boo
 	return 0;
 }
 
-static void mask_end(uint64_t old, bool set, long result)
+void poll_sigmask_end(uint64_t old, bool set, long result)
 {
 	struct proc *proc = fs_current();
 
@@ -130,13 +130,13 @@ SYSCALL_DEFINE5(ppoll, struct linux_pollfd *, fds, unsigned, nfds,
 
 	if (user_timeout && copy_from_user(&timeout, user_timeout, sizeof(timeout)))
 		return -EFAULT;
-	result = deadline_from(user_timeout ? &timeout : NULL, &deadline);
+	result = poll_timespec_deadline(user_timeout ? &timeout : NULL, &deadline);
 	if (!result)
-		result = mask_begin(sigmask, sigsetsize, &old_mask, &masked);
+		result = poll_sigmask_begin(sigmask, sigsetsize, &old_mask, &masked);
 	if (result)
 		return result;
 	result = do_poll(fds, nfds, deadline);
-	mask_end(old_mask, masked, result);
+	poll_sigmask_end(old_mask, masked, result);
 	if (user_timeout && deadline != POLL_FOREVER) {
 		timeout = remaining(deadline);
 		copy_to_user(user_timeout, &timeout, sizeof(timeout));
@@ -227,7 +227,7 @@ SYSCALL_DEFINE5(select, int, nfds, uint64_t *, readfds, uint64_t *, writefds,
 		struct linux_timespec ts = {
 			(int64_t)((uint64_t)tv.tv_sec + (uint64_t)(tv.tv_usec / 1000000)),
 			tv.tv_usec % 1000000 * 1000 };
-		if (deadline_from(&ts, &deadline))
+		if (poll_timespec_deadline(&ts, &deadline))
 			return -EINVAL;
 	}
 	result = do_select(nfds, sets, deadline);
@@ -259,13 +259,13 @@ SYSCALL_DEFINE6(pselect6, int, nfds, uint64_t *, readfds, uint64_t *, writefds,
 		return -EFAULT;
 	if (user_sigmask && copy_from_user(&sigmask, user_sigmask, sizeof(sigmask)))
 		return -EFAULT;
-	result = deadline_from(user_timeout ? &ts : NULL, &deadline);
+	result = poll_timespec_deadline(user_timeout ? &ts : NULL, &deadline);
 	if (!result)
-		result = mask_begin(sigmask.mask, sigmask.size, &old_mask, &masked);
+		result = poll_sigmask_begin(sigmask.mask, sigmask.size, &old_mask, &masked);
 	if (result)
 		return result;
 	result = do_select(nfds, sets, deadline);
-	mask_end(old_mask, masked, result);
+	poll_sigmask_end(old_mask, masked, result);
 	if (user_timeout && deadline != POLL_FOREVER) {
 		ts = remaining(deadline);
 		copy_to_user(user_timeout, &ts, sizeof(ts));

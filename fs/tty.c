@@ -449,6 +449,12 @@ static unsigned tty_poll(struct file *file)
 	return events;
 }
 
+static struct wait_queue *tty_poll_queue(struct file *file)
+{
+	(void)file;
+	return &tty.wait;
+}
+
 static long set_termios(unsigned cmd, uint64_t arg)
 {
 	struct linux_termios termios;
@@ -594,6 +600,7 @@ static const struct file_ops tty_file_ops = {
 	.write = tty_write,
 	.ioctl = tty_ioctl,
 	.poll = tty_poll,
+	.poll_queue = tty_poll_queue,
 	.open = tty_open,
 	.is_tty = true,
 };

@@ -160,8 +160,15 @@ struct file_ops {
 	long (*write)(struct file *file, struct iobuf buf, size_t n, uint64_t *pos);
 	long (*ioctl)(struct file *file, unsigned cmd, uint64_t arg);
 	unsigned (*poll)(struct file *file);
+	/* The queue on which a change of poll's answer is announced (fs_wake_events),
+	 * for epoll. NULL: epoll refuses the file with EPERM, as Linux does files
+	 * without a poll operation (regular files, directories, /dev/null). */
+	struct wait_queue *(*poll_queue)(struct file *file);
 	int (*open)(struct inode *inode, struct file *file);	/* may refuse: -errno */
 	void (*release)(struct file *file);
+	/* A reference was dropped and others are left (sockets collect cycles of
+	 * descriptors in flight then). */
+	void (*unref)(struct file *file);
 	bool seekable;
 	bool is_tty;	/* answers the terminal ioctls (isatty) */
 };
@@ -176,6 +183,8 @@ struct file_ops {
 #define POLLRDBAND 0x080
 #define POLLWRNORM 0x100
 #define POLLWRBAND 0x200
+#define POLLMSG    0x400
+#define POLLRDHUP  0x2000
 
 struct inode {
 	uint32_t refcount;
@@ -349,6 +358,7 @@ struct file {
 	char *name;
 	struct mm_backing backing;	/* what a mapping of it maps (fs/filemap.c) */
 	int owner;			/* F_SETOWN: a pid, or -pgid; 0 for none */
+	struct list_node epoll_items;	/* epoll registrations on it (fs/epoll.c) */
 	bool writer;			/* counted in its inode's writecount */
 };
 
@@ -387,8 +397,21 @@ int chrdev_register(uint32_t major, uint32_t minor, const struct file_ops *ops);
 
 /* ---- poll.c ---- */
 
-/* Wake queue and every poll/select sleeper. */
+/* Wake queue and every poll/select sleeper, and tell epoll's watches on queue that
+ * events (POLL*; 0: any) may have changed. fs_wake is fs_wake_events(queue, 0). */
 void fs_wake(struct wait_queue *queue);
+void fs_wake_events(struct wait_queue *queue, unsigned events);
+
+/* ---- anon.c ---- */
+
+/* A file with no name (eventfd, epoll) on the shared anonymous inode, with ops and
+ * private, open with flags (O_ACCMODE | O_NONBLOCK): 0 with *out, or -ENOMEM. */
+int anon_file_open(const struct file_ops *ops, void *private, unsigned flags, struct file **out);
+
+/* ---- epoll.c ---- */
+
+/* The last reference to file is going: drop every epoll registration on it. */
+void epoll_file_gone(struct file *file);
 
 /* ---- pipe.c ---- */
 /* Two files, the read end and the write end, with flags (O_NONBLOCK) applied. */

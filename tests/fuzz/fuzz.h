@@ -108,6 +108,6 @@ struct fz_op {
 	int weight;
 	void (*run)(struct fz *f);
 };
-extern const struct fz_op fz_mem_ops[], fz_proc_ops[], fz_io_ops[], fz_misc_ops[];
+extern const struct fz_op fz_mem_ops[], fz_proc_ops[], fz_io_ops[], fz_misc_ops[], fz_ipc_ops[];
 
 #endif

@@ -129,7 +129,8 @@ static int op_weights[128], op_count, op_total;
 
 static void build_table(void)
 {
-	const struct fz_op *families[] = { fz_mem_ops, fz_proc_ops, fz_io_ops, fz_misc_ops };
+	const struct fz_op *families[] = { fz_mem_ops, fz_proc_ops, fz_io_ops, fz_misc_ops,
+					   fz_ipc_ops };
 
 	for (size_t i = 0; i < sizeof families / sizeof *families; i++)
 		for (const struct fz_op *op = families[i]; op->name; op++) {
