@@ -12,7 +12,8 @@
 # /usr/lib), all under DIR (default /). GUEST is the path ld.so will open in the
 # guest; HOST is that file under DIR with its symlinks followed (DIR's own absolute
 # symlinks are resolved inside DIR). A statically linked FILE needs nothing and
-# prints nothing. Given as FILE:GUEST, the program itself comes first, as the file
+# prints nothing. glibc's libgcc_s.so.1, which it opens itself, comes along with
+# libc.so.6 when it can be found. Given as FILE:GUEST, the program itself comes first, as the file
 # its symlinks lead to (Debian's redis-server is a link). A library that cannot be found is an error (exit 1), never a
 # silent omission: the program would not start.
 set -e
@@ -144,4 +145,10 @@ while :; do
 		resolve "$host" "$guest" "$name" "$search" || status=1
 	done
 done
+# glibc opens libgcc_s.so.1 itself (dlopen) to unwind for pthread_exit and thread
+# cancellation: ldd cannot see that, but a program that needs libc needs it to run.
+if grep -q '/libc\.so\.6$' "$seen" && ! grep -q '/libgcc_s\.so\.1$' "$seen"; then
+	libc_guest=$(grep '/libc\.so\.6$' "$seen" | head -1)
+	resolve "$(host_of "$libc_guest")" "$libc_guest" libgcc_s.so.1 "" 2>/dev/null || true
+fi
 exit $status
