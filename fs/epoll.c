@@ -34,6 +34,7 @@ struct epoll {
 	struct list_node items;		/* struct epitem, by in_epoll */
 	struct list_node ready;		/* struct epitem, by ready_link */
 	struct wait_queue wait;		/* epoll_wait sleepers; the instance's poll queue */
+	unsigned count;			/* items: the most one wait can report */
 	struct file *file;		/* its file (no reference: it dies with it) */
 	/* Nesting checks (epoll_add): the pass that last measured the chains of
 	 * epolls below it and above it, and their lengths. */
@@ -112,6 +113,7 @@ static void remove_item(struct epitem *item)
 	fs_irq_restore(flags);
 	list_remove(&item->in_epoll);
 	list_remove(&item->in_file);
+	item->ep->count--;
 	kfree(item);
 }
 
@@ -198,6 +200,7 @@ int epoll_add(struct epoll *ep, struct file *target, int fd, uint32_t events, ui
 	item->data = data;
 	list_init(&item->ready_link);
 	list_push_back(&ep->items, &item->in_epoll);
+	ep->count++;
 	list_push_back(&target->epoll_items, &item->in_file);
 	poll_watch_add(&item->watch, target->ops->poll_queue(target), item_notify);
 
@@ -276,22 +279,11 @@ static int collect(struct epoll *ep, struct linux_epoll_event *out, int max)
 	return n;
 }
 
-static unsigned item_count(struct epoll *ep)
-{
-	struct list_node *pos;
-	unsigned count = 0;
-
-	list_for_each(pos, &ep->items)
-		count++;
-	return count;
-}
-
 int epoll_wait_user(struct epoll *ep, struct linux_epoll_event *user_out, int max,
 		    uint64_t deadline_ns)
 {
 	for (;;) {
-		unsigned items = item_count(ep);
-		int room = (unsigned)max < items ? max : (int)items;
+		int room = (unsigned)max < ep->count ? max : (int)ep->count;
 		struct linux_epoll_event *out = kmalloc(room ? room * sizeof(*out) : 1);
 		int n, error = 0;
 

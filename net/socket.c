@@ -159,8 +159,6 @@ size_t kmsg_copy_in(struct kmsg *msg, size_t at, void *dst, size_t n)
 	return kmsg_copy(msg, at, dst, n, false);
 }
 
-#define CMSG_ALIGN(len) (((len) + 7) & ~(size_t)7)
-
 /*
  * Install received files and describe them in one SCM_RIGHTS header, as many as
  * the control buffer holds (Linux's scm_detach_fds); the rest are closed and

@@ -69,6 +69,8 @@ struct linux_msghdr {
 	uint32_t flags;
 };
 
+#define CMSG_ALIGN(len) (((len) + 7) & ~(size_t)7)
+
 struct linux_cmsghdr {
 	size_t len;
 	int32_t level;

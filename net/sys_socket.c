@@ -400,8 +400,6 @@ static int msghdr_in(struct linux_msghdr *user_msg, struct linux_msghdr *hdr, st
 	return 0;
 }
 
-#define CMSG_ALIGN(len) (((len) + 7) & ~(size_t)7)
-
 /* Take the SCM_RIGHTS descriptors of one header: 0, -EINVAL (too many), -EBADF. */
 static int take_rights(struct kmsg *msg, const int *fds, unsigned n)
 {

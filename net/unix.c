@@ -25,7 +25,6 @@
 #include "net/unix.h"
 
 #define MAX_DGRAM_QLEN 10	/* Linux's net.unix.max_dgram_qlen */
-#define SOMAXCONN 4096
 
 static const struct socket_ops unix_ops;
 
@@ -232,7 +231,7 @@ static int unix_listen(struct socket *sock, int backlog)
 		return -EOPNOTSUPP;
 	if (!us->addrlen || us->connected)
 		return -EINVAL;
-	us->backlog = (unsigned)backlog > SOMAXCONN ? SOMAXCONN : (unsigned)backlog;
+	us->backlog = backlog;	/* listen(2) bounded it to [0, SOMAXCONN] */
 	if (!sock->listening)
 		us->peercred = current_cred();
 	sock->listening = true;
@@ -254,7 +253,6 @@ static void pair_up(struct unix_sock *a, struct unix_sock *b)
 static int connect_stream(struct unix_sock *us, struct unix_sock *listener, bool nonblock)
 {
 	struct unix_sock *embryo;
-	int error;
 
 	for (;;) {
 		if (listener->dead || !listener->sock.listening)
@@ -275,7 +273,6 @@ static int connect_stream(struct unix_sock *us, struct unix_sock *listener, bool
 	embryo = unix_alloc(us->sock.type);
 	if (!embryo)
 		return -ENOMEM;
-	error = 0;
 	memcpy(embryo->addr, listener->addr, listener->addrlen);
 	embryo->addrlen = listener->addrlen;
 	embryo->peercred = current_cred();
@@ -285,7 +282,7 @@ static int connect_stream(struct unix_sock *us, struct unix_sock *listener, bool
 	listener->npending++;
 	fs_wake_events(&listener->sock.wait, POLLIN | POLLRDNORM);
 	fs_wake(&us->sock.wait);
-	return error;
+	return 0;
 }
 
 /* A datagram socket's default destination (AF_UNSPEC: none). */

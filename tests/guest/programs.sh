@@ -7,10 +7,13 @@
 . "$(dirname "$0")/lib.sh"
 
 # MemFree is read before and after (files the programs left in /tmp removed): the
-# whole run may not cost a frame beyond a few pages of kernel caches.
+# whole run may not cost a frame beyond a few pages of kernel caches. The list of
+# programs is made before the first reading: the shell keeps it on its own heap,
+# which grows with every program added and is not the kernel's to answer for.
 command='free_kb() { awk "/^MemFree:/ { print \$2 }" /proc/meminfo; }
+set -- /tests/musl/* /tests/glibc/* /tests/glibc-dynamic/*
 before=$(free_kb)
-for t in /tests/musl/* /tests/glibc/* /tests/glibc-dynamic/*; do
+for t in "$@"; do
 	[ -x "$t" ] || continue
 	echo "=== begin $t"
 	"$t" 2>&1
