@@ -818,6 +818,14 @@ static void test_file_calls(void)
 	ok_value(SYS1(SYS_fsync, file_fd), 0, "fsync of a file works");
 	ok_value(SYS1(SYS_fsync, dir_fd), 0, "fsync of a directory works");
 	ok_value(SYS1(SYS_syncfs, pipe_rd), 0, "syncfs of a pipe works");
+	ok_errno(SYS4(SYS_sync_file_range, 999, -1, 0, 99), EBADF, "sync_file_range of a bad fd, bad args: EBADF first");
+	ok_errno(SYS4(SYS_sync_file_range, pipe_rd, 0, 0, 99), EINVAL, "sync_file_range of a pipe with flags 99: EINVAL first");
+	ok_errno(SYS4(SYS_sync_file_range, pipe_rd, 0, 0, 2), ESPIPE, "sync_file_range of a pipe: ESPIPE");
+	ok_errno(SYS4(SYS_sync_file_range, file_fd, -1, 0, 2), EINVAL, "sync_file_range at a negative offset: EINVAL");
+	ok_errno(SYS4(SYS_sync_file_range, file_fd, 10, -5, 2), EINVAL, "sync_file_range of a negative length: EINVAL");
+	ok_errno(SYS4(SYS_sync_file_range, file_fd, 0x7fffffffffffffffl, 2, 2), EINVAL, "sync_file_range past the largest offset: EINVAL");
+	ok_value(SYS4(SYS_sync_file_range, file_fd, 0, 4096, 7), 0, "sync_file_range of a file works");
+	ok_value(SYS4(SYS_sync_file_range, dir_fd, 0, 0, 0), 0, "sync_file_range of a directory works");
 	ok_errno(SYS2(SYS_ftruncate, rdonly_fd, 0), EINVAL, "ftruncate of a read-only descriptor: EINVAL");
 	ok_errno(SYS2(SYS_unlinkat, AT_FDCWD, 1), EFAULT, "unlinkat of address 1: EFAULT");
 }
@@ -1428,7 +1436,7 @@ static void test_as_nobody(void)
 
 int main(void)
 {
-	plan(688);
+	plan(696);
 	setup();
 	test_select_table();
 	test_bad_descriptors();
