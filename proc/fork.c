@@ -246,6 +246,7 @@ static long do_clone(const struct clone_request *request)
 	if (flags & CLONE_PARENT_SETTID)
 		put_user(pid, request->parent_tid);
 	sched_make_runnable(child);
+	sched_restart_slice();
 
 	/* vfork: the parent may not touch the shared memory until the child lets go.
 	 * It waits on a flag of its own: child may be gone by the time it looks. */

@@ -32,6 +32,8 @@ void proc_audit_init(void);		/* at boot: the workspace, if auditing exits */
 /* sched.c */
 void sched_init(void);
 void sched_make_runnable(struct proc *proc);
+/* The current process's time slice begins now (fork, for the parent). */
+void sched_restart_slice(void);
 void schedule(void);			/* with interrupts off */
 void sched_return_to_user(struct trap_frame *frame);
 unsigned sched_nr_running(void);	/* runnable processes, the running one included */

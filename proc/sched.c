@@ -3,8 +3,15 @@
  * sleeping and waking.
  *
  * The kernel is not preemptible: a process gives up the CPU only when it sleeps,
- * exits, or, on its way back to user mode, finds that its time slice (one timer
- * tick) is over. Context switches happen with interrupts off.
+ * exits, or, on its way back to user mode, finds that its time slice is over.
+ * Context switches happen with interrupts off.
+ *
+ * A slice ends at the first timer tick at least half a tick after it began, so
+ * a process switched in just before a tick is not switched out at once. fork
+ * starts the parent's slice afresh, so that its new child, queued behind it, does
+ * not take the CPU the moment fork returns (Linux's START_DEBIT has the same
+ * effect): a program timing its own fork (Redis's latest_fork_usec) times the
+ * fork, not the child's first slice.
  *
  * The boot flow becomes the idle process (pid 0, on the boot stack, no address space
  * of its own): it runs when nothing else can, halting until the next interrupt.
@@ -26,6 +33,10 @@
 static struct list_node run_queue = LIST_HEAD_INIT(run_queue);
 static struct proc idle;
 static volatile bool need_resched;
+/* Time-stamp counter readings: when the current process's slice began, at the
+ * last tick, and the length of the last tick between them (the TSC's rate is
+ * not known, but a tick's worth of it is). */
+static uint64_t slice_start_tsc, last_tick_tsc, tick_tsc;
 static struct list_node timed_sleepers = LIST_HEAD_INIT(timed_sleepers);
 
 static void wake(struct proc *proc);
@@ -84,7 +95,16 @@ static void tick(bool from_user)
 	itimer_tick(proc != &idle ? proc : NULL, from_user);
 	if (++sched_stats.ticks_since_load % LOAD_INTERVAL == 0)
 		update_load_averages();
-	need_resched = true;
+	uint64_t now = rdtsc();
+	tick_tsc = now - last_tick_tsc;
+	last_tick_tsc = now;
+	if (now - slice_start_tsc >= tick_tsc / 2)
+		need_resched = true;
+}
+
+void sched_restart_slice(void)
+{
+	slice_start_tsc = rdtsc();
 }
 
 unsigned sched_nr_running(void)
@@ -170,6 +190,7 @@ void schedule(void)
 	struct list_node *node = list_pop_front(&run_queue);
 	struct proc *next = node ? list_entry(node, struct proc, run_link) : &idle;
 
+	slice_start_tsc = rdtsc();
 	if (next == prev)
 		return;
 	if (prev->fpu_state)

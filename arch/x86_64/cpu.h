@@ -46,6 +46,16 @@ static inline void outl(uint16_t port, uint32_t value)
 	__asm__ volatile("outl %0, %1" : : "a"(value), "Nd"(port));
 }
 
+/* The time-stamp counter: cheap to read, for measuring short intervals against
+ * each other (its rate is not calibrated here). */
+static inline uint64_t rdtsc(void)
+{
+	uint32_t low, high;
+
+	__asm__ volatile("rdtsc" : "=a"(low), "=d"(high));
+	return ((uint64_t)high << 32) | low;
+}
+
 static inline uint64_t rdmsr(uint32_t msr)
 {
 	uint32_t low, high;
