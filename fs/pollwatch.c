@@ -14,6 +14,9 @@
 
 static struct list_node buckets[WATCH_BUCKETS];
 static bool buckets_ready;
+/* Watches in the table: while there are none (no epoll in use), a wake-up costs
+ * one test, not a lookup with interrupts off. */
+static unsigned watches;
 
 static struct list_node *bucket_of(struct wait_queue *queue)
 {
@@ -36,6 +39,7 @@ void poll_watch_add(struct poll_watch *watch, struct wait_queue *queue,
 	watch->queue = queue;
 	watch->notify = notify;
 	list_push_back(bucket_of(queue), &watch->link);
+	watches++;
 	fs_irq_restore(flags);
 }
 
@@ -45,11 +49,14 @@ void poll_watch_del(struct poll_watch *watch)
 
 	list_remove(&watch->link);
 	watch->queue = NULL;
+	watches--;
 	fs_irq_restore(flags);
 }
 
 void poll_watch_notify(struct wait_queue *queue, unsigned events)
 {
+	if (!__atomic_load_n(&watches, __ATOMIC_RELAXED))
+		return;
 	uint64_t flags = fs_irq_save();
 	struct list_node *head = bucket_of(queue), *pos;
 
