@@ -249,6 +249,8 @@ static void tell(struct actor *a, const char *command)
 		die("an actor went away");
 	if (strncmp(line, "error", 5) == 0)
 		die(line);
+	if (a == &parent && strcmp(command, "wait") == 0)
+		child = (struct actor){ -1, -1, 0, 0 };	/* reaped: its pid may come again */
 	if (strcmp(command, "fork") == 0) {
 		int pid;
 		if (sscanf(line, "forked %d", &pid) != 1)
