@@ -5,7 +5,7 @@
 set -e
 
 PACKAGES="gcc make binutils qemu-system-x86 musl-tools busybox-static cpio gnuplot-nox
-libcmocka-dev pkg-config gdb python3 bash-static"
+libcmocka-dev pkg-config gdb python3 bash-static python3-matplotlib chromium"
 
 missing=""
 for p in $PACKAGES; do
