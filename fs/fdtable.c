@@ -88,6 +88,20 @@ bool fdtable_is_shared(const struct fdtable *table)
 }
 
 /* Drop a reference; the last one closes every descriptor and frees the table. */
+/*
+ * Each slot is emptied before its file is put: closing a file can run a good deal
+ * of code (a socket's peer, epoll's watches, the unix socket collector), none of
+ * which may find a descriptor that points at a file already gone.
+ */
+static void close_slot(struct fdtable *table, unsigned fd)
+{
+	struct file *file = table->slots[fd].file;
+
+	table->slots[fd].file = NULL;
+	table->slots[fd].cloexec = false;
+	file_put(file);
+}
+
 void fdtable_put(struct fdtable *table)
 {
 	BUG_ON(table->refcount == 0);
@@ -95,20 +109,16 @@ void fdtable_put(struct fdtable *table)
 		return;
 	for (unsigned fd = 0; fd < table->capacity; fd++)
 		if (table->slots[fd].file)
-			file_put(table->slots[fd].file);
+			close_slot(table, fd);
 	kfree(table->slots);
 	kfree(table);
 }
 
 void fdtable_close_on_exec(struct fdtable *table)
 {
-	for (unsigned fd = 0; fd < table->capacity; fd++) {
-		if (table->slots[fd].file && table->slots[fd].cloexec) {
-			file_put(table->slots[fd].file);
-			table->slots[fd].file = NULL;
-			table->slots[fd].cloexec = false;
-		}
-	}
+	for (unsigned fd = 0; fd < table->capacity; fd++)
+		if (table->slots[fd].file && table->slots[fd].cloexec)
+			close_slot(table, fd);
 }
 
 /* Make room for descriptor fd: 0, -EMFILE (fd past the limit) or -ENOMEM. */

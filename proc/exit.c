@@ -100,8 +100,9 @@ static void release_thread(struct proc *proc)
 {
 	futex_exit(proc);
 	if (proc->files) {
-		fdtable_put(proc->files);
-		proc->files = NULL;
+		struct fdtable *files = proc->files;
+		proc->files = NULL;	/* no longer this thread's while its files close */
+		fdtable_put(files);
 	}
 	if (proc->exe) {
 		file_allow_write(proc->exe);
