@@ -131,6 +131,11 @@ struct socket_ops {
 	long (*ioctl)(struct socket *sock, unsigned cmd, uint64_t arg);
 	/* SO_PEERCRED. */
 	struct linux_ucred (*peercred)(struct socket *sock);
+	/* Options of levels other than SOL_SOCKET (NULL: EOPNOTSUPP). */
+	int (*setsockopt)(struct socket *sock, int level, int name, const void *user_val,
+			  uint32_t len);
+	int (*getsockopt)(struct socket *sock, int level, int name, void *user_val,
+			  uint32_t *user_len);
 	/* The file is closing: drop the family's state (the socket is freed by it). */
 	void (*release)(struct socket *sock);
 };
@@ -144,7 +149,9 @@ struct socket {
 	uint8_t shutdown;		/* RCV_SHUTDOWN | SEND_SHUTDOWN */
 	bool listening;
 	int sndbuf, rcvbuf;
-	bool reuseaddr, keepalive, passcred, broadcast;
+	bool reuseaddr, reuseport, keepalive, passcred, broadcast;
+	bool linger;			/* SO_LINGER: on, and for how many seconds */
+	int linger_secs;
 };
 
 /* Initialise the generic part of a new socket. */
@@ -164,6 +171,10 @@ int sock_getsockopt(struct socket *sock, int name, void *user_val, uint32_t *use
  * SOCK_SEQPACKET), or a connected pair. */
 int unix_create(int type, int protocol, struct socket **out);
 int unix_pair(int type, struct socket **a, struct socket **b);
+/* AF_INET and AF_INET6 (net/tcp_loopback.c): a TCP socket over loopback. */
+int inet_create(int family, int type, int protocol, struct socket **out);
+/* The interface ioctls every socket answers (net/loopback.c): -ENOTTY if not one. */
+long loopback_ioctl(unsigned cmd, uint64_t arg);
 /* Collect unix sockets that only messages in flight keep open (cheap when no
  * socket is in flight): after any socket file loses a reference. */
 void unix_gc(void);
