@@ -114,7 +114,8 @@ size_t kmsg_copy_in(struct kmsg *msg, size_t at, void *dst, size_t n);
  * references. */
 void kmsg_put_files(struct kmsg *msg, struct file **files, unsigned n, bool cloexec);
 
-/* What a protocol family does; a NULL operation answers EOPNOTSUPP. */
+/* What a protocol family does; a NULL operation answers EOPNOTSUPP, except
+ * sendmsg, recvmsg, getname, poll and release, which every family must have. */
 struct socket_ops {
 	int (*bind)(struct socket *sock, const void *addr, uint32_t len);
 	int (*connect)(struct socket *sock, const void *addr, uint32_t len, bool nonblock);

@@ -368,7 +368,7 @@ static unsigned tcp_poll(struct socket *sock)
 		events |= POLLIN | POLLRDNORM | POLLRDHUP;
 	if (!list_empty(&us->queue))
 		events |= POLLIN | POLLRDNORM;
-	if ((sock->shutdown & SEND_SHUTDOWN) || us->wmem + us->wmem / 2 <= TCP_SEND_LIMIT)
+	if ((sock->shutdown & SEND_SHUTDOWN) || us->wmem + us->wmem / 2 <= (size_t)sock->sndbuf)
 		events |= POLLOUT | POLLWRNORM;
 	if (sock->error)
 		events |= POLLERR;
@@ -425,12 +425,20 @@ static int udp_getname(struct socket *sock, void *addr, bool peer)
 	return peer ? -ENOTCONN : inet_addr_to_sockaddr(is, &is->laddr, 0, addr);
 }
 
+static long udp_no_data(struct socket *sock, struct kmsg *msg, unsigned flags, bool nonblock)
+{
+	(void)sock, (void)msg, (void)flags, (void)nonblock;
+	return -EOPNOTSUPP;
+}
+
 static void udp_release(struct socket *sock)
 {
 	unix_close(&inet_sk(sock)->us, false);
 }
 
 static const struct socket_ops udp_stub_ops = {
+	.sendmsg = udp_no_data,	/* net/socket.c calls these without asking */
+	.recvmsg = udp_no_data,
 	.getname = udp_getname,
 	.poll = udp_poll,
 	.setsockopt = inet_setsockopt,

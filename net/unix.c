@@ -458,13 +458,14 @@ static long send_error(struct unix_sock *us, unsigned flags)
 	return us->tcp ? tcp_send_error(us, flags) : pipe_error(flags);
 }
 
-/* TCP reports a buffer of tcp_wmem's 16 KiB but moves far more per write once
- * connected; AF_UNIX's limit is its send buffer. */
+/*
+ * What a writer may have queued and unread: its send buffer. (Linux's TCP grows
+ * its buffer once connected, within a global tcp_mem; calf keeps what SO_SNDBUF
+ * says, so that kernel memory stays bounded by the sockets' buffers.)
+ */
 static size_t send_limit(struct unix_sock *us)
 {
-	size_t limit = us->sock.sndbuf;
-
-	return us->tcp && limit < TCP_SEND_LIMIT ? TCP_SEND_LIMIT : limit;
+	return us->sock.sndbuf;
 }
 
 /* May us send? 0 or the error (TCP ignores a destination address; writing an

@@ -46,9 +46,6 @@ struct unix_sock {
 	bool rst_on_close;		/* SO_LINGER with a zero timeout */
 };
 
-/* TCP's send limit: what Linux's buffer autotuning reaches on loopback, roughly. */
-#define TCP_SEND_LIMIT (256 * 1024)
-
 /* A message in a receive queue. */
 struct unix_msg {
 	struct list_node link;
