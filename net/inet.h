@@ -51,8 +51,9 @@ extern const struct inet_addr inet_any6, inet_any4, inet_loopback6, inet_loopbac
 bool inet_addr_v4mapped(const struct inet_addr *a);
 bool inet_addr_any(const struct inet_addr *a);	/* :: or ::ffff:0.0.0.0 */
 bool inet_addr_equal(const struct inet_addr *a, const struct inet_addr *b);
-/* Is a an address of this host? 127.0.0.0/8 and ::1 when lo is up (and the
- * multicast and broadcast addresses Linux lets one bind). */
+/* May a socket bind a? 127.0.0.0/8 and ::1 when lo is up, the wildcards, and
+ * the multicast and broadcast addresses Linux lets one bind (0.0.0.0/8 among
+ * them, and any IPv4 address before lo was first up). */
 bool inet_addr_local(const struct inet_addr *a);
 /* A user sockaddr of the socket's family into addr/port: 0, -EINVAL (too
  * short), -EAFNOSUPPORT (another family). */
@@ -78,6 +79,8 @@ struct inet_sock *inet_find_listener(const struct inet_addr *addr, uint16_t port
 /* ---- the loopback interface (net/loopback.c) ---- */
 
 bool loopback_up(void);
+/* Has lo been up since boot? (Until then Linux has no IPv4 routing table.) */
+bool loopback_ever_up(void);
 
 /* ---- TCP (net/tcp_loopback.c) and options (net/inet_sockopt.c) ---- */
 

@@ -46,7 +46,9 @@ bool inet_addr_local(const struct inet_addr *a)
 		return true;
 	if (inet_addr_v4mapped(a)) {
 		uint8_t first = a->b[12];
-		if ((first & 0xf0) == 0xe0)	/* multicast: Linux lets one bind it */
+		if ((first & 0xf0) == 0xe0 || first == 0)	/* multicast, "this network" */
+			return true;
+		if (!loopback_ever_up())	/* no routing table: all "broadcast" */
 			return true;
 		if (!memcmp(a->b + 12, "\xff\xff\xff\xff", 4))	/* limited broadcast */
 			return true;

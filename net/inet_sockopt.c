@@ -104,6 +104,8 @@ int inet_getsockopt(struct socket *sock, int level, int name, void *user_val,
 	struct inet_sock *is = inet_sk(sock);
 	int len, val, error;
 
+	if (sock->family == AF_INET && level != IPPROTO_IP && level != IPPROTO_TCP)
+		return -EOPNOTSUPP;	/* Linux's ip_getsockopt, unlike its set */
 	if (!(level == IPPROTO_TCP && sock->type == SOCK_STREAM) &&
 	    !(level == IPPROTO_IPV6 && sock->family == AF_INET6))
 		return -ENOPROTOOPT;

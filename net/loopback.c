@@ -4,8 +4,9 @@
  * Debian's Linux in the test guest boots with lo down (flags IFF_LOOPBACK only,
  * no address); bringing it up (ifconfig lo up, or SIOCSIFFLAGS with IFF_UP) gives
  * it 127.0.0.1/8 and ::1. calf starts the same way, so a program sees the same
- * thing on both kernels: until lo is up, loopback addresses are not local
- * (bind says EADDRNOTAVAIL, connect ENETUNREACH).
+ * thing on both kernels: until lo is up, connect says ENETUNREACH (IPv6:
+ * EADDRNOTAVAIL) and ::1 does not bind. Before lo was ever up Linux has no IPv4
+ * routing table at all and lets bind() take any IPv4 address; so does calf.
  */
 #include "fs/internal.h"
 #include "fs/vfs.h"
@@ -34,11 +35,16 @@ struct linux_ifreq {
 	};
 };
 
-static bool lo_up;
+static bool lo_up, lo_ever_up;
 
 bool loopback_up(void)
 {
 	return lo_up;
+}
+
+bool loopback_ever_up(void)
+{
+	return lo_ever_up;
 }
 
 static int16_t lo_flags(void)
@@ -52,6 +58,7 @@ static int set_flags(int16_t flags)
 	if (fs_current()->euid != 0)
 		return -EPERM;
 	lo_up = flags & IFF_UP;
+	lo_ever_up |= lo_up;
 	return 0;
 }
 

@@ -192,8 +192,8 @@ static int route(struct inet_sock *is, struct inet_addr *addr)
 		return -ENETUNREACH;
 	if (inet_addr_any(addr))	/* Linux sends a connection to "any" to loopback */
 		*addr = v4 ? inet_loopback4 : inet_loopback6;
-	if (!loopback_up())
-		return -ENETUNREACH;
+	if (!loopback_up())	/* IPv6 finds no source address */
+		return v4 ? -ENETUNREACH : -EADDRNOTAVAIL;
 	if (v4 ? addr->b[12] != 127 : !inet_addr_equal(addr, &inet_loopback6))
 		return -ENETUNREACH;
 	return 0;
@@ -452,6 +452,8 @@ int inet_create(int family, int type, int protocol, struct socket **out)
 
 	if (type == SOCK_STREAM)
 		return tcp_create(family, protocol, out);
+	if (type == SOCK_RAW)	/* Linux has raw sockets; calf says none fits */
+		return -EPROTONOSUPPORT;
 	if (type != SOCK_DGRAM)
 		return -ESOCKTNOSUPPORT;
 	if (protocol && protocol != IPPROTO_UDP)

@@ -137,6 +137,10 @@ static void basics(void)
 	   "SO_REUSEPORT accepted");
 	ok_errno(setint(s, IPPROTO_IPV6, IPV6_V6ONLY, 1), ENOPROTOOPT,
 		 "IPV6_V6ONLY on an IPv4 socket: ENOPROTOOPT");
+	int v;
+	socklen_t vlen = sizeof v;
+	ok_errno(getsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &v, &vlen), EOPNOTSUPP,
+		 "reading it there: EOPNOTSUPP (IPv4's get and set differ)");
 	ok(getint(t, IPPROTO_IPV6, IPV6_V6ONLY) == 0, "IPV6_V6ONLY is off by default");
 	struct linger lg = { 1, 5 };
 	socklen_t lglen = sizeof lg;
@@ -166,6 +170,7 @@ static void basics(void)
 		 "a stream socket of protocol UDP: EPROTONOSUPPORT");
 	ok_errno(socket(AF_INET, SOCK_SEQPACKET, 0), ESOCKTNOSUPPORT,
 		 "AF_INET SOCK_SEQPACKET: ESOCKTNOSUPPORT");
+	ok_errno(socket(AF_INET, SOCK_RAW, 0), EPROTONOSUPPORT, "SOCK_RAW of protocol 0: EPROTONOSUPPORT");
 }
 
 static void binds(void)
@@ -562,7 +567,7 @@ static void processes(void)
 
 int main(void)
 {
-	plan(139);
+	plan(141);
 	lo_up();
 	basics();
 	binds();
