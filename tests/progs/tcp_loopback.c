@@ -51,6 +51,40 @@ static struct sockaddr_in6 v6(const char *ip, int port)
 
 #define SA(a) ((struct sockaddr *)&(a))
 
+/*
+ * Linux delivers loopback segments in a softirq, which a loaded machine defers
+ * to ksoftirqd: what one end did may reach the other a moment later. Before
+ * looking at what the other end sees, wait (up to two seconds) for it to arrive.
+ * calf delivers at once, so these return at once there.
+ */
+static void settle(int fd, short events)
+{
+	struct pollfd p = { fd, events, 0 };
+	poll(&p, 1, 2000);
+}
+
+/* Until n bytes are queued on fd to be read. */
+static void settle_bytes(int fd, int n)
+{
+	for (int i = 0, queued = 0; i < 2000; i++) {
+		if (ioctl(fd, FIONREAD, &queued) < 0 || queued >= n)
+			return;
+		usleep(1000);
+	}
+}
+
+/* Until fd's connection is closed both ways (getpeername says ENOTCONN). */
+static void settle_closed(int fd)
+{
+	struct sockaddr_in6 a;
+	for (int i = 0; i < 2000; i++) {
+		socklen_t len = sizeof a;
+		if (getpeername(fd, SA(a), &len) < 0)
+			return;
+		usleep(1000);
+	}
+}
+
 static int getint(int fd, int level, int name)
 {
 	int v = -12345;
@@ -282,6 +316,7 @@ static void connects(void)
 	len = sizeof cpeer;
 	ok(getpeername(c, SA(cpeer), &len) == 0 && len == 16 && !memcmp(&cpeer, &a, sizeof a),
 	   "getpeername: the server");
+	settle(s, POLLIN);
 	ok_events(s, POLLIN, "the listener has a connection to accept");
 	len = sizeof peer;
 	int d = accept4(s, SA(peer), &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -298,6 +333,7 @@ static void connects(void)
 	ok_errno(read(d, buf, sizeof buf), EAGAIN, "nothing to read yet: EAGAIN");
 	ok(write(c, "ping", 4) == 4 && send(c, "!", 1, 0) == 1, "the client writes");
 	int n = -1;
+	settle_bytes(d, 5);
 	ok(ioctl(d, FIONREAD, &n) == 0 && n == 5, "FIONREAD: 5");
 	ok(read(d, buf, sizeof buf) == 5 && !memcmp(buf, "ping!", 5), "the server reads them");
 	ok(sendto(d, "pong", 4, 0, SA(a), sizeof a) == 4, "sendto with an address: ignored by TCP");
@@ -374,6 +410,7 @@ static void closing(void)
 	c = connect4("127.0.0.1", port);
 	d = accept(s, NULL, NULL);
 	ok(shutdown(c, SHUT_WR) == 0, "shutdown(SHUT_WR)");
+	settle(d, POLLRDHUP);
 	ok_events(d, POLLIN | POLLOUT | POLLRDHUP, "the peer: IN, OUT and RDHUP");
 	ok(read(d, buf, sizeof buf) == 0, "and reads EOF");
 	ok_events(c, POLLOUT, "the writer that shut down: still OUT");
@@ -382,6 +419,7 @@ static void closing(void)
 	ok(shutdown(c, SHUT_RD) == 0, "SHUT_RD as well");
 	ok(write(d, "more", 4) == 4, "the peer may still write (TCP sends nothing for SHUT_RD)");
 	close(d);
+	settle_closed(c);
 	ok_errno(shutdown(c, SHUT_RDWR), ENOTCONN, "both FINs exchanged: shutdown says ENOTCONN");
 	close(c);
 
@@ -389,12 +427,14 @@ static void closing(void)
 	c = connect4("127.0.0.1", port);
 	d = accept(s, NULL, NULL);
 	close(d);
+	settle(c, POLLRDHUP);
 	ok_events(c, POLLIN | POLLOUT | POLLRDHUP, "peer closed: IN, OUT, RDHUP");
 	ok(read(c, buf, sizeof buf) == 0, "read: EOF");
 	struct sockaddr_in peer;
 	socklen_t len = sizeof peer;
 	ok(getpeername(c, SA(peer), &len) == 0, "getpeername still works (CLOSE_WAIT)");
 	ok(write(c, "x", 1) == 1, "the first write goes out");
+	settle(c, 0);	/* until the reset: POLLERR and POLLHUP come unasked */
 	ok_events(c, POLLIN | POLLOUT | POLLRDHUP | POLLHUP | POLLERR, "it was reset: HUP, ERR");
 	ok(read(c, buf, sizeof buf) == 0, "read: still EOF");
 	ok_errno(write(c, "x", 1), EPIPE, "the next write: EPIPE");
@@ -415,6 +455,8 @@ static void closing(void)
 	d = accept(s, NULL, NULL);
 	write(c, "unread", 6);
 	write(d, "pending", 7);
+	settle_bytes(d, 6);
+	settle_bytes(c, 7);
 	close(d);
 	ok(read(c, buf, sizeof buf) == 7, "what was sent before the reset is read");
 	ok_errno(read(c, buf, sizeof buf), ECONNRESET, "then ECONNRESET");
@@ -426,7 +468,9 @@ static void closing(void)
 	c = connect4("127.0.0.1", port);
 	d = accept(s, NULL, NULL);
 	write(c, "unread", 6);
+	settle_bytes(d, 6);
 	close(d);
+	settle(c, 0);
 	ok_errno(write(c, "x", 1), ECONNRESET, "a write after a reset: ECONNRESET");
 	close(c);
 	c = connect4("127.0.0.1", port);
