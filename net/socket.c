@@ -66,7 +66,10 @@ static struct wait_queue *socket_poll_queue(struct file *file)
 static long socket_ioctl(struct file *file, unsigned cmd, uint64_t arg)
 {
 	struct socket *sock = file->private;
+	long error = loopback_ioctl(cmd, arg);
 
+	if (error != -ENOTTY)
+		return error;
 	return sock->ops->ioctl ? sock->ops->ioctl(sock, cmd, arg) : -ENOTTY;
 }
 

@@ -114,7 +114,8 @@ size_t kmsg_copy_in(struct kmsg *msg, size_t at, void *dst, size_t n);
  * references. */
 void kmsg_put_files(struct kmsg *msg, struct file **files, unsigned n, bool cloexec);
 
-/* What a protocol family does; a NULL operation answers EOPNOTSUPP. */
+/* What a protocol family does; a NULL operation answers EOPNOTSUPP, except
+ * sendmsg, recvmsg, getname, poll and release, which every family must have. */
 struct socket_ops {
 	int (*bind)(struct socket *sock, const void *addr, uint32_t len);
 	int (*connect)(struct socket *sock, const void *addr, uint32_t len, bool nonblock);
@@ -131,6 +132,11 @@ struct socket_ops {
 	long (*ioctl)(struct socket *sock, unsigned cmd, uint64_t arg);
 	/* SO_PEERCRED. */
 	struct linux_ucred (*peercred)(struct socket *sock);
+	/* Options of levels other than SOL_SOCKET (NULL: EOPNOTSUPP). */
+	int (*setsockopt)(struct socket *sock, int level, int name, const void *user_val,
+			  uint32_t len);
+	int (*getsockopt)(struct socket *sock, int level, int name, void *user_val,
+			  uint32_t *user_len);
 	/* The file is closing: drop the family's state (the socket is freed by it). */
 	void (*release)(struct socket *sock);
 };
@@ -144,7 +150,9 @@ struct socket {
 	uint8_t shutdown;		/* RCV_SHUTDOWN | SEND_SHUTDOWN */
 	bool listening;
 	int sndbuf, rcvbuf;
-	bool reuseaddr, keepalive, passcred, broadcast;
+	bool reuseaddr, reuseport, keepalive, passcred, broadcast;
+	bool linger;			/* SO_LINGER: on, and for how many seconds */
+	int linger_secs;
 };
 
 /* Initialise the generic part of a new socket. */
@@ -164,6 +172,10 @@ int sock_getsockopt(struct socket *sock, int name, void *user_val, uint32_t *use
  * SOCK_SEQPACKET), or a connected pair. */
 int unix_create(int type, int protocol, struct socket **out);
 int unix_pair(int type, struct socket **a, struct socket **b);
+/* AF_INET and AF_INET6 (net/tcp_loopback.c): a TCP socket over loopback. */
+int inet_create(int family, int type, int protocol, struct socket **out);
+/* The interface ioctls every socket answers (net/loopback.c): -ENOTTY if not one. */
+long loopback_ioctl(unsigned cmd, uint64_t arg);
 /* Collect unix sockets that only messages in flight keep open (cheap when no
  * socket is in flight): after any socket file loses a reference. */
 void unix_gc(void);

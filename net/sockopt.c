@@ -29,10 +29,27 @@
 #define SOCK_MIN_SNDBUF 4608	/* Linux's 2 * (2048 + an aligned struct sk_buff) */
 #define SOCK_MIN_RCVBUF 2304
 
+/* SO_LINGER: struct linger { int l_onoff, l_linger; }, seconds kept as given. */
+static int set_linger(struct socket *sock, const void *user_val, uint32_t len)
+{
+	struct { int32_t onoff, secs; } l;
+
+	if (len < sizeof(l))
+		return -EINVAL;
+	if (copy_from_user(&l, user_val, sizeof(l)))
+		return -EFAULT;
+	sock->linger = l.onoff != 0;
+	if (l.onoff)
+		sock->linger_secs = l.secs < 0 ? 0x7fffffff : l.secs;
+	return 0;
+}
+
 int sock_setsockopt(struct socket *sock, int name, const void *user_val, uint32_t len)
 {
 	uint32_t val;
 
+	if (name == SO_LINGER)
+		return set_linger(sock, user_val, len);
 	if (len < sizeof(int))
 		return -EINVAL;
 	if (copy_from_user(&val, user_val, sizeof(val)))
@@ -59,9 +76,11 @@ int sock_setsockopt(struct socket *sock, int name, const void *user_val, uint32_
 		val = val < SOCK_BUF_DEFAULT ? val : SOCK_BUF_DEFAULT;
 		sock->rcvbuf = val * 2 > SOCK_MIN_RCVBUF ? (int)val * 2 : SOCK_MIN_RCVBUF;
 		return 0;
+	case SO_REUSEPORT:
+		sock->reuseport = val != 0;	/* kept; sharing a port is not done */
+		return 0;
 	case SO_DEBUG:
 	case SO_DONTROUTE:
-	case SO_REUSEPORT:
 	case SO_RCVLOWAT:
 		return 0;	/* accepted; nothing here depends on them */
 	default:
@@ -87,7 +106,7 @@ static int int_option(struct socket *sock, int name, int *val)
 	case SO_SNDLOWAT: *val = 1; break;
 	case SO_DEBUG: *val = 0; break;
 	case SO_DONTROUTE: *val = 0; break;
-	case SO_REUSEPORT: *val = 0; break;
+	case SO_REUSEPORT: *val = sock->reuseport; break;
 	case SO_ERROR:
 		*val = sock->error;
 		sock->error = 0;
@@ -118,6 +137,8 @@ int sock_getsockopt(struct socket *sock, int name, void *user_val, uint32_t *use
 		size = sizeof(v.cred);
 	} else if (name == SO_LINGER) {
 		size = sizeof(v.linger);
+		v.linger.onoff = sock->linger;
+		v.linger.linger = sock->linger_secs;
 	} else if ((error = int_option(sock, name, &v.val))) {
 		return error;
 	}

@@ -89,7 +89,7 @@ static int check_family_type(int family, int *type, unsigned *flags)
 		return -EAFNOSUPPORT;
 	if (*type < 0 || *type >= SOCK_MAX)
 		return -EINVAL;
-	return family == AF_UNIX ? 0 : -EAFNOSUPPORT;
+	return family == AF_UNIX || family == AF_INET || family == AF_INET6 ? 0 : -EAFNOSUPPORT;
 }
 
 SYSCALL_DEFINE3(socket, int, family, int, type, int, protocol)
@@ -99,7 +99,8 @@ SYSCALL_DEFINE3(socket, int, family, int, type, int, protocol)
 	int error = check_family_type(family, &type, &flags);
 
 	if (!error)
-		error = unix_create(type, protocol, &sock);
+		error = family == AF_UNIX ? unix_create(type, protocol, &sock)
+					  : inet_create(family, type, protocol, &sock);
 	return error ? error : install(sock, flags);
 }
 
@@ -110,6 +111,8 @@ SYSCALL_DEFINE4(socketpair, int, family, int, type, int, protocol, int *, user_f
 	long fd[2];
 	int error = check_family_type(family, &type, &flags);
 
+	if (!error && family != AF_UNIX)
+		error = -EOPNOTSUPP;	/* Linux's inet sockets have no pairs */
 	if (!error && protocol && protocol != AF_UNIX)
 		error = -EPROTONOSUPPORT;
 	if (!error)
@@ -277,7 +280,8 @@ SYSCALL_DEFINE5(setsockopt, int, fd, int, level, int, name, const void *, user_v
 		error = -EINVAL;
 	else
 		error = level == SOL_SOCKET ? sock_setsockopt(sock, name, user_val, len)
-					    : -EOPNOTSUPP;
+			: sock->ops->setsockopt ? sock->ops->setsockopt(sock, level, name, user_val, len)
+			: -EOPNOTSUPP;
 	file_put(file);
 	return error;
 }
@@ -290,7 +294,9 @@ SYSCALL_DEFINE5(getsockopt, int, fd, int, level, int, name, void *, user_val, ui
 
 	if (!sock)
 		return error;
-	error = level == SOL_SOCKET ? sock_getsockopt(sock, name, user_val, user_len) : -EOPNOTSUPP;
+	error = level == SOL_SOCKET ? sock_getsockopt(sock, name, user_val, user_len)
+		: sock->ops->getsockopt ? sock->ops->getsockopt(sock, level, name, user_val, user_len)
+		: -EOPNOTSUPP;
 	file_put(file);
 	return error;
 }

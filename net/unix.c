@@ -45,20 +45,37 @@ static struct linux_ucred current_cred(void)
 	return (struct linux_ucred){ proc->pid, proc->euid, proc->egid };
 }
 
-static struct unix_sock *unix_alloc(int type)
+void unix_sock_init(struct unix_sock *us, int family, int type, const struct socket_ops *ops)
 {
-	struct unix_sock *us = kzalloc(sizeof(*us));
-
-	if (!us)
-		return NULL;
-	socket_init(&us->sock, AF_UNIX, type, 0, &unix_ops);
+	socket_init(&us->sock, family, type, 0, ops);
 	us->refs = 1;
 	list_init(&us->queue);
 	list_init(&us->pending);
 	list_init(&us->abstract_link);	/* an embryo has a name but is in no list */
 	unix_gc_track(us);
 	us->peercred = (struct linux_ucred){ 0, (uint32_t)-1, (uint32_t)-1 };
+}
+
+static struct unix_sock *unix_alloc(int type)
+{
+	struct unix_sock *us = kzalloc(sizeof(*us));
+
+	if (us)
+		unix_sock_init(us, AF_UNIX, type, &unix_ops);
 	return us;
+}
+
+static struct unix_sock *unix_embryo(struct unix_sock *listener, struct unix_sock *client)
+{
+	struct unix_sock *embryo = unix_alloc(listener->sock.type);
+
+	if (!embryo)
+		return NULL;
+	memcpy(embryo->addr, listener->addr, listener->addrlen);
+	embryo->addrlen = listener->addrlen;
+	embryo->peercred = current_cred();
+	client->peercred = listener->peercred;
+	return embryo;
 }
 
 void unix_get(struct unix_sock *us)
@@ -182,13 +199,34 @@ static int take_error(struct unix_sock *us)
 
 /* ---- closing ---- */
 
-/* The end of a socket: its file closed, or a connection never accepted. */
-static void unix_close(struct unix_sock *us, bool embryo)
+void unix_tcp_reset(struct unix_sock *us)
 {
-	struct unix_sock *peer = us->peer;
+	if (us->reset)
+		return;
+	us->sock.error = us->fin_seen ? EPIPE : ECONNRESET;	/* as Linux's tcp_reset */
+	us->sock.shutdown = RCV_SHUTDOWN | SEND_SHUTDOWN;
+	us->reset = true;
+	fs_wake(&us->sock.wait);
+}
 
-	us->dead = true;
-	unix_unbind(us);
+/*
+ * TCP: closing with unread data, before being accepted or with SO_LINGER 0 resets
+ * the connection; otherwise the peer reads EOF (our FIN) and may go on writing
+ * until a write finds nobody (stream_send).
+ */
+static void tcp_hang_up(struct unix_sock *us, struct unix_sock *peer, bool embryo)
+{
+	if (embryo || !list_empty(&us->queue) || us->rst_on_close) {
+		unix_tcp_reset(peer);
+	} else if (!peer->reset) {
+		peer->fin_seen = true;
+		peer->sock.shutdown |= RCV_SHUTDOWN;
+		fs_wake(&peer->sock.wait);
+	}
+}
+
+void unix_drop_pending(struct unix_sock *us)
+{
 	while (!list_empty(&us->pending)) {
 		struct unix_sock *waiting = list_entry(us->pending.next, struct unix_sock,
 						       pending_link);
@@ -196,8 +234,19 @@ static void unix_close(struct unix_sock *us, bool embryo)
 		us->npending--;
 		unix_close(waiting, true);
 	}
+}
+
+void unix_close(struct unix_sock *us, bool embryo)
+{
+	struct unix_sock *peer = us->peer;
+
+	us->dead = true;
+	unix_unbind(us);
+	unix_drop_pending(us);
 	if (peer) {
-		if (connection_type(us->sock.type)) {
+		if (us->tcp) {
+			tcp_hang_up(us, peer, embryo);
+		} else if (connection_type(us->sock.type)) {
 			peer->sock.shutdown = RCV_SHUTDOWN | SEND_SHUTDOWN;
 			if (!list_empty(&us->queue) || embryo)
 				peer->sock.error = ECONNRESET;
@@ -249,8 +298,8 @@ static void pair_up(struct unix_sock *a, struct unix_sock *b)
 	a->connected = b->connected = true;
 }
 
-/* A connection to the listener: its embryo, queued for accept. */
-static int connect_stream(struct unix_sock *us, struct unix_sock *listener, bool nonblock)
+int unix_stream_connect(struct unix_sock *us, struct unix_sock *listener, bool nonblock,
+			unix_embryo_fn make_embryo)
 {
 	struct unix_sock *embryo;
 
@@ -270,13 +319,9 @@ static int connect_stream(struct unix_sock *us, struct unix_sock *listener, bool
 		return -EISCONN;
 	if (us->sock.listening)
 		return -EINVAL;
-	embryo = unix_alloc(us->sock.type);
+	embryo = make_embryo(listener, us);
 	if (!embryo)
 		return -ENOMEM;
-	memcpy(embryo->addr, listener->addr, listener->addrlen);
-	embryo->addrlen = listener->addrlen;
-	embryo->peercred = current_cred();
-	us->peercred = listener->peercred;
 	pair_up(us, embryo);
 	list_push_back(&listener->pending, &embryo->pending_link);	/* its reference */
 	listener->npending++;
@@ -324,12 +369,12 @@ static int unix_connect(struct socket *sock, const void *addr, uint32_t len, boo
 		error = unix_find(addr, len, sock->type, &other);
 	if (error)
 		return error;
-	error = connect_stream(us, other, nonblock);
+	error = unix_stream_connect(us, other, nonblock, unix_embryo);
 	unix_put(other);
 	return error;
 }
 
-static int unix_accept(struct socket *sock, struct socket **out, bool nonblock)
+int unix_accept(struct socket *sock, struct socket **out, bool nonblock)
 {
 	struct unix_sock *us = unix_sk(sock), *embryo;
 	int error;
@@ -399,32 +444,74 @@ static long pipe_error(unsigned flags)
 	return -EPIPE;
 }
 
-static long stream_send(struct unix_sock *us, struct kmsg *msg, unsigned flags, bool nonblock)
+/* TCP's send errors (Linux's sk_stream_error): a pending error first, else EPIPE
+ * with SIGPIPE. */
+static long tcp_send_error(struct unix_sock *us, unsigned flags)
 {
-	size_t sent = 0;
-	long error = 0;
+	long error = take_error(us);
 
+	return error ? error : pipe_error(flags);
+}
+
+static long send_error(struct unix_sock *us, unsigned flags)
+{
+	return us->tcp ? tcp_send_error(us, flags) : pipe_error(flags);
+}
+
+/*
+ * What a writer may have queued and unread: its send buffer. (Linux's TCP grows
+ * its buffer once connected, within a global tcp_mem; calf keeps what SO_SNDBUF
+ * says, so that kernel memory stays bounded by the sockets' buffers.)
+ */
+static size_t send_limit(struct unix_sock *us)
+{
+	return us->sock.sndbuf;
+}
+
+/* May us send? 0 or the error (TCP ignores a destination address; writing an
+ * unconnected TCP socket is EPIPE). */
+static long stream_send_check(struct unix_sock *us, struct kmsg *msg, unsigned flags)
+{
 	if (flags & MSG_OOB)
 		return -EOPNOTSUPP;
+	if (us->tcp)
+		return !us->connected || us->sock.error || (us->sock.shutdown & SEND_SHUTDOWN)
+			? tcp_send_error(us, flags) : 0;
 	if (msg->namelen)
 		return us->connected ? -EISCONN : -EOPNOTSUPP;
 	if (!us->peer)
 		return -ENOTCONN;
 	if (us->sock.shutdown & SEND_SHUTDOWN)
 		return pipe_error(flags);
+	return 0;
+}
+
+long unix_stream_send(struct unix_sock *us, struct kmsg *msg, unsigned flags, bool nonblock)
+{
+	size_t sent = 0;
+	long error = stream_send_check(us, msg, flags);
+
+	if (error)
+		return error;
 	do {
 		struct unix_sock *peer = us->peer;
-		if (!peer || peer->dead || (peer->sock.shutdown & RCV_SHUTDOWN)) {
-			error = sent ? 0 : pipe_error(flags);
+		if (us->tcp && peer && peer->dead && !(us->sock.shutdown & SEND_SHUTDOWN)) {
+			/* Nobody reads any more: the bytes vanish and the answer is a reset. */
+			unix_tcp_reset(us);
+			return msg->total;
+		}
+		if ((us->sock.shutdown & SEND_SHUTDOWN) || !peer || peer->dead ||
+		    (!us->tcp && (peer->sock.shutdown & RCV_SHUTDOWN))) {
+			error = sent ? 0 : send_error(us, flags);
 			break;
 		}
-		error = UNIX_WAIT(us, nonblock, us->wmem < (size_t)us->sock.sndbuf ||
+		error = UNIX_WAIT(us, nonblock, us->wmem < send_limit(us) ||
 				  (us->sock.shutdown & SEND_SHUTDOWN) || !us->peer || us->peer->dead);
 		if (error)
 			break;
 		if ((us->sock.shutdown & SEND_SHUTDOWN) || us->peer != peer || peer->dead)
 			continue;	/* the checks at the top say what happened */
-		size_t chunk = msg->total - sent, most = us->sock.sndbuf / 2 - 64;
+		size_t chunk = msg->total - sent, most = send_limit(us) / 2 - 64;
 		if (chunk > most)
 			chunk = most;
 		int make_error;
@@ -526,7 +613,7 @@ static long unix_sendmsg(struct socket *sock, struct kmsg *msg, unsigned flags, 
 
 	nonblock |= flags & MSG_DONTWAIT;
 	if (sock->type == SOCK_STREAM)
-		return stream_send(us, msg, flags, nonblock);
+		return unix_stream_send(us, msg, flags, nonblock);
 	if (sock->type == SOCK_SEQPACKET) {
 		if (!us->connected)
 			return -ENOTCONN;
@@ -568,12 +655,14 @@ static void sender_name(struct unix_msg *m, struct kmsg *msg)
 	memcpy(msg->name, m->from->addr, m->from->addrlen);
 }
 
-static long stream_recv(struct unix_sock *us, struct kmsg *msg, unsigned flags, bool nonblock)
+long unix_stream_recv(struct unix_sock *us, struct kmsg *msg, unsigned flags, bool nonblock)
 {
 	size_t target = flags & MSG_WAITALL ? msg->total : 1, copied = 0;
 	struct list_node *pos = &us->queue;
 	long error = 0;
 
+	if (!us->connected && us->tcp)
+		return (error = take_error(us)) ? error : -ENOTCONN;
 	if (!us->connected)
 		return -EINVAL;
 	if (flags & MSG_OOB)
@@ -581,7 +670,8 @@ static long stream_recv(struct unix_sock *us, struct kmsg *msg, unsigned flags, 
 	for (;;) {
 		struct list_node *next = flags & MSG_PEEK ? pos->next : us->queue.next;
 		if (next == &us->queue) {
-			if (copied >= target || (error = take_error(us)) ||
+			/* TCP: after the peer's FIN, EOF comes before any error. */
+			if (copied >= target || us->fin_seen || (error = take_error(us)) ||
 			    (us->sock.shutdown & RCV_SHUTDOWN))
 				break;
 			error = UNIX_WAIT(us, nonblock, !list_empty(&us->queue) || us->sock.error ||
@@ -655,7 +745,7 @@ static long unix_recvmsg(struct socket *sock, struct kmsg *msg, unsigned flags, 
 {
 	nonblock |= flags & MSG_DONTWAIT;
 	if (sock->type == SOCK_STREAM)
-		return stream_recv(unix_sk(sock), msg, flags, nonblock);
+		return unix_stream_recv(unix_sk(sock), msg, flags, nonblock);
 	return dgram_recv(unix_sk(sock), msg, flags, nonblock);
 }
 
@@ -690,7 +780,7 @@ static unsigned unix_poll(struct socket *sock)
 	return events;
 }
 
-static long unix_ioctl(struct socket *sock, unsigned cmd, uint64_t arg)
+long unix_ioctl(struct socket *sock, unsigned cmd, uint64_t arg)
 {
 	struct unix_sock *us = unix_sk(sock);
 	int value;

@@ -38,6 +38,12 @@ struct unix_sock {
 	struct list_node all_link;	/* every unix socket */
 	unsigned inflight;		/* messages holding its file */
 	int gc_state;
+	/* TCP over loopback (net/tcp_loopback.c) shares the stream engine; these
+	 * say where it behaves as TCP rather than as AF_UNIX. */
+	bool tcp;
+	bool fin_seen;			/* the peer sends no more (Linux's SOCK_DONE) */
+	bool reset;			/* the connection was reset: state CLOSE */
+	bool rst_on_close;		/* SO_LINGER with a zero timeout */
 };
 
 /* A message in a receive queue. */
@@ -68,6 +74,27 @@ void unix_unbind(struct unix_sock *us);
 void unix_gc_track(struct unix_sock *us);
 void unix_gc_untrack(struct unix_sock *us);
 void unix_gc_files(struct file **files, unsigned n, int delta);
+
+/* The stream engine, shared with TCP over loopback (net/tcp_loopback.c). */
+void unix_sock_init(struct unix_sock *us, int family, int type, const struct socket_ops *ops);
+/* The server's end of a new connection from client to listener, or NULL. */
+typedef struct unix_sock *(*unix_embryo_fn)(struct unix_sock *listener,
+					     struct unix_sock *client);
+/* Connect us to listener: the embryo is made, paired with us and queued for
+ * accept. 0, -ECONNREFUSED, -EAGAIN (backlog full, nonblock), -EISCONN... */
+int unix_stream_connect(struct unix_sock *us, struct unix_sock *listener, bool nonblock,
+			unix_embryo_fn make_embryo);
+int unix_accept(struct socket *sock, struct socket **out, bool nonblock);
+long unix_stream_send(struct unix_sock *us, struct kmsg *msg, unsigned flags, bool nonblock);
+long unix_stream_recv(struct unix_sock *us, struct kmsg *msg, unsigned flags, bool nonblock);
+long unix_ioctl(struct socket *sock, unsigned cmd, uint64_t arg);
+/* The end of a socket: its file closed, or (embryo) a connection never accepted.
+ * Drops the caller's reference. */
+void unix_close(struct unix_sock *us, bool embryo);
+/* Close the connections a listener has not accepted (their clients see a reset). */
+void unix_drop_pending(struct unix_sock *us);
+/* TCP: the connection is reset (ECONNRESET, or EPIPE after the peer's FIN). */
+void unix_tcp_reset(struct unix_sock *us);
 
 void unix_get(struct unix_sock *us);
 void unix_put(struct unix_sock *us);

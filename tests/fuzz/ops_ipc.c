@@ -14,6 +14,11 @@
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/un.h>
+#include <sys/ioctl.h>
+#include <net/if.h>
+#include <netinet/in.h>
+
+#define SIOCOUTQ 0x5411	/* TIOCOUTQ: linux/sockios.h is not in musl */
 
 #ifndef SYS_epoll_pwait2
 #define SYS_epoll_pwait2 441
@@ -79,15 +84,42 @@ static void op_epoll(struct fz *f)
 	}
 }
 
+/* An IPv4 or IPv6 address in a (loopback, a wildcard, v4-mapped or not local)
+ * with a port from a small set, 0 among them, so that binds and connects meet. */
+static long inet_addr_arg(struct fz *f, struct sockaddr_un *a)
+{
+	static const char *const v4s[] = { "\x7f\0\0\1", "\0\0\0\0", "\x7f\0\0\2", "\x0a\1\2\3" };
+	static const char *const v6s[] = {
+		"\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0",
+		"\0\0\0\0\0\0\0\0\0\0\xff\xff\x7f\0\0\1", "\x20\1\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\1" };
+	uint16_t port = rng_one_in(&f->rng, 4) ? 0 : (uint16_t)(21000 + f->worker * 8 +
+								  rng_below(&f->rng, 4));
+	port = (uint16_t)(port >> 8 | port << 8);
+
+	if (rng_one_in(&f->rng, 2)) {
+		struct sockaddr_in *in = (struct sockaddr_in *)a;
+		in->sin_family = AF_INET;
+		in->sin_port = port;
+		memcpy(&in->sin_addr, v4s[rng_below(&f->rng, 4)], 4);
+		return sizeof *in;
+	}
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)a;
+	in6->sin6_family = AF_INET6;
+	in6->sin6_port = port;
+	memcpy(&in6->sin6_addr, v6s[rng_below(&f->rng, 4)], 16);
+	return sizeof *in6;
+}
+
 /* A socket address in buf: an abstract name or a sandbox path from a small set
- * (so binds and connects meet), another family, or garbage. Its length in *len. */
+ * (so binds and connects meet), an IPv4 or IPv6 one, another family, or garbage.
+ * Its length in *len. */
 static uint64_t addr_arg(struct fz *f, struct sockaddr_un *a, long *len)
 {
 	unsigned n = (unsigned)rng_below(&f->rng, 4);
 
 	memset(a, 0, sizeof *a);
 	a->sun_family = AF_UNIX;
-	switch (rng_below(&f->rng, 6)) {
+	switch (rng_below(&f->rng, 8)) {
 	case 0:
 	case 1:
 		*len = 2 + snprintf(a->sun_path + 1, sizeof a->sun_path - 1, "fz%d.%u",
@@ -99,6 +131,10 @@ static uint64_t addr_arg(struct fz *f, struct sockaddr_un *a, long *len)
 		break;
 	case 4:
 		*len = 2;
+		break;
+	case 5:
+	case 6:
+		*len = inet_addr_arg(f, a);
 		break;
 	default:
 		for (size_t i = 0; i < sizeof *a; i++)
@@ -114,7 +150,8 @@ static void op_socket(struct fz *f)
 {
 	static const long types[] = { SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET };
 	long type = types[rng_below(&f->rng, 3)] | arg_bits(f, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	long family = rng_below(&f->rng, 8) ? AF_UNIX : arg_int(f);
+	static const long families[] = { AF_UNIX, AF_UNIX, AF_INET, AF_INET6 };
+	long family = rng_below(&f->rng, 8) ? families[rng_below(&f->rng, 4)] : arg_int(f);
 	int *fds = (int *)(f->scratch + rng_below(&f->rng, 64) * 512);
 
 	if (rng_one_in(&f->rng, 8))
@@ -149,7 +186,9 @@ static void op_sockname(struct fz *f)
 	case 5: FZ3(SYS_getpeername, arg_fd(f), addr, rng_below(&f->rng, 6) ? (uint64_t)lenp : arg_addr(f)); break;
 	case 6: FZ2(SYS_shutdown, arg_fd(f), rng_below(&f->rng, 4) ? (long)rng_below(&f->rng, 3) : arg_int(f)); break;
 	default: {
-		long level = rng_below(&f->rng, 6) ? SOL_SOCKET : arg_int(f);
+		static const long levels[] = { SOL_SOCKET, SOL_SOCKET, IPPROTO_TCP, IPPROTO_IPV6,
+					       IPPROTO_IP };
+		long level = rng_below(&f->rng, 6) ? levels[rng_below(&f->rng, 5)] : arg_int(f);
 		long name = rng_below(&f->rng, 4) ? (long)rng_below(&f->rng, 40) : arg_int(f);
 		if (rng_one_in(&f->rng, 2))
 			FZ5(SYS_setsockopt, arg_fd(f), level, name,
@@ -231,11 +270,27 @@ static void op_sockdata(struct fz *f)
 	}
 }
 
+/* The interface ioctls every socket answers, and the queue sizes. */
+static void op_sockioctl(struct fz *f)
+{
+	static const unsigned long cmds[] = { SIOCGIFFLAGS, SIOCSIFFLAGS, SIOCGIFINDEX,
+					      SIOCGIFMTU, SIOCGIFNAME, FIONREAD, SIOCOUTQ };
+	struct ifreq *req = (struct ifreq *)(f->scratch + 64 * rng_below(&f->rng, 32));
+
+	memset(req, 0, sizeof *req);
+	strcpy(req->ifr_name, rng_below(&f->rng, 6) ? "lo" : "eth0");
+	req->ifr_flags = (short)(rng_below(&f->rng, 4) ? IFF_UP | IFF_LOOPBACK : arg_int(f));
+	FZ3(SYS_ioctl, arg_fd(f), rng_below(&f->rng, 8) ? cmds[rng_below(&f->rng, 7)]
+						      : (unsigned long)arg_int(f),
+	    rng_below(&f->rng, 8) ? (uint64_t)req : arg_addr(f));
+}
+
 const struct fz_op fz_ipc_ops[] = {
 	{ "eventfd", 2, op_eventfd },
 	{ "epoll", 5, op_epoll },
 	{ "socket", 3, op_socket },
 	{ "sockname", 5, op_sockname },
 	{ "sockdata", 5, op_sockdata },
+	{ "sockioctl", 1, op_sockioctl },
 	{ 0 },
 };

@@ -2,7 +2,9 @@
 # Debian's own redis-server 7.0, dynamically linked, unmodified, run on calf under
 # each fork mode and on Linux: clients over a unix socket set and read keys, and
 # BGSAVE forks a child that writes the data set to disk while the parent serves;
-# the snapshot is checked with redis-check-rdb. The outputs must be identical.
+# the snapshot is checked with redis-check-rdb. Then the same server over TCP on
+# 127.0.0.1:6379 and [::1]:6379 (lo brought up with ifconfig first, as Debian's
+# guest boots with it down), with redis-benchmark. The outputs must be identical.
 # When the packages cannot be fetched the test is skipped with a message saying so.
 . "$(dirname "$0")/lib.sh"
 
@@ -11,15 +13,17 @@ if ! lib_root=$("$ROOT/tools/debian-fetch.sh" redis-server redis-tools 2> "$OUT/
 	exit 0
 fi
 adds=
-for program in redis-server redis-cli redis-check-rdb; do
+for program in redis-server redis-cli redis-check-rdb redis-benchmark; do
 	adds="$adds --add-program $lib_root/usr/bin/$program:/opt/redis/$program"
 done
 
 command=$(cat <<'EOF'
 r=/opt/redis
 cli() { $r/redis-cli -s /tmp/redis.sock "$@"; }
+tcp() { $r/redis-cli -h "$@"; }
+ifconfig lo up
 cd /tmp
-$r/redis-server --port 0 --unixsocket /tmp/redis.sock --daemonize no --save '' --enable-debug-command local \
+$r/redis-server --port 6379 --unixsocket /tmp/redis.sock --daemonize no --save '' --enable-debug-command local \
 	--logfile /tmp/redis.log &
 for i in 1 2 3 4 5 6 7 8 9 10; do cli PING > /dev/null 2>&1 && break; sleep 1; done
 cli PING
@@ -40,6 +44,17 @@ cli INFO persistence | grep -E '^rdb_(bgsave_in_progress|last_bgsave_status|save
 cli SET greeting changed
 cli GET greeting
 $r/redis-check-rdb /tmp/dump.rdb | grep -o 'RDB looks OK!\|Checked loaded RDB.*'
+tcp 127.0.0.1 PING
+tcp 127.0.0.1 GET greeting
+tcp 127.0.0.1 SET over tcp4
+tcp ::1 GET over
+tcp ::1 SET over tcp6
+cli GET over
+tcp 127.0.0.1 DBSIZE
+tcp 127.0.0.1 CLIENT LIST | grep -o 'addr=127.0.0.1\|laddr=127.0.0.1:6379' | sort -u
+$r/redis-benchmark -h 127.0.0.1 -p 6379 -n 2000 -c 8 -t set,get,lpush -q > /tmp/bench.out 2>&1 &&
+	grep -c 'requests per second' /tmp/bench.out
+tcp 127.0.0.1 DBSIZE
 cli SHUTDOWN NOSAVE
 wait
 echo "redis-server exited with status $?"
