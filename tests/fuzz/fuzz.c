@@ -346,20 +346,34 @@ static int audit_clean(void)
 	return strncmp(text, "clean:", 6) == 0;
 }
 
-/* Orphans of killed workers are init's to reap: give it a moment. */
+/*
+ * Orphans of killed workers are init's to reap: give them a moment. A worker's
+ * descendant may have left the worker's process group (setpgid, setsid) and
+ * sleep for good where Linux would sleep too (pause, accept on a socket nobody
+ * connects to): those get SIGKILL. What must hold is the kernel's part: every
+ * process of the run, killed, is gone and reaped. Returns how many are not.
+ */
 static int wait_for_strays(void)
 {
 	long first = 0;
 	int left = 0;
 
+	for (int tries = 0; tries < 100; tries++) {
+		left = strays(0, &first);
+		if (left <= 0)
+			return left < 0 ? 1 : 0;
+		sleep_ms(20);
+	}
+	printf("# %d processes outlived their workers in groups of their own, the first pid %ld;"
+	       " killing them\n", left, first);
+	strays(1, NULL);
 	for (int tries = 0; tries < 500; tries++) {
 		left = strays(0, &first);
 		if (left == 0)
 			return 0;
 		sleep_ms(20);
 	}
-	printf("# %d processes left over, the first pid %ld; killing them\n", left, first);
-	strays(1, NULL);
+	printf("# %d processes still there after SIGKILL, the first pid %ld\n", left, first);
 	return left;
 }
 
