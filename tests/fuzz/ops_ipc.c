@@ -112,7 +112,9 @@ static long inet_addr_arg(struct fz *f, struct sockaddr_un *a)
 
 /* A socket address in buf: an abstract name or a sandbox path from a small set
  * (so binds and connects meet), an IPv4 or IPv6 one, another family, or garbage.
- * Its length in *len. */
+ * Its length in *len. Paths are relative to the worker's directory, and garbage
+ * has no '/': a random length cuts a path anywhere, and bind creates what is
+ * left ("/tmp/fuzz/w1/s0" cut to "/tm" made a socket at the root). */
 static uint64_t addr_arg(struct fz *f, struct sockaddr_un *a, long *len)
 {
 	unsigned n = (unsigned)rng_below(&f->rng, 4);
@@ -127,7 +129,7 @@ static uint64_t addr_arg(struct fz *f, struct sockaddr_un *a, long *len)
 		break;
 	case 2:
 	case 3:
-		*len = 2 + snprintf(a->sun_path, sizeof a->sun_path, "%s/s%u", f->dir, n) + 1;
+		*len = 2 + snprintf(a->sun_path, sizeof a->sun_path, "s%u", n) + 1;
 		break;
 	case 4:
 		*len = 2;
@@ -139,6 +141,9 @@ static uint64_t addr_arg(struct fz *f, struct sockaddr_un *a, long *len)
 	default:
 		for (size_t i = 0; i < sizeof *a; i++)
 			((char *)a)[i] = (char)rng_next(&f->rng);
+		for (size_t i = 0; i < sizeof a->sun_path; i++)
+			if (a->sun_path[i] == '/')
+				a->sun_path[i] = 'x';
 		*len = arg_int(f);
 	}
 	if (rng_one_in(&f->rng, 8))
