@@ -52,7 +52,9 @@ csv() {
 	local clock=$1
 	{
 		echo "figure,$(echo $kernels | tr ' ' ',')"
-		awk '{ print $1 }' "$raw"/*."$clock" | awk '!seen[$0]++' | while read -r figure; do
+		# Only this script's kernels' files: tools/redis-demo keeps its own here too.
+		for kernel in $kernels; do cat "$raw/$kernel.$clock" 2>/dev/null; done |
+			awk '{ print $1 }' | awk '!seen[$0]++' | while read -r figure; do
 			row=$figure
 			for kernel in $kernels; do
 				value=$(awk -v f="$figure" '$1 == f { print $2 }' "$raw/$kernel.$clock" 2>/dev/null)
