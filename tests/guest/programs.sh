@@ -22,6 +22,37 @@ done
 rm -rf /tmp/* /tmp/.[!.]* 2>/dev/null
 echo "=== memfree $before $(free_kb)"'
 
+# Each program's output under a fork mode against Linux's, which tests/guest/diff.sh
+# (run before this script) left in $OUT/diff/linux: the same bytes, status included,
+# except where tests/diff/mode-dependent says why a program's output depends on the
+# fork mode. Prints the programs that differ; succeeds when none does.
+outputs_are_linux() {
+	mode=$1 output=$2 dir=$OUT/programs-$1
+	patterns=$OUT/diff-allowed.re
+	[ -s "$patterns" ] || echo '^calf-never-matches-this-line$' > "$patterns"
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	grep -vE -f "$patterns" "$output" | awk -v dir="$dir" '
+	/^=== begin \// { name = $3; gsub("/", "_", name); file = dir "/" name; printf "" > file; next }
+	/^=== end \// { if (file != "") print "=== status " $4 > file; file = ""; next }
+	file != "" { print > file }'
+	found=0
+	exceptions=$(grep -vE '^(#|$)' "$ROOT/tests/diff/mode-dependent" |
+		awk -v m="$mode" '$1 == m { gsub("/", "_", $2); print $2 }')
+	for expected in "$OUT"/diff/linux/_tests_*; do
+		name=$(basename "$expected")
+		case $name in _tests_scripts_*) continue ;; esac
+		label=$(echo "$name" | sed 's|^_tests_\([^_]*\)_|/tests/\1/|')
+		printf '%s\n' "$exceptions" | grep -qxF "$name" && continue
+		if ! cmp -s "$expected" "$dir/$name"; then
+			echo "# fork_mode=$mode: $label differs from Linux"
+			diff "$expected" "$dir/$name" 2>&1 | head -4 | sed 's/^/#   /'
+			found=1
+		fi
+	done
+	return $found
+}
+
 for mode in cow copy sharedpt; do
 	log=$OUT/programs-$mode.log
 	output=$OUT/programs-$mode.out
@@ -56,6 +87,12 @@ for mode in cow copy sharedpt; do
 	check "fork_mode=$mode: test programs were found and run" grep -q '^=== end ' "$output"
 	check "fork_mode=$mode: mm_audit found user memory intact after each exit" \
 		grep -q '^calf: mm_audit at the end: clean' "$log"
+	if [ -n "$(ls "$OUT"/diff/linux/_tests_* 2>/dev/null)" ]; then
+		check "fork_mode=$mode: every program's output is Linux's, byte for byte" \
+			outputs_are_linux "$mode" "$output"
+	else
+		echo "ok - fork_mode=$mode: outputs against Linux # SKIP no Linux outputs (tests/guest/diff.sh did not run)"
+	fi
 	set -- $(sed -n 's/^=== memfree //p' "$output")
 	echo "# fork_mode=$mode: MemFree ${1:-?} kB before the programs, ${2:-?} kB after"
 	check "fork_mode=$mode: MemFree after all programs is within 16 pages of before" \
