@@ -40,16 +40,6 @@
 #define KPF_PGTABLE	26
 #define KPF_RESERVED	32
 
-/* Page-table entries mapping a user frame (0 for any other kind of frame). */
-static uint64_t entries_mapping(const struct page *page)
-{
-	if (page->kind == PAGE_ANON)
-		return page->refcount;
-	if (page->kind == PAGE_CACHE && page->refcount > 0)
-		return page->refcount - 1;
-	return 0;
-}
-
 static uint64_t pagemap_entry(struct mm *mm, const struct vma *vma, uint64_t address,
 			      bool show_frames)
 {
@@ -67,8 +57,7 @@ static uint64_t pagemap_entry(struct mm *mm, const struct vma *vma, uint64_t add
 		return entry;
 	if (page->kind != PAGE_ANON)
 		entry |= PM_FILE;
-	uint64_t entries = entries_mapping(page);
-	if ((entries > 1 ? entries - 1 : 0) + users == 1)
+	if (page_mappers(page, users) == 1)
 		entry |= PM_MMAP_EXCLUSIVE;
 	return entry;
 }
@@ -94,13 +83,13 @@ uint64_t frame_map_count(uint64_t pfn)
 {
 	struct page *page = pfn_to_page(pfn);
 
-	return page ? entries_mapping(page) : 0;
+	return page ? page_entries(page) : 0;
 }
 
 uint64_t frame_kpageflags(uint64_t pfn)
 {
 	struct page *page = pfn_to_page(pfn);
-	uint64_t mapped = page && entries_mapping(page) ? 1ull << KPF_MMAP : 0;
+	uint64_t mapped = page && page_entries(page) ? 1ull << KPF_MMAP : 0;
 
 	if (!page)
 		return 1ull << KPF_NOPAGE;

@@ -46,10 +46,25 @@ static struct vma *region_at(struct sharing_walk *w, uint64_t address)
 	return w->vma && w->vma->start <= address ? w->vma : NULL;
 }
 
+uint64_t page_entries(const struct page *page)
+{
+	if (page->kind == PAGE_ANON)
+		return page->refcount;
+	if (page->kind == PAGE_CACHE && page->refcount > 0)
+		return page->refcount - 1;
+	return 0;
+}
+
+uint64_t page_mappers(const struct page *page, uint64_t path_users)
+{
+	uint64_t entries = page_entries(page);
+
+	return (entries > 1 ? entries - 1 : 0) + path_users;
+}
+
 static void count_page(struct mm_page_sharing *f, const struct page *page, uint64_t path_users)
 {
-	uint64_t entries = page->refcount - (page->kind == PAGE_CACHE ? 1 : 0);
-	uint64_t mappers = (entries > 1 ? entries - 1 : 0) + path_users;
+	uint64_t mappers = page_mappers(page, path_users);
 	uint64_t share = ((uint64_t)PAGE_SIZE << MM_PSS_SHIFT) / (mappers ? mappers : 1);
 	bool anonymous = page->kind == PAGE_ANON;
 

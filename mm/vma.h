@@ -54,6 +54,15 @@ static inline struct page *pte_page(pte_t pte)
 	return pfn_to_page((pte & PTE_ADDR_MASK) >> PAGE_SHIFT);
 }
 
+/* Page-table entries mapping a user frame: its references, less the page cache's
+ * own on a file page (0 for any other kind of frame). mm/sharing.c. */
+uint64_t page_entries(const struct page *page);
+
+/* How many address spaces map the frame, as seen through one entry that
+ * path_users address spaces use (sharedpt's shared tables): its other entries,
+ * each counted once, plus those. mm/sharing.c says why it is counted so. */
+uint64_t page_mappers(const struct page *page, uint64_t path_users);
+
 /* No one but this one mapping holds the frame: anonymous with one reference. */
 bool page_exclusive(const struct page *page);
 
