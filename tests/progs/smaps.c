@@ -247,14 +247,7 @@ static void test_rollup(void)
 int main(void)
 {
 	page = sysconf(_SC_PAGESIZE);
-	FILE *mode = fopen("/proc/sys/vm/fork_mode", "r");	/* calf only */
-	char name[16] = "";
-	if (mode) {
-		if (!fgets(name, sizeof name, mode))
-			name[0] = '\0';
-		fclose(mode);
-	}
-	copying = strncmp(name, "copy", 4) == 0;
+	copying = fork_copies_pages();
 	plan(17);
 	test_anonymous();
 	test_flags();

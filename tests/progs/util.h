@@ -181,4 +181,22 @@ static inline const char *self_path(const char *argv0)
 	bail("cannot find my own binary (argv[0] %s)", argv0);
 }
 
+/*
+ * Does fork copy every private page at once (calf's fork_mode=copy)? Programs
+ * that watch sharing after fork expect that mode's figures then. Linux has no
+ * /proc/sys/vm/fork_mode: copy-on-write.
+ */
+static inline int fork_copies_pages(void)
+{
+	char name[16] = "";
+	FILE *mode = fopen("/proc/sys/vm/fork_mode", "r");
+
+	if (mode) {
+		if (!fgets(name, sizeof name, mode))
+			name[0] = '\0';
+		fclose(mode);
+	}
+	return strncmp(name, "copy", 4) == 0;
+}
+
 #endif
