@@ -19,8 +19,8 @@ KASFLAGS := -I. -MMD -MP -D__ASSEMBLER__
 KLDFLAGS := -nostdlib -static -no-pie -z max-page-size=4096 -z noexecstack \
 	--no-warn-rwx-segments -T arch/x86_64/kernel.ld
 
-KSRCS := $(sort $(wildcard arch/x86_64/*.c arch/x86_64/*.S lib/*.c mm/*.c fs/*.c net/*.c proc/*.c syscall/*.c \
-	kernel/*.c tests/kernel/*.c))
+KSRCS := $(sort $(wildcard arch/x86_64/*.c arch/x86_64/*.S lib/*.c kernel/*.c mm/*.c fs/*.c net/*.c proc/*.c syscall/*.c \
+	init/*.c tests/kernel/*.c))
 KOBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(basename $(KSRCS)))
 KERNEL := $(BUILD)/calf.elf
 
@@ -158,7 +158,7 @@ HOST_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 HOST_BINS := $(patsubst %,$(BUILD)/host/test_%,$(HOST_TESTS))
 
 $(BUILD)/host/test_%: tests/host/test_%.c $$(host_$$*_SRCS) $(wildcard tests/host/*.h) \
-		$(wildcard lib/*.h mm/*.h)
+		$(wildcard lib/*.h kernel/*.h mm/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) $(filter %.c,$^) -o $@ $(HOST_LIBS)
 

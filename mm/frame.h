@@ -71,6 +71,14 @@ struct page {
 void frames_init(struct page *array, size_t count);
 void frames_release(uint64_t start, uint64_t end);
 
+/*
+ * Bring up physical memory from the boot memory map (mm/boot_memory.c): the final
+ * kernel page tables (paging_init), the struct page array, and the frame allocator
+ * holding every usable frame not taken by the kernel image, the boot allocations or
+ * the initrd.
+ */
+void memory_init(void);
+
 /* One frame of the given kind with refcount 1, or NULL when memory is exhausted. */
 struct page *frame_alloc(enum page_kind kind, unsigned flags);
 

@@ -31,9 +31,9 @@
 #else
 #include "lib/string.h"
 #include "arch/x86_64/cpu.h"
-#include "lib/printk.h"
-#include "lib/panic.h"
-#include "lib/spinlock.h"
+#include "kernel/printk.h"
+#include "kernel/panic.h"
+#include "kernel/spinlock.h"
 #include "arch/x86_64/paging.h"
 
 #define MM_INJECT_FAILURE()	false

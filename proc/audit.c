@@ -11,8 +11,8 @@
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
 #include "lib/format.h"
-#include "lib/panic.h"
-#include "lib/printk.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
 #include "lib/string.h"
 
 bool mm_audit_on_exit;

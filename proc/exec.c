@@ -31,7 +31,7 @@
 #include "mm/mm.h"
 #include "mm/uaccess.h"
 #include "syscall/syscall.h"
-#include "lib/printk.h"
+#include "kernel/printk.h"
 #include "lib/string.h"
 
 #define PATH_MAX		4096

@@ -10,8 +10,8 @@
 #include "mm/mm.h"
 #include "mm/uaccess.h"
 #include "syscall/syscall.h"
-#include "lib/printk.h"
-#include "lib/panic.h"
+#include "kernel/printk.h"
+#include "kernel/panic.h"
 #include "lib/string.h"
 
 #define WNOHANG		1

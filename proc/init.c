@@ -5,8 +5,8 @@
 #include "proc/thread.h"
 #include "arch/x86_64/context.h"
 #include "fs/fs.h"
-#include "lib/panic.h"
-#include "lib/printk.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
 #include "lib/string.h"
 
 void proc_traps_init(void);

@@ -5,7 +5,7 @@
 #define CALF_PROC_INTERNAL_H
 
 #include "proc/proc.h"
-#include "lib/spinlock.h"
+#include "kernel/spinlock.h"
 
 struct trap_frame;
 

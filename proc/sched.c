@@ -26,7 +26,7 @@
 #include "mm/mm.h"
 #include "mm/uaccess.h"
 #include "lib/errno.h"
-#include "lib/panic.h"
+#include "kernel/panic.h"
 #include "lib/string.h"
 #include "proc/wait.h"
 

@@ -19,7 +19,7 @@
 #include "arch/x86_64/trap.h"
 #include "mm/uaccess.h"
 #include "syscall/syscall.h"
-#include "lib/printk.h"
+#include "kernel/printk.h"
 #include "lib/string.h"
 
 #define SIG_BLOCK	0

@@ -8,7 +8,7 @@
 #include "fs/fs.h"
 #include "mm/kmalloc.h"
 #include "lib/errno.h"
-#include "lib/panic.h"
+#include "kernel/panic.h"
 #include "lib/string.h"
 
 static struct list_node dead_threads = LIST_HEAD_INIT(dead_threads);

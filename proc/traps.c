@@ -14,7 +14,7 @@
 #include "arch/x86_64/trap.h"
 #include "mm/mm.h"
 #include "mm/uaccess.h"
-#include "lib/printk.h"
+#include "kernel/printk.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 

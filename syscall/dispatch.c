@@ -9,7 +9,7 @@
 #include "arch/x86_64/context.h"
 #include "arch/x86_64/cpu.h"
 #include "proc/proc.h"
-#include "lib/printk.h"
+#include "kernel/printk.h"
 
 #define SYSCALL(number, name) \
 	extern long sys_##name(const struct syscall_args *) __attribute__((weak));

@@ -11,7 +11,7 @@
 #include "mm/frame.h"
 #include "mm/uaccess.h"
 #include "proc/proc.h"
-#include "lib/printk.h"
+#include "kernel/printk.h"
 #include "lib/string.h"
 
 struct utsname_user {

@@ -4,7 +4,7 @@
 #include "arch/x86_64/backtrace.h"
 #include "arch/x86_64/paging.h"
 #include "lib/ksyms.h"
-#include "lib/printk.h"
+#include "kernel/printk.h"
 
 static int plausible_frame(uint64_t rbp)
 {

@@ -7,7 +7,7 @@
  */
 #include "arch/x86_64/boot_info.h"
 #include "arch/x86_64/paging.h"
-#include "lib/panic.h"
+#include "kernel/panic.h"
 #include "lib/string.h"
 
 #define HVM_START_MAGIC 0x336ec578

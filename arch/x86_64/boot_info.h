@@ -35,11 +35,4 @@ extern struct boot_info boot_info;
 /* Copy the loader's information. Panics if it is not a PVH start_info. */
 void boot_info_parse(uint64_t start_info_phys);
 
-/*
- * Bring up physical memory: the final kernel page tables (paging_init), the struct
- * page array, and the frame allocator holding every usable frame not taken by the
- * kernel image, the boot allocations or the initrd.
- */
-void memory_init(void);
-
 #endif

@@ -2,7 +2,7 @@
  * arch/x86_64/cpu.c - CPU feature discovery and the protection bits calf turns on.
  */
 #include "arch/x86_64/cpu.h"
-#include "lib/printk.h"
+#include "kernel/printk.h"
 
 struct cpu_features cpu_features;
 

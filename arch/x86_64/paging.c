@@ -9,8 +9,8 @@
  */
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/cpu.h"
-#include "lib/panic.h"
-#include "lib/printk.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
 
 #define ENTRIES 512
 #define INDEX(addr, level) (((addr) >> (12 + 9 * (level))) & (ENTRIES - 1))

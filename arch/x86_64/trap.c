@@ -4,8 +4,8 @@
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/pic.h"
-#include "lib/printk.h"
-#include "lib/panic.h"
+#include "kernel/printk.h"
+#include "kernel/panic.h"
 #include "lib/ksyms.h"
 
 static irq_handler_t irq_handlers[IRQ_COUNT];

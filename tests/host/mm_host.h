@@ -5,7 +5,7 @@
  * gives them what the kernel would:
  *
  *   - the kernel's own lib/string.c (linked in, under calf_ names);
- *   - printk, panic and spinlocks with the kernel's declarations (lib/ headers),
+ *   - printk, panic and spinlocks with the kernel's declarations (kernel/ headers),
  *     implemented for the host in mm_host.c: printk writes to stdout,
  *     panic is a cmocka assertion failure (so a test expects one with
  *     expect_assert_failure(), and any other panic fails the test), and a spinlock is
@@ -24,9 +24,9 @@
 #include <stdbool.h>
 
 #include "lib/string.h"
-#include "lib/printk.h"
-#include "lib/panic.h"
-#include "lib/spinlock.h"
+#include "kernel/printk.h"
+#include "kernel/panic.h"
+#include "kernel/spinlock.h"
 
 struct page;
 

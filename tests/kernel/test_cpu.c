@@ -2,7 +2,7 @@
  * tests/kernel/test_cpu.c - the protections and tables the rest of calf relies on.
  */
 #include <stddef.h>
-#include "kernel/selftest.h"
+#include "init/selftest.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/paging.h"

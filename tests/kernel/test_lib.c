@@ -3,7 +3,7 @@
  * the details; these make sure the kernel build behaves the same).
  */
 #include <stddef.h>
-#include "kernel/selftest.h"
+#include "init/selftest.h"
 #include "kernel/cmdline.h"
 #include "lib/format.h"
 #include "lib/ksyms.h"

@@ -2,7 +2,7 @@
  * tests/kernel/test_memory.c - the frame allocator and kernel heap on real memory.
  */
 #include <stddef.h>
-#include "kernel/selftest.h"
+#include "init/selftest.h"
 #include "arch/x86_64/boot_info.h"
 #include "arch/x86_64/paging.h"
 #include "mm/frame.h"

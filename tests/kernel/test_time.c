@@ -2,7 +2,7 @@
  * tests/kernel/test_time.c - the periodic timer and the monotonic clock.
  */
 #include <stddef.h>
-#include "kernel/selftest.h"
+#include "init/selftest.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/timer.h"
 

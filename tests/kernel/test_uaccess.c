@@ -4,7 +4,7 @@
  * SMAP closed again afterwards, and kernel writes stopped by read-only pages (CR0.WP).
  */
 #include <stddef.h>
-#include "kernel/selftest.h"
+#include "init/selftest.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/percpu.h"

@@ -1,10 +1,10 @@
 /*
- * kernel/monitor.c - the boot-time serial monitor.
+ * init/monitor.c - the boot-time serial monitor.
  *
  * Reads COM1 input (interrupt-driven, see arch/x86_64/serial.c), echoes it, handles
  * backspace, and runs one command per line. The CPU sleeps in hlt between keys.
  */
-#include "kernel/monitor.h"
+#include "init/monitor.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/power.h"
 #include "arch/x86_64/serial.h"
@@ -12,7 +12,7 @@
 #include "arch/x86_64/trap.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
-#include "lib/printk.h"
+#include "kernel/printk.h"
 #include "lib/string.h"
 
 #define LINE_MAX 80

@@ -1,5 +1,5 @@
 /*
- * kernel/selftest.h - in-kernel tests, run at boot with the `selftest` command-line
+ * init/selftest.h - in-kernel tests, run at boot with the `selftest` command-line
  * flag, reporting TAP on the console and the result through machine_exit.
  *
  * A test is a function registered with SELFTEST(name); it checks things with EXPECT,
@@ -8,8 +8,8 @@
  * kernel they actually boot. `selftest=prefix` runs only tests whose name starts with
  * prefix.
  */
-#ifndef CALF_KERNEL_SELFTEST_H
-#define CALF_KERNEL_SELFTEST_H
+#ifndef CALF_INIT_SELFTEST_H
+#define CALF_INIT_SELFTEST_H
 
 #include <stdbool.h>
 

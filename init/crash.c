@@ -1,10 +1,10 @@
 /*
- * kernel/crash.c - deliberate kernel faults. Each is its own non-inlined function so
+ * init/crash.c - deliberate kernel faults. Each is its own non-inlined function so
  * the backtrace in the resulting panic names it.
  */
-#include "kernel/crash.h"
-#include "lib/panic.h"
-#include "lib/printk.h"
+#include "init/crash.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
 #include "lib/string.h"
 
 #define CRASH_FUNCTION static void __attribute__((noinline))

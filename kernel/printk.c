@@ -1,10 +1,10 @@
 /*
- * lib/printk.c - the kernel log.
+ * kernel/printk.c - the kernel log.
  */
 #include <stdarg.h>
-#include "lib/printk.h"
+#include "kernel/printk.h"
 #include "lib/format.h"
-#include "lib/spinlock.h"
+#include "kernel/spinlock.h"
 
 static void (*sink)(const char *bytes, unsigned long len);
 static struct spinlock printk_lock = SPINLOCK_INIT("printk");

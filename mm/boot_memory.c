@@ -1,5 +1,5 @@
 /*
- * arch/x86_64/memory.c - from the boot memory map to a running frame allocator.
+ * mm/boot_memory.c - from the boot memory map to a running frame allocator.
  *
  * Before the frame allocator exists, the page tables and the struct page array need
  * memory. They come from a bump allocator that takes frames right after the kernel
@@ -9,8 +9,8 @@
 #include "arch/x86_64/boot_info.h"
 #include "arch/x86_64/paging.h"
 #include "mm/frame.h"
-#include "lib/panic.h"
-#include "lib/printk.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
 #include "lib/string.h"
 
 #define LOW_MEMORY_END 0x100000		/* BIOS data, option ROMs, the PVH start_info */

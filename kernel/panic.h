@@ -1,12 +1,12 @@
 /*
- * lib/panic.h - stopping the kernel when one of its own invariants is broken.
+ * kernel/panic.h - stopping the kernel when one of its own invariants is broken.
  *
  * panic prints the reason, the registers of the caller, a symbolized backtrace, and
  * stops QEMU with a failure status. It is only for kernel bugs: anything a user
  * program can cause gets an error code instead.
  */
-#ifndef CALF_LIB_PANIC_H
-#define CALF_LIB_PANIC_H
+#ifndef CALF_KERNEL_PANIC_H
+#define CALF_KERNEL_PANIC_H
 
 __attribute__((noreturn, format(printf, 1, 2)))
 void panic(const char *fmt, ...);

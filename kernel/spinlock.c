@@ -1,8 +1,8 @@
 /*
- * lib/spinlock.c - spinlocks with interrupts disabled while held.
+ * kernel/spinlock.c - spinlocks with interrupts disabled while held.
  */
-#include "lib/spinlock.h"
-#include "lib/panic.h"
+#include "kernel/spinlock.h"
+#include "kernel/panic.h"
 #include "arch/x86_64/cpu.h"
 
 void spin_lock(struct spinlock *lock)

@@ -1,10 +1,10 @@
 /*
- * lib/panic.c - reporting a broken kernel invariant and stopping.
+ * kernel/panic.c - reporting a broken kernel invariant and stopping.
  */
 #include <stdarg.h>
 #include <stdbool.h>
-#include "lib/panic.h"
-#include "lib/printk.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
 #include "lib/format.h"
 #include "lib/ksyms.h"
 #include "arch/x86_64/backtrace.h"

@@ -1,12 +1,12 @@
 /*
- * lib/printk.h - the kernel log.
+ * kernel/printk.h - the kernel log.
  *
  * printk formats like printf (see lib/format.h) and writes to the kernel log console
  * (the serial port), a whole message at a time under a lock so lines from interrupt
  * handlers never interleave mid-line. Messages longer than PRINTK_MAX are truncated.
  */
-#ifndef CALF_LIB_PRINTK_H
-#define CALF_LIB_PRINTK_H
+#ifndef CALF_KERNEL_PRINTK_H
+#define CALF_KERNEL_PRINTK_H
 
 #define PRINTK_MAX 512
 

@@ -1,5 +1,5 @@
 /*
- * lib/spinlock.h - spinlocks that also keep interrupts off while held.
+ * kernel/spinlock.h - spinlocks that also keep interrupts off while held.
  *
  * calf runs on one CPU today, so the spin never actually waits; the locks are here so
  * that every shared structure already says which lock guards it, and SMP can come
@@ -8,8 +8,8 @@
  *
  * Host unit tests (CALF_HOST) get the same API with no interrupt handling.
  */
-#ifndef CALF_LIB_SPINLOCK_H
-#define CALF_LIB_SPINLOCK_H
+#ifndef CALF_KERNEL_SPINLOCK_H
+#define CALF_KERNEL_SPINLOCK_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,15 +1,15 @@
 /*
- * kernel/selftest.c - the in-kernel test runner.
+ * init/selftest.c - the in-kernel test runner.
  *
  * Each test also checks that it returned every frame it took: the free-frame count
  * after a test must equal the count before it (the leak check xv6's usertests does).
  */
-#include "kernel/selftest.h"
+#include "init/selftest.h"
 #include "arch/x86_64/power.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
-#include "lib/panic.h"
-#include "lib/printk.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
 #include "lib/string.h"
 
 extern const struct selftest __selftests_start[], __selftests_end[];

@@ -1,5 +1,5 @@
 /*
- * kernel/main.c - kernel_main, the first C code, called by boot.S.
+ * init/main.c - kernel_main, the first C code, called by boot.S.
  *
  * The order matters: the console first (so everything after can report), then the
  * boot information (before any memory is handed out), CPU protections and traps
@@ -14,9 +14,9 @@
 #include "arch/x86_64/timer.h"
 #include "arch/x86_64/trap.h"
 #include "kernel/cmdline.h"
-#include "kernel/crash.h"
-#include "kernel/monitor.h"
-#include "kernel/selftest.h"
+#include "init/crash.h"
+#include "init/monitor.h"
+#include "init/selftest.h"
 #include "mm/frame.h"
 #include "mm/mm.h"
 #include "lib/string.h"
@@ -24,8 +24,8 @@
 #include "proc/proc.h"
 #include "proc/procinfo.h"
 #include "arch/x86_64/paging.h"
-#include "lib/panic.h"
-#include "lib/printk.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
 
 #define HEARTBEAT_SECONDS 3
 
