@@ -12,7 +12,7 @@
 #include "fs/abi.h"
 #include "fs/fdtable.h"
 #include "fs/sys_util.h"
-#include "syscall/syscall.h"
+#include "kernel/syscall.h"
 
 #define EFD_SEMAPHORE 1
 #define EFD_CLOEXEC   O_CLOEXEC

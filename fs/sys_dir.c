@@ -6,7 +6,7 @@
 #include "fs/vfs.h"
 #include "fs/abi.h"
 #include "fs/sys_util.h"
-#include "syscall/syscall.h"
+#include "kernel/syscall.h"
 
 struct dirent_buffer {
 	char *buf;		/* kernel staging buffer */

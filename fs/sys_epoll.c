@@ -10,7 +10,7 @@
 #include "fs/poll.h"
 #include "fs/epoll.h"
 #include "fs/sys_util.h"
-#include "syscall/syscall.h"
+#include "kernel/syscall.h"
 
 #define EPOLL_CLOEXEC O_CLOEXEC
 /* Linux's EP_MAX_EVENTS: INT_MAX / sizeof(struct epoll_event). */

@@ -7,7 +7,7 @@
 #include "fs/abi.h"
 #include "fs/fdtable.h"
 #include "fs/sys_util.h"
-#include "syscall/syscall.h"
+#include "kernel/syscall.h"
 
 SYSCALL_DEFINE3(ioctl, int, fd, unsigned, cmd, uint64_t, arg)
 {

@@ -10,7 +10,7 @@
 #include "fs/vfs.h"
 #include "fs/abi.h"
 #include "fs/sys_util.h"
-#include "syscall/syscall.h"
+#include "kernel/syscall.h"
 
 /* Walk to the parent of a user path relative to dirfd. */
 static int user_parent(int dirfd, const char *user_path, struct walk_parent *p)

@@ -7,7 +7,7 @@
 #include "fs/abi.h"
 #include "fs/fdtable.h"
 #include "fs/sys_util.h"
-#include "syscall/syscall.h"
+#include "kernel/syscall.h"
 
 #define __O_TMPFILE	020000000
 

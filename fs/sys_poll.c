@@ -8,7 +8,7 @@
 #include "fs/fdtable.h"
 #include "fs/poll.h"
 #include "fs/sys_util.h"
-#include "syscall/syscall.h"
+#include "kernel/syscall.h"
 
 #define NSEC 1000000000ull
 #define UNBLOCKABLE ((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)))

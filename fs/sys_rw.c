@@ -6,7 +6,7 @@
 #include "fs/vfs.h"
 #include "fs/abi.h"
 #include "fs/sys_util.h"
-#include "syscall/syscall.h"
+#include "kernel/syscall.h"
 
 #define UIO_MAXIOV 1024
 #define MAX_RW_COUNT 0x7ffff000l

@@ -11,7 +11,7 @@
 #include "fs/fdtable.h"
 #include "fs/sys_util.h"
 #include "net/socket.h"
-#include "syscall/syscall.h"
+#include "kernel/syscall.h"
 
 #define UIO_MAXIOV 1024
 #define MAX_RW_COUNT 0x7ffff000ul

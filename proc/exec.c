@@ -30,7 +30,7 @@
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
 #include "mm/uaccess.h"
-#include "syscall/syscall.h"
+#include "kernel/syscall.h"
 #include "kernel/printk.h"
 #include "lib/string.h"
 

@@ -9,7 +9,7 @@
 #include "fs/fs.h"
 #include "mm/mm.h"
 #include "mm/uaccess.h"
-#include "syscall/syscall.h"
+#include "kernel/syscall.h"
 #include "kernel/printk.h"
 #include "kernel/panic.h"
 #include "lib/string.h"

@@ -18,7 +18,7 @@
 #include "fs/fs.h"
 #include "mm/mm.h"
 #include "mm/uaccess.h"
-#include "syscall/syscall.h"
+#include "kernel/syscall.h"
 #include "lib/string.h"
 
 #define CSIGNAL			0x000000ff

@@ -14,7 +14,7 @@
 #include "arch/x86_64/timer.h"
 #include "mm/mm.h"
 #include "mm/uaccess.h"
-#include "syscall/syscall.h"
+#include "kernel/syscall.h"
 
 #define FUTEX_WAIT		0
 #define FUTEX_WAKE		1

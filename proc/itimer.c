@@ -12,7 +12,7 @@
 #include "lib/string.h"
 #include "arch/x86_64/timer.h"
 #include "mm/uaccess.h"
-#include "syscall/syscall.h"
+#include "kernel/syscall.h"
 
 #define ITIMER_REAL	0
 #define ITIMER_VIRTUAL	1

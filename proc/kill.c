@@ -7,7 +7,7 @@
  */
 #include "proc/internal.h"
 #include "mm/uaccess.h"
-#include "syscall/syscall.h"
+#include "kernel/syscall.h"
 
 /* The start of siginfo_t as sigqueue fills it: the rest is not read. */
 struct queued_siginfo_user {

@@ -8,7 +8,7 @@
 #include "mm/uaccess.h"
 #include "lib/errno.h"
 #include "lib/string.h"
-#include "syscall/syscall.h"
+#include "kernel/syscall.h"
 
 /* Linux's fs.nr_open: RLIMIT_NOFILE can never go above it. */
 #define NR_OPEN_MAX 1048576

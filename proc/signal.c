@@ -18,7 +18,7 @@
 #include "arch/x86_64/timer.h"
 #include "arch/x86_64/trap.h"
 #include "mm/uaccess.h"
-#include "syscall/syscall.h"
+#include "kernel/syscall.h"
 #include "kernel/printk.h"
 #include "lib/string.h"
 

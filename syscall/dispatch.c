@@ -5,7 +5,7 @@
  * reference, so a call that no file implements is simply NULL here: it returns
  * -ENOSYS and its name is logged the first time a program uses it.
  */
-#include "syscall/syscall.h"
+#include "kernel/syscall.h"
 #include "arch/x86_64/context.h"
 #include "arch/x86_64/cpu.h"
 #include "proc/proc.h"

@@ -4,7 +4,7 @@
  * Processes start as root (uid 0); the set*id calls follow Linux's rules, with root
  * the only privileged identity (there are no finer capabilities).
  */
-#include "syscall/syscall.h"
+#include "kernel/syscall.h"
 #include "proc/proc.h"
 #include "proc/thread.h"
 #include "mm/uaccess.h"

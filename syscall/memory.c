@@ -8,7 +8,7 @@
  * time, and the region keeps the open file (hence the file) alive after close().
  * /dev/zero maps anonymous memory, as in Linux.
  */
-#include "syscall/syscall.h"
+#include "kernel/syscall.h"
 #include "fs/fs.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"

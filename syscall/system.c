@@ -3,7 +3,7 @@
  * start-up: uname, sysinfo, reboot, getrandom, arch_prctl, set_tid_address,
  * resource limits, sched_yield, affinity, prctl.
  */
-#include "syscall/syscall.h"
+#include "kernel/syscall.h"
 #include "arch/x86_64/context.h"
 #include "arch/x86_64/power.h"
 #include "arch/x86_64/timer.h"

@@ -4,7 +4,7 @@
  * CLOCK_MONOTONIC is the PIT-based clock since boot; CLOCK_REALTIME adds the RTC's
  * reading at boot. Process CPU-time clocks count timer ticks.
  */
-#include "syscall/syscall.h"
+#include "kernel/syscall.h"
 #include "arch/x86_64/rtc.h"
 #include "arch/x86_64/timer.h"
 #include "proc/proc.h"

@@ -218,7 +218,7 @@ long strncpy_from_user(char *dst, const char *user_src, size_t max)
 #include "fs/fs.h"
 #include "fs/vfs.h"
 #include "fs/abi.h"
-#include "syscall/syscall.h"
+#include "kernel/syscall.h"
 
 static size_t baseline_free;
 

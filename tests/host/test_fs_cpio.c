@@ -18,7 +18,7 @@
 #include "fs/vfs.h"
 #include "fs/fs.h"
 #include "fs/abi.h"
-#include "syscall/syscall.h"
+#include "kernel/syscall.h"
 
 struct archive {
 	char *data;

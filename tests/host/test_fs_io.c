@@ -19,7 +19,7 @@
 #include "fs/abi.h"
 #include "fs/fdtable.h"
 #include "fs/tty.h"
-#include "syscall/syscall.h"
+#include "kernel/syscall.h"
 
 static int setup(void **state)
 {

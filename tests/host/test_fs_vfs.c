@@ -16,7 +16,7 @@
 #include "fs/vfs.h"
 #include "fs/fs.h"
 #include "fs/abi.h"
-#include "syscall/syscall.h"
+#include "kernel/syscall.h"
 
 static int setup(void **state)
 {

@@ -1,5 +1,5 @@
 /*
- * syscall/syscall.h - defining system calls.
+ * kernel/syscall.h - defining system calls.
  *
  * A system call `name` is implemented by writing, in any kernel file,
  *
@@ -13,8 +13,8 @@
  * where every sys_name is a weak reference: calls nobody defined stay NULL in the
  * table and return -ENOSYS (logged once by name).
  */
-#ifndef CALF_SYSCALL_SYSCALL_H
-#define CALF_SYSCALL_SYSCALL_H
+#ifndef CALF_KERNEL_SYSCALL_H
+#define CALF_KERNEL_SYSCALL_H
 
 #include <stdint.h>
 #include <stddef.h>
