@@ -19,7 +19,7 @@ KASFLAGS := -I. -MMD -MP -D__ASSEMBLER__
 KLDFLAGS := -nostdlib -static -no-pie -z max-page-size=4096 -z noexecstack \
 	--no-warn-rwx-segments -T arch/x86_64/kernel.ld
 
-KSRCS := $(sort $(wildcard arch/x86_64/*.c arch/x86_64/*.S lib/*.c kernel/*.c mm/*.c fs/*.c net/*.c proc/*.c syscall/*.c \
+KSRCS := $(sort $(wildcard arch/x86_64/*.c arch/x86_64/*.S lib/*.c kernel/*.c mm/*.c sched/*.c fs/*.c net/*.c proc/*.c syscall/*.c \
 	init/*.c tests/kernel/*.c))
 KOBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(basename $(KSRCS)))
 KERNEL := $(BUILD)/calf.elf

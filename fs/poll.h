@@ -39,8 +39,8 @@ void poll_sigmask_end(uint64_t old, _Bool set, long result);
  * must not add or remove watches.
  *
  * Watches are kept in a small hash table keyed by the queue's address rather than
- * on the queue itself, so that struct wait_queue (proc/wait.h: a list of sleeping
- * processes) stays as it is.
+ * on the queue itself, so that struct wait_queue (sched/wait.h: a list of sleeping
+ * tasks) stays as it is.
  */
 struct poll_watch {
 	struct list_node link;		/* in its hash bucket */

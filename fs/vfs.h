@@ -24,7 +24,7 @@
 #include <stdbool.h>
 #include "lib/list.h"
 #include "mm/mm.h"
-#include "proc/wait.h"
+#include "sched/wait.h"
 
 /* File types and permission bits (st_mode), as in Linux. */
 #define S_IFMT   0170000

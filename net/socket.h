@@ -18,7 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "proc/wait.h"
+#include "sched/wait.h"
 #include "fs/abi.h"
 
 #define AF_UNSPEC 0

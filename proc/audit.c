@@ -43,7 +43,7 @@ static size_t collect_address_spaces(struct mm **mms, size_t max)
 	size_t count = 0;
 
 	list_for_each(node, &all_procs) {
-		struct mm *mm = list_entry(node, struct proc, all_link)->mm;
+		struct mm *mm = list_entry(node, struct proc, all_link)->task.mm;
 		bool seen = !mm;
 		for (size_t i = 0; i < count && !seen; i++)
 			seen = mms[i] == mm;

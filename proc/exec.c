@@ -464,14 +464,14 @@ static void set_name(struct proc *proc, const char *path)
 /* Past the point of no return: the process becomes the new program. */
 static void commit(struct exec_state *s, struct proc *proc)
 {
-	struct mm *old = proc->mm;
+	struct mm *old = proc->task.mm;
 
 	if (old && proc == current_proc())
 		futex_exit(proc);	/* robust list and clear_child_tid, as Linux does */
-	proc->mm = s->mm;
+	proc->task.mm = s->mm;
 	s->mm = NULL;
 	if (proc == current_proc())
-		mm_activate(proc->mm);
+		mm_activate(proc->task.mm);
 	if (old)
 		mm_put(old);
 	vfork_release(proc);
@@ -487,11 +487,11 @@ static void commit(struct exec_state *s, struct proc *proc)
 	signal_reset_for_exec(proc);
 	proc->did_exec = true;
 	set_name(proc, s->path);
-	proc->fs_base = 0;
-	fpu_init_state(proc->fpu_state);
+	proc->task.fs_base = 0;
+	fpu_init_state(proc->task.fpu_state);
 	if (proc == current_proc()) {
 		context_set_fs_base(0);
-		fpu_restore(proc->fpu_state);
+		fpu_restore(proc->task.fpu_state);
 	}
 	context_init_user_frame(proc->frame, s->start, s->sp);
 }

@@ -47,7 +47,7 @@ static void give_to_init(struct proc *child)
 	list_remove(&child->sibling);
 	child->parent = init;
 	list_push_back(&init->children, &child->sibling);
-	if (child->state == PROC_ZOMBIE)
+	if (child->task.state == TASK_ZOMBIE)
 		wake_up(&init->child_event);
 }
 
@@ -109,10 +109,10 @@ static void release_thread(struct proc *proc)
 		file_put(proc->exe);
 		proc->exe = NULL;
 	}
-	if (proc->mm) {
-		struct mm *mm = proc->mm;
+	if (proc->task.mm) {
+		struct mm *mm = proc->task.mm;
 		write_cr3(paging_kernel_root());
-		proc->mm = NULL;
+		proc->task.mm = NULL;
 		mm_put(mm);
 	}
 	thread_exit_release(proc);
@@ -148,7 +148,7 @@ static void end_process(struct thread_group *group, int wait_status)
 	jobctl_exit(leader);
 	reparent_children(leader);
 	leader->exit_status = group->exiting ? group->exit_status : wait_status;
-	leader->state = PROC_ZOMBIE;
+	leader->task.state = TASK_ZOMBIE;
 	notify_parent_of_exit(leader);
 }
 
@@ -175,7 +175,7 @@ void thread_exit(int wait_status)
 	else if (group->execer && group->live == 1)
 		wake_up(&group->threads_gone);
 	if (proc == group->leader) {
-		proc->state = PROC_ZOMBIE;	/* reported once the group is gone */
+		proc->task.state = TASK_ZOMBIE;	/* reported once the group is gone */
 	} else {
 		list_remove(&proc->thread_link);
 		thread_queue_dead(proc);
@@ -246,7 +246,7 @@ static bool take_report(struct proc *child, int options, struct child_report *re
 
 	report->pid = child->pid;
 	report->uid = child->uid;
-	if (child->state == PROC_ZOMBIE) {
+	if (child->task.state == TASK_ZOMBIE) {
 		if (!(options & WEXITED) || thread_count(child))
 			return false;	/* a leader whose threads live on: not yet */
 		exit_report(child->exit_status, &report->code, &report->status);

@@ -70,7 +70,7 @@ static void copy_identity(struct proc *child, const struct proc *parent)
 	child->suid = parent->suid;
 	child->sgid = parent->sgid;
 	memcpy(child->limits, parent->limits, sizeof(child->limits));
-	child->fs_base = parent->fs_base;
+	child->task.fs_base = parent->task.fs_base;
 	child->signal_blocked = parent->signal_blocked;
 	child->altstack_sp = parent->altstack_sp;
 	child->altstack_size = parent->altstack_size;
@@ -111,11 +111,11 @@ static int set_up_sharing(struct proc *child, struct proc *parent, uint64_t flag
 static int copy_resources(struct proc *child, struct proc *parent, uint64_t flags)
 {
 	if (flags & CLONE_VM) {
-		mm_get(parent->mm);
-		child->mm = parent->mm;
+		mm_get(parent->task.mm);
+		child->task.mm = parent->task.mm;
 	} else {
-		child->mm = mm_fork(parent->mm);
-		if (!child->mm)
+		child->task.mm = mm_fork(parent->task.mm);
+		if (!child->task.mm)
 			return -ENOMEM;
 	}
 	if (flags & CLONE_FILES) {
@@ -145,8 +145,8 @@ static void undo_resources(struct proc *child)
 		file_allow_write(child->exe);
 		file_put(child->exe);
 	}
-	if (child->mm)
-		mm_put(child->mm);
+	if (child->task.mm)
+		mm_put(child->task.mm);
 	proc_free(child);
 }
 
@@ -158,10 +158,10 @@ static void set_registers(struct proc *child, const struct proc *parent,
 	if (request->stack)
 		child->frame->rsp = request->stack;
 	if (request->flags & CLONE_SETTLS)
-		child->fs_base = request->tls;
-	child->kernel_rsp = context_prepare_first_run(child->frame);
-	memcpy(child->fpu_state, parent->fpu_state, FPU_STATE_SIZE);
-	fpu_save(child->fpu_state);	/* the parent's live registers, not a stale copy */
+		child->task.fs_base = request->tls;
+	child->task.kernel_rsp = context_prepare_first_run(child->frame);
+	memcpy(child->task.fpu_state, parent->task.fpu_state, FPU_STATE_SIZE);
+	fpu_save(child->task.fpu_state);	/* the parent's live registers, not a stale copy */
 }
 
 /*
@@ -245,7 +245,7 @@ static long do_clone(const struct clone_request *request)
 	/* Linux ignores a bad pointer here: the child exists all the same. */
 	if (flags & CLONE_PARENT_SETTID)
 		put_user(pid, request->parent_tid);
-	sched_make_runnable(child);
+	sched_make_runnable(&child->task);
 	sched_restart_slice();
 
 	/* vfork: the parent may not touch the shared memory until the child lets go.

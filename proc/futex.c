@@ -81,7 +81,7 @@ static bool same_key(const struct futex_key *a, const struct futex_key *b)
  */
 static int get_key(uint64_t uaddr, bool private, struct futex_key *key)
 {
-	struct mm *mm = current_proc()->mm;
+	struct mm *mm = current_proc()->task.mm;
 	uint64_t phys;
 
 	if (uaddr & 3)
@@ -432,12 +432,12 @@ static void exit_robust_list(struct proc *proc)
 
 void futex_exit(struct proc *proc)
 {
-	if (!proc->mm)
+	if (!proc->task.mm)
 		return;
 	exit_robust_list(proc);
 	proc->robust_list = 0;
 	/* As Linux: only when someone else uses the memory, who may be waiting. */
-	if (proc->clear_child_tid && proc->mm->users > 1) {
+	if (proc->clear_child_tid && proc->task.mm->users > 1) {
 		uint32_t zero = 0;
 		if (!copy_to_user((void *)proc->clear_child_tid, &zero, sizeof(zero)))
 			futex_wake_word(proc->clear_child_tid, 1);
@@ -462,7 +462,7 @@ SYSCALL_DEFINE3(get_robust_list, int, tid, uint64_t *, head, size_t *, length)
 	struct proc *proc = tid ? proc_find(tid) : current_proc();
 	size_t size = sizeof(struct robust_list_head_user);
 
-	if (!proc || proc->state == PROC_ZOMBIE || proc->state == PROC_DEAD)
+	if (!proc || proc->task.state == TASK_ZOMBIE || proc->task.state == TASK_DEAD)
 		return -ESRCH;
 	if (put_user(size, length) || put_user(proc->robust_list, head))
 		return -EFAULT;

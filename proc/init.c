@@ -1,5 +1,7 @@
 /*
- * proc/init.c - starting PID 1 and handing the CPU to the scheduler.
+ * proc/init.c - starting PID 1 and handing the CPU to the scheduler: the idle
+ * process, and what proc/ does where the scheduler passes by (sched/sched.h) or a
+ * sleep asks about signals (sched/signal.h).
  */
 #include "proc/internal.h"
 #include "proc/thread.h"
@@ -8,9 +10,49 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "lib/string.h"
+#include "mm/uaccess.h"
+#include "sched/signal.h"
 
 void proc_traps_init(void);
-void __attribute__((noreturn)) sched_idle_loop(void);
+
+/* The boot flow, once the scheduler starts: pid 0, runs when nothing else can. */
+static struct proc idle;
+
+static void tick(struct task *running, bool from_user)
+{
+	itimer_tick(running ? task_proc(running) : NULL, from_user);
+}
+
+/* CLONE_CHILD_SETTID writes into the child's memory, so the child does it. */
+static void first_run(struct task *task)
+{
+	struct proc *proc = task_proc(task);
+
+	if (proc->set_child_tid) {
+		int tid = proc->pid;
+		copy_to_user((void *)proc->set_child_tid, &tid, sizeof(tid));
+		proc->set_child_tid = 0;
+	}
+}
+
+static const struct sched_hooks hooks = {
+	.tick = tick,
+	.switched = thread_reap_dead,
+	.first_run = first_run,
+	.return_to_user = signal_deliver_pending,
+};
+
+static const struct task_signal_ops signal_ops = {
+	.pending = signal_pending,
+};
+
+static void start_scheduler(void)
+{
+	strlcpy(idle.name, "swapper", sizeof(idle.name));
+	rlimits_set_defaults(idle.limits);
+	task_signal_ops_register(&signal_ops);
+	sched_init(&idle.task, &hooks);
+}
 
 static const char *const init_environment[] = {
 	"HOME=/", "TERM=linux", "PATH=/sbin:/usr/sbin:/bin:/usr/bin", NULL,
@@ -18,7 +60,7 @@ static const char *const init_environment[] = {
 
 void proc_start_init(const char *path, const char *const argv[])
 {
-	sched_init();
+	start_scheduler();
 	proc_audit_init();
 	syscall_init();
 	proc_traps_init();
@@ -40,7 +82,7 @@ void proc_start_init(const char *path, const char *const argv[])
 	if (error)
 		panic("init: cannot run %s: error %d", path, -error);
 	printk("calf: starting %s as pid 1\n", path);
-	init->kernel_rsp = context_prepare_first_run(init->frame);
-	sched_make_runnable(init);
+	init->task.kernel_rsp = context_prepare_first_run(init->frame);
+	sched_make_runnable(&init->task);
 	sched_idle_loop();
 }

@@ -6,6 +6,7 @@
 
 #include "proc/proc.h"
 #include "kernel/spinlock.h"
+#include "sched/sched.h"
 
 struct trap_frame;
 
@@ -29,32 +30,12 @@ struct proc *proc_init_process(void);	/* PID 1, or NULL before it exists */
 long proc_mm_audit(char *report, size_t size, const char *when);
 void proc_audit_init(void);		/* at boot: the workspace, if auditing exits */
 
-/* sched.c */
-void sched_init(void);
-void sched_make_runnable(struct proc *proc);
-/* The current process's time slice begins now (fork, for the parent). */
-void sched_restart_slice(void);
-void schedule(void);			/* with interrupts off */
-void sched_return_to_user(struct trap_frame *frame);
-unsigned sched_nr_running(void);	/* runnable processes, the running one included */
-
-/* What /proc/stat and /proc/loadavg report. */
-#define SCHED_LOAD_SHIFT 11		/* load averages: fixed point, 11 fraction bits */
-struct sched_stats {
-	uint64_t user_ticks, system_ticks, idle_ticks;
-	uint64_t context_switches;
-	uint64_t ticks_since_load;
-	unsigned long load_average[3];	/* 1, 5 and 15 minutes */
-};
-extern struct sched_stats sched_stats;
-
 /* signal.c */
 void signal_deliver_pending(struct trap_frame *frame);
 /* A fault: cannot be ignored or blocked. signal_force says SI_KERNEL. */
 void signal_force_info(struct proc *proc, const struct ksiginfo *info);
 void signal_force(struct proc *proc, int sig);
 void signal_reset_for_exec(struct proc *proc);
-int signal_sleep_wakeable(struct proc *proc);	/* wake a sleeper because of a signal */
 void signal_kill_thread(struct proc *t);	/* SIGKILL for one thread: group exit, execve */
 
 /* jobctl.c */

@@ -4,7 +4,7 @@
  *
  * A stop signal (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU) whose action is the default
  * stops the process when it next returns to user mode: it leaves the run queue in
- * PROC_STOPPED until SIGCONT or SIGKILL. Sending SIGCONT continues it whatever
+ * TASK_STOPPED until SIGCONT or SIGKILL. Sending SIGCONT continues it whatever
  * SIGCONT's disposition or mask, and discards pending stop signals; sending a stop
  * signal discards a pending SIGCONT (POSIX). The parent hears of each change by
  * SIGCHLD (CLD_STOPPED, CLD_CONTINUED; not if it set SA_NOCLDSTOP) and from wait,
@@ -34,7 +34,7 @@ void jobctl_notify_parent(struct proc *child, int code, int status)
 	struct proc *parent = child->parent;
 	struct ksiginfo info = {
 		.signo = SIGCHLD, .code = code, .pid = child->pid, .uid = child->uid,
-		.status = status, .utime = child->ticks_user, .stime = child->ticks_system,
+		.status = status, .utime = child->task.ticks_user, .stime = child->task.ticks_system,
 	};
 	bool stop_or_continue = code == CLD_STOPPED || code == CLD_CONTINUED;
 
@@ -51,8 +51,8 @@ static void continue_stopped(struct proc *leader)
 	leader->stop_unreported = false;	/* a stop wait has not seen is old news now */
 	leader->continue_unreported = true;
 	for_each_thread(leader, t)
-		if (t->state == PROC_STOPPED)
-			sched_make_runnable(t);
+		if (t->task.state == TASK_STOPPED)
+			sched_make_runnable(&t->task);
 	jobctl_notify_parent(leader, CLD_CONTINUED, SIGCONT);
 }
 
@@ -78,8 +78,8 @@ void jobctl_signal_sent(struct proc *leader, int sig)
 			continue_stopped(leader);
 	} else if (sig == SIGKILL) {
 		for_each_thread(leader, t)	/* to die; no continue to report */
-			if (t->state == PROC_STOPPED)
-				sched_make_runnable(t);
+			if (t->task.state == TASK_STOPPED)
+				sched_make_runnable(&t->task);
 	}
 }
 
@@ -143,7 +143,7 @@ void jobctl_exit(struct proc *dying)
 		hang_up_if_orphaned(dying, dying);
 	list_for_each(node, &dying->children) {
 		struct proc *child = list_entry(node, struct proc, sibling);
-		if (child->state != PROC_ZOMBIE && child->pgid != dying->pgid &&
+		if (child->task.state != TASK_ZOMBIE && child->pgid != dying->pgid &&
 		    child->sid == dying->sid)
 			hang_up_if_orphaned(child, dying);
 	}
@@ -154,8 +154,8 @@ void jobctl_stop_self(void)
 {
 	struct proc *proc = current_proc();
 
-	proc->state = PROC_STOPPED;
-	while (proc->state == PROC_STOPPED)
+	proc->task.state = TASK_STOPPED;
+	while (proc->task.state == TASK_STOPPED)
 		schedule();
 }
 

@@ -77,8 +77,8 @@ static long do_prlimit(struct proc *proc, unsigned resource, const struct rlimit
 	if (new_limit) {
 		proc->limits[resource] = *new_limit;
 		/* The stack grows on faults: the fault handler reads the limit there. */
-		if (resource == RLIMIT_STACK && proc->mm)
-			proc->mm->stack_limit = new_limit->current;
+		if (resource == RLIMIT_STACK && proc->task.mm)
+			proc->task.mm->stack_limit = new_limit->current;
 	}
 	return 0;
 }

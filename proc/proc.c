@@ -29,7 +29,7 @@ struct proc *proc_find(int pid)
 
 	list_for_each(node, &all_procs) {
 		struct proc *proc = list_entry(node, struct proc, all_link);
-		if (proc->pid == pid && proc->state != PROC_DEAD)
+		if (proc->pid == pid && proc->task.state != TASK_DEAD)
 			return proc;
 	}
 	return NULL;
@@ -105,16 +105,16 @@ struct proc *proc_alloc(void)
 			frame_free_run(stack, KSTACK_FRAMES);
 		return NULL;
 	}
-	proc->kstack = page_address(stack);
-	proc->fpu_state = fpu;
+	proc->task.kstack = page_address(stack);
+	proc->task.fpu_state = fpu;
 	fpu_init_state(fpu);
-	proc->frame = (struct trap_frame *)((uint8_t *)proc->kstack + KSTACK_SIZE) - 1;
+	proc->frame = (struct trap_frame *)((uint8_t *)proc->task.kstack + KSTACK_SIZE) - 1;
 	list_init(&proc->all_link);
 	list_init(&proc->children);
 	list_init(&proc->sibling);
-	list_init(&proc->run_link);
-	list_init(&proc->wait_link);
-	list_init(&proc->timer_link);
+	list_init(&proc->task.run_link);
+	list_init(&proc->task.wait_link);
+	list_init(&proc->task.timer_link);
 	list_init(&proc->thread_link);
 	wait_queue_init(&proc->child_event);
 	rlimits_set_defaults(proc->limits);
@@ -144,7 +144,7 @@ void proc_free(struct proc *proc)
 	}
 	thread_release_shared(proc);
 	thread_group_put(proc);
-	frame_free_run(virt_to_page(proc->kstack), KSTACK_FRAMES);
-	kfree(proc->fpu_state);
+	frame_free_run(virt_to_page(proc->task.kstack), KSTACK_FRAMES);
+	kfree(proc->task.fpu_state);
 	kfree(proc);
 }

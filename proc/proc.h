@@ -1,12 +1,14 @@
 /*
  * proc/proc.h - processes.
  *
- * A struct proc is one thread: what the scheduler runs. A process is a thread group
+ * A struct proc is one thread: a struct task (what the scheduler runs) and what
+ * makes it part of a process. A process is a thread group
  * (struct thread_group): one or more threads sharing a tgid, with the state Linux
  * keeps per process. Which struct owns what:
  *
- *   per thread (struct proc): tid (`pid`), scheduling state, kernel stack and user
- *     registers, FPU state, TLS base, blocked mask, thread-directed pending signals,
+ *   per thread (struct proc): its struct task (sched/task.h: scheduling state,
+ *     kernel stack, FPU state, TLS base, address space pointer, CPU time), tid
+ *     (`pid`), user registers, blocked mask, thread-directed pending signals,
  *     alternate signal stack, clear_child_tid, the robust futex list, credentials
  *     (kept equal across the group by libc, as on Linux);
  *   per process (struct thread_group, one per tgid): the thread list, process-
@@ -23,7 +25,7 @@
  * tgid and any thread may wait for it. PID 1 is init; orphans are re-parented to it.
  * A leader that exits stays a zombie (never reported) until its last thread is gone;
  * then the group's wait status goes to the parent. A non-leader thread that exits is
- * PROC_DEAD and freed by the next thread to run (it cannot free the stack it is on).
+ * TASK_DEAD and freed by the next thread to run (it cannot free the stack it is on).
  *
  * proc_table_lock guards the tree (parent/children links), pids and states. The
  * kernel is not preemptible and calf runs on one CPU, so the lock is there to say
@@ -35,23 +37,13 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include "lib/list.h"
-#include "proc/wait.h"
+#include "sched/task.h"
+#include "sched/wait.h"
 #include "proc/signal.h"
 #include "proc/limits.h"
-#include "arch/x86_64/percpu.h"
 
 #define PROC_NAME_MAX	16	/* like Linux's comm, including the NUL */
-#define KSTACK_SIZE	(16 * 1024)
 #define PROC_MAX	4096	/* system-wide limit on processes */
-
-enum proc_state {
-	PROC_RUNNABLE,		/* on the run queue, or running */
-	PROC_SLEEPING,		/* on a wait queue, a signal wakes it */
-	PROC_SLEEPING_UNINTERRUPTIBLE,
-	PROC_STOPPED,		/* by a stop signal, until SIGCONT or SIGKILL */
-	PROC_ZOMBIE,		/* exited; parent has not waited yet */
-	PROC_DEAD,		/* a non-leader thread that exited, to be freed */
-};
 
 struct mm;
 struct fdtable;
@@ -115,11 +107,11 @@ struct thread_group {
 };
 
 struct proc {
+	struct task task;		/* what the scheduler runs; first, see current_proc */
 	int pid;			/* the thread id; the leader's is the tgid */
 	int tgid;
 	struct thread_group *group;
 	struct list_node thread_link;	/* in group->threads */
-	enum proc_state state;
 	char name[PROC_NAME_MAX];
 
 	/* The tree; guarded by proc_table_lock. */
@@ -130,20 +122,9 @@ struct proc {
 	struct wait_queue child_event;	/* wait4 sleeps here: a child exited, stopped... */
 	int exit_status;		/* wait status, Linux encoding, once a zombie */
 
-	/* Scheduling. */
-	struct list_node run_link;	/* run queue */
-	struct list_node wait_link;	/* a wait queue's sleepers */
-	struct wait_queue *sleeping_on;
-	struct list_node timer_link;	/* timed sleepers, while sleeping with a deadline */
-	uint64_t wake_deadline_ns;
-	uint64_t kernel_rsp;		/* saved by the context switch */
-	void *kstack;			/* KSTACK_SIZE bytes, the trap frame at the top */
-	struct trap_frame *frame;	/* user registers, at the top of kstack */
-	uint8_t *fpu_state;		/* 512-byte FXSAVE area, 16-byte aligned */
-	uint64_t fs_base;		/* TLS pointer (arch_prctl ARCH_SET_FS) */
+	struct trap_frame *frame;	/* user registers, at the top of task.kstack */
 
 	/* Resources. */
-	struct mm *mm;
 	struct fdtable *files;
 	struct fs_info *fs;
 	struct rlimit_k limits[RLIMIT_NLIMITS];
@@ -195,13 +176,20 @@ struct proc {
 	uint64_t set_child_tid;		/* CLONE_CHILD_SETTID: written at first run */
 
 	uint64_t start_ns;
-	uint64_t ticks_user, ticks_system;
 };
 
-/* The running process (NULL before the first one starts). */
+/* The running process (NULL before the first one starts). Every task is a
+ * process's, the idle task too, and sits at the start of it: no NULL check. */
 static inline struct proc *current_proc(void)
 {
-	return (struct proc *)this_cpu()->current;
+	_Static_assert(__builtin_offsetof(struct proc, task) == 0, "task first in proc");
+	return (struct proc *)current_task();
+}
+
+/* The process whose task this is. */
+static inline struct proc *task_proc(struct task *task)
+{
+	return (struct proc *)task;
 }
 
 /* Find a live or zombie process by pid; NULL if none. Caller holds proc_table_lock

@@ -211,26 +211,26 @@ static size_t live_pids(int *pids, size_t max)
 
 static char state_letter(const struct proc *proc)
 {
-	switch (proc->state) {
-	case PROC_RUNNABLE: return 'R';
-	case PROC_SLEEPING: return 'S';
-	case PROC_SLEEPING_UNINTERRUPTIBLE: return 'D';
-	case PROC_STOPPED: return 'T';
-	case PROC_ZOMBIE: return 'Z';
-	case PROC_DEAD: return 'X';
+	switch (proc->task.state) {
+	case TASK_RUNNABLE: return 'R';
+	case TASK_SLEEPING: return 'S';
+	case TASK_SLEEPING_UNINTERRUPTIBLE: return 'D';
+	case TASK_STOPPED: return 'T';
+	case TASK_ZOMBIE: return 'Z';
+	case TASK_DEAD: return 'X';
 	}
 	return '?';
 }
 
 static const char *state_name(const struct proc *proc)
 {
-	switch (proc->state) {
-	case PROC_RUNNABLE: return "R (running)";
-	case PROC_SLEEPING: return "S (sleeping)";
-	case PROC_SLEEPING_UNINTERRUPTIBLE: return "D (disk sleep)";
-	case PROC_STOPPED: return "T (stopped)";
-	case PROC_ZOMBIE: return "Z (zombie)";
-	case PROC_DEAD: return "X (dead)";
+	switch (proc->task.state) {
+	case TASK_RUNNABLE: return "R (running)";
+	case TASK_SLEEPING: return "S (sleeping)";
+	case TASK_SLEEPING_UNINTERRUPTIBLE: return "D (disk sleep)";
+	case TASK_STOPPED: return "T (stopped)";
+	case TASK_ZOMBIE: return "Z (zombie)";
+	case TASK_DEAD: return "X (dead)";
 	}
 	return "?";
 }
@@ -263,13 +263,13 @@ static long show_pid_stat(int pid, char *buf, size_t size)
 
 	if (!proc)
 		return -ESRCH;
-	struct mm *mm = proc->mm;
+	struct mm *mm = proc->task.mm;
 	if (mm)
 		mm_usage(mm, &usage);
 	signal_masks(proc, &caught, &ignored);
 	add(&t, "%d (%s) %c %d %d %d 0 -1 4194304 %lu 0 0 0 %lu %lu 0 0 20 0 1 0 %lu %lu %lu ",
 	    proc->pid, proc->name, state_letter(proc), parent_pid(proc), proc->pgid, proc->sid,
-	    mm ? mm->counters.faults : 0, proc->ticks_user, proc->ticks_system,
+	    mm ? mm->counters.faults : 0, proc->task.ticks_user, proc->task.ticks_system,
 	    proc->start_ns / (1000000000 / TIMER_HZ), usage.total,
 	    mm ? mm->resident_pages : 0);
 	add(&t, "18446744073709551615 %lu %lu %lu 0 0 %lu %lu %lu %lu 0 0 0 17 0 0 0 0 0 0 ",
@@ -278,7 +278,7 @@ static long show_pid_stat(int pid, char *buf, size_t size)
 	add(&t, "%lu %lu %lu %lu %lu %lu %lu %d\n",
 	    mm ? mm->start_data : 0, mm ? mm->end_data : 0, mm ? mm->brk_start : 0,
 	    mm ? mm->arg_start : 0, mm ? mm->arg_end : 0, mm ? mm->env_start : 0,
-	    mm ? mm->env_end : 0, proc->state == PROC_ZOMBIE ? proc->exit_status : 0);
+	    mm ? mm->env_end : 0, proc->task.state == TASK_ZOMBIE ? proc->exit_status : 0);
 	return t.length;
 }
 
@@ -291,9 +291,9 @@ static long show_pid_status(int pid, char *buf, size_t size)
 
 	if (!proc)
 		return -ESRCH;
-	if (proc->mm)
-		mm_usage(proc->mm, &usage);
-	uint64_t rss = proc->mm ? kib(proc->mm->resident_pages) : 0;
+	if (proc->task.mm)
+		mm_usage(proc->task.mm, &usage);
+	uint64_t rss = proc->task.mm ? kib(proc->task.mm->resident_pages) : 0;
 	signal_masks(proc, &caught, &ignored);
 	add(&t, "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
 	    "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t64\nGroups:\t\n",
@@ -301,14 +301,14 @@ static long show_pid_status(int pid, char *buf, size_t size)
 	    parent_pid(proc),
 	    proc->uid, proc->euid, proc->euid, proc->euid,
 	    proc->gid, proc->egid, proc->egid, proc->egid);
-	if (proc->mm)
+	if (proc->task.mm)
 		add(&t, "VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t%8lu kB\nVmPin:\t%8lu kB\n"
 		    "VmHWM:\t%8lu kB\nVmRSS:\t%8lu kB\nRssAnon:\t%8lu kB\nRssFile:\t%8lu kB\n"
 		    "RssShmem:\t%8lu kB\nVmData:\t%8lu kB\nVmStk:\t%8lu kB\nVmExe:\t%8lu kB\n"
 		    "VmLib:\t%8lu kB\nVmPTE:\t%8lu kB\nVmSwap:\t%8lu kB\n",
 		    usage.total >> 10, usage.total >> 10, 0ul, 0ul, rss, rss, rss, 0ul, 0ul,
 		    usage.data >> 10, usage.stack >> 10, usage.exec >> 10, 0ul,
-		    kib(pt_count_tables(proc->mm->root)), 0ul);
+		    kib(pt_count_tables(proc->task.mm->root)), 0ul);
 	add(&t, "Threads:\t%d\nSigQ:\t0/3000\nSigPnd:\t%016lx\nShdPnd:\t%016lx\n"
 	    "SigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
 	    thread_count(proc), proc->signal_pending, proc->group ? proc->group->shared_pending : 0,
@@ -322,12 +322,12 @@ static long show_pid_cmdline(int pid, char *buf, size_t size)
 
 	if (!proc)
 		return -ESRCH;
-	if (!proc->mm || proc->mm->arg_end <= proc->mm->arg_start)
+	if (!proc->task.mm || proc->task.mm->arg_end <= proc->task.mm->arg_start)
 		return 0;
-	size_t length = proc->mm->arg_end - proc->mm->arg_start;
+	size_t length = proc->task.mm->arg_end - proc->task.mm->arg_start;
 	if (length > size)
 		return length;	/* the caller asks again with room */
-	return mm_copy_out(proc->mm, proc->mm->arg_start, buf, length);
+	return mm_copy_out(proc->task.mm, proc->task.mm->arg_start, buf, length);
 }
 
 /* Sizes in pages: total, resident, shared (file-backed), text, lib (0), data+stack,
@@ -340,10 +340,10 @@ static long show_pid_statm(int pid, char *buf, size_t size)
 
 	if (!proc)
 		return -ESRCH;
-	if (proc->mm)
-		mm_usage(proc->mm, &usage);
+	if (proc->task.mm)
+		mm_usage(proc->task.mm, &usage);
 	add(&t, "%lu %lu 0 %lu 0 %lu 0\n", usage.total / PAGE_SIZE,
-	    proc->mm ? proc->mm->resident_pages : 0, usage.exec / PAGE_SIZE,
+	    proc->task.mm ? proc->task.mm->resident_pages : 0, usage.exec / PAGE_SIZE,
 	    (usage.data + usage.stack) / PAGE_SIZE);
 	return t.length;
 }
@@ -433,7 +433,7 @@ static size_t thread_ids(int pid, int *ids, size_t max)
 	for_each_thread(proc, t) {
 		if (count == max)
 			break;
-		if (t->state == PROC_DEAD)
+		if (t->task.state == TASK_DEAD)
 			continue;
 		size_t at = count++;
 		while (at > 0 && ids[at - 1] > t->pid) {
@@ -515,12 +515,12 @@ static long show_pid_maps(int pid, char *buf, size_t size)
 
 	if (!proc)
 		return -ESRCH;
-	if (!proc->mm)
+	if (!proc->task.mm)
 		return 0;
 	path = kmalloc(PATH_MAX);
 	if (!path)
 		return -ENOMEM;
-	list_for_each(node, &proc->mm->vmas)
+	list_for_each(node, &proc->task.mm->vmas)
 		add_region_line(&t, list_entry(node, struct vma, link), path);
 	kfree(path);
 	return t.length;
@@ -649,12 +649,12 @@ static long show_smaps(int pid, char *buf, size_t size, bool rollup)
 
 	if (!proc)
 		return -ESRCH;
-	if (!proc->mm)
+	if (!proc->task.mm)
 		return 0;
 	s.path = kmalloc(PATH_MAX);
 	if (!s.path)
 		return -ENOMEM;
-	error = mm_page_sharing(proc->mm, rollup ? rollup_region : smaps_region, &s);
+	error = mm_page_sharing(proc->task.mm, rollup ? rollup_region : smaps_region, &s);
 	if (!error && rollup) {
 		struct mm_backing_id none = { 0, 0, 0 };
 		add_maps_line(&s.t, s.first, s.last, "---p", 0, &none, "[rollup]");

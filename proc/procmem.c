@@ -27,9 +27,9 @@ long procmem_read_pagemap(int pid, void *kbuf, size_t n, uint64_t offset)
 		return error;
 	if (!proc)
 		return -ESRCH;
-	if (!proc->mm)
+	if (!proc->task.mm)
 		return 0;
-	size_t entries = mm_pagemap(proc->mm, offset / ENTRY_BYTES, n / ENTRY_BYTES, kbuf,
+	size_t entries = mm_pagemap(proc->task.mm, offset / ENTRY_BYTES, n / ENTRY_BYTES, kbuf,
 				    current_proc()->euid == 0);
 	return entries * ENTRY_BYTES;
 }

@@ -109,7 +109,7 @@ static void make_pending(uint64_t *pending, struct ksiginfo *infos, const struct
 /* Would thread t take sig now? Not once it exited, nor while it blocks sig. */
 static bool wants_signal(const struct proc *t, int sig)
 {
-	if (t->state == PROC_ZOMBIE || t->state == PROC_DEAD)
+	if (t->task.state == TASK_ZOMBIE || t->task.state == TASK_DEAD)
 		return false;
 	return sig == SIGKILL || !(t->signal_blocked & SIGBIT(sig));
 }
@@ -142,12 +142,12 @@ void signal_send_info(struct proc *proc, const struct ksiginfo *info)
 		return;
 	make_pending(&proc->group->shared_pending, proc->group->shared_info, info);
 	if (wants_signal(proc, sig)) {
-		signal_sleep_wakeable(proc);
+		sched_wake_interruptible(&proc->task);
 		return;
 	}
 	for_each_thread(proc, t) {
 		if (wants_signal(t, sig)) {
-			signal_sleep_wakeable(t);
+			sched_wake_interruptible(&t->task);
 			return;
 		}
 	}
@@ -157,11 +157,11 @@ void signal_send_thread_info(struct proc *t, const struct ksiginfo *info)
 {
 	int sig = info->signo;
 
-	if (!should_queue(t, sig) || t->state == PROC_ZOMBIE || t->state == PROC_DEAD)
+	if (!should_queue(t, sig) || t->task.state == TASK_ZOMBIE || t->task.state == TASK_DEAD)
 		return;
 	make_pending(&t->signal_pending, t->signal_info, info);
 	if (wants_signal(t, sig))
-		signal_sleep_wakeable(t);
+		sched_wake_interruptible(&t->task);
 }
 
 /* SIGPIPE, as Linux's send_sig: to the thread, from the current process. */
@@ -182,9 +182,9 @@ void signal_kill_thread(struct proc *t)
 	struct ksiginfo info = { .signo = SIGKILL, .code = SI_KERNEL };
 
 	make_pending(&t->signal_pending, t->signal_info, &info);
-	if (t->state == PROC_STOPPED)
-		sched_make_runnable(t);
-	signal_sleep_wakeable(t);
+	if (t->task.state == TASK_STOPPED)
+		sched_make_runnable(&t->task);
+	sched_wake_interruptible(&t->task);
 }
 
 void signal_force_info(struct proc *proc, const struct ksiginfo *info)
@@ -401,8 +401,8 @@ static bool setup_frame(struct trap_frame *frame, const struct ksiginfo *info,
 	sf.uc.sigmask = proc->restore_blocked ? proc->saved_blocked : proc->signal_blocked;
 	fill_siginfo(&sf.info, info);
 
-	fpu_save(proc->fpu_state);
-	if (copy_to_user((void *)fpstate, proc->fpu_state, FPU_STATE_SIZE) ||
+	fpu_save(proc->task.fpu_state);
+	if (copy_to_user((void *)fpstate, proc->task.fpu_state, FPU_STATE_SIZE) ||
 	    copy_to_user((void *)frame_at, &sf, sizeof(sf)))
 		return false;
 
@@ -423,8 +423,8 @@ static bool setup_frame(struct trap_frame *frame, const struct ksiginfo *info,
 	frame->ss = SEL_USER_DATA;
 	frame->rflags &= ~(RFLAGS_AC | (1ul << 10) | (1ul << 8));	/* AC, DF, TF */
 	/* The handler starts with a clean FPU state, like on Linux. */
-	fpu_init_state(proc->fpu_state);
-	fpu_restore(proc->fpu_state);
+	fpu_init_state(proc->task.fpu_state);
+	fpu_restore(proc->task.fpu_state);
 	return true;
 }
 
@@ -516,13 +516,13 @@ SYSCALL_DEFINE0(rt_sigreturn)
 	proc->signal_blocked = sf.uc.sigmask & ~UNBLOCKABLE;
 	if (sc->fpstate) {
 		/* An FPU state that cannot be read is a bad frame, as on Linux. */
-		if (copy_from_user(proc->fpu_state, (void *)sc->fpstate, FPU_STATE_SIZE)) {
+		if (copy_from_user(proc->task.fpu_state, (void *)sc->fpstate, FPU_STATE_SIZE)) {
 			signal_force(proc, SIGSEGV);
 			return f->rax;
 		}
 		/* MXCSR reserved bits set would fault in fxrstor: keep the kernel alive. */
-		*(uint32_t *)(proc->fpu_state + 24) &= 0xffff;
-		fpu_restore(proc->fpu_state);
+		*(uint32_t *)(proc->task.fpu_state + 24) &= 0xffff;
+		fpu_restore(proc->task.fpu_state);
 	}
 	/* The alternate stack saved in the frame comes back (SS_AUTODISARM took it
 	 * away for the handler); refusals are ignored, as in Linux. */

@@ -191,7 +191,7 @@ void thread_kill_others(struct proc *self)
 	struct proc *t;
 
 	for_each_thread(self, t) {
-		if (t != self && t->state != PROC_ZOMBIE && t->state != PROC_DEAD)
+		if (t != self && t->task.state != TASK_ZOMBIE && t->task.state != TASK_DEAD)
 			signal_kill_thread(t);
 	}
 }
@@ -200,8 +200,8 @@ void thread_kill_others(struct proc *self)
 
 void thread_queue_dead(struct proc *proc)
 {
-	proc->state = PROC_DEAD;
-	list_push_back(&dead_threads, &proc->run_link);
+	proc->task.state = TASK_DEAD;
+	list_push_back(&dead_threads, &proc->task.run_link);
 }
 
 /*
@@ -213,7 +213,7 @@ void thread_reap_dead(void)
 	struct list_node *node;
 
 	while ((node = list_pop_front(&dead_threads))) {
-		struct proc *proc = list_entry(node, struct proc, run_link);
+		struct proc *proc = list_entry(node, struct proc, task.run_link);
 		if (proc == current_proc()) {	/* still on its stack: next time */
 			list_push_back(&dead_threads, node);
 			return;
@@ -247,7 +247,7 @@ void thread_take_leadership(struct proc *self)
 
 	if (old == self)
 		return;
-	if (old->state != PROC_ZOMBIE)
+	if (old->task.state != TASK_ZOMBIE)
 		panic("de_thread: leader %d has not exited", old->pid);
 	uint64_t flags = irq_save();
 	int tid = self->pid;

@@ -43,8 +43,8 @@ static bool page_fault(struct trap_frame *frame, uint64_t address)
 	if (!user_mode && !fixup)
 		return false;	/* a kernel bug: let trap.c panic */
 	int result = -EFAULT;
-	if (proc && proc->mm && address < USER_TOP && !(frame->error_code & PF_RESERVED))
-		result = mm_fault(proc->mm, address, access_of(frame->error_code));
+	if (proc && proc->task.mm && address < USER_TOP && !(frame->error_code & PF_RESERVED))
+		result = mm_fault(proc->task.mm, address, access_of(frame->error_code));
 	if (result == 0)
 		return true;
 	/* No frame for the page: the process that needed it dies, even when the
@@ -64,7 +64,7 @@ static bool page_fault(struct trap_frame *frame, uint64_t address)
 		return true;
 	}
 	/* A region there means the access was the problem, not the address. */
-	bool mapped = proc && proc->mm && address < USER_TOP && mm_find_vma(proc->mm, address);
+	bool mapped = proc && proc->task.mm && address < USER_TOP && mm_find_vma(proc->task.mm, address);
 	struct ksiginfo info = { .signo = SIGSEGV, .code = mapped ? SEGV_ACCERR : SEGV_MAPERR,
 				 .address = address };
 	signal_force_info(proc, &info);
@@ -82,10 +82,10 @@ static int fpu_exception_code(struct trap_frame *frame)
 	uint16_t x87_control, x87_status;
 	uint32_t mxcsr, flags;
 
-	fpu_save(proc->fpu_state);	/* FXSAVE: FCW at 0, FSW at 2, MXCSR at 24 */
-	memcpy(&x87_control, proc->fpu_state, 2);
-	memcpy(&x87_status, proc->fpu_state + 2, 2);
-	memcpy(&mxcsr, proc->fpu_state + 24, 4);
+	fpu_save(proc->task.fpu_state);	/* FXSAVE: FCW at 0, FSW at 2, MXCSR at 24 */
+	memcpy(&x87_control, proc->task.fpu_state, 2);
+	memcpy(&x87_status, proc->task.fpu_state + 2, 2);
+	memcpy(&mxcsr, proc->task.fpu_state + 24, 4);
 	if (frame->vector == 16)
 		flags = x87_status & ~x87_control;
 	else

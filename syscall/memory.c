@@ -51,7 +51,7 @@ static uint64_t page_up(uint64_t a) { return (a + PAGE_SIZE - 1) & PAGE_MASK; }
 
 SYSCALL_DEFINE1(brk, uint64_t, address)
 {
-	return mm_brk(current_proc()->mm, address);
+	return mm_brk(current_proc()->task.mm, address);
 }
 
 /*
@@ -152,7 +152,7 @@ static int check_file_mapping(struct file *file, unsigned type, unsigned flags, 
 static long do_mmap(uint64_t hint, uint64_t length, unsigned prot, unsigned flags,
 		    struct file *file, uint64_t offset)
 {
-	struct mm *mm = current_proc()->mm;
+	struct mm *mm = current_proc()->task.mm;
 	unsigned type = flags & MAP_TYPE;
 	uint64_t pgoff = offset >> PAGE_SHIFT;
 	struct mm_backing *backing = NULL;
@@ -241,7 +241,7 @@ SYSCALL_DEFINE2(munmap, uint64_t, address, uint64_t, length)
 	if ((address & ~PAGE_MASK) || address > USER_TOP || length > USER_TOP - address ||
 	    length == 0)
 		return -EINVAL;
-	return mm_unmap(current_proc()->mm, address, length);
+	return mm_unmap(current_proc()->task.mm, address, length);
 }
 
 #define PROT_SEM	0x08
@@ -257,7 +257,7 @@ SYSCALL_DEFINE2(munmap, uint64_t, address, uint64_t, length)
  */
 SYSCALL_DEFINE3(mprotect, uint64_t, address, uint64_t, length, unsigned, prot)
 {
-	struct mm *mm = current_proc()->mm;
+	struct mm *mm = current_proc()->task.mm;
 	unsigned grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
 	uint64_t end;
 	bool nowrite;
@@ -307,7 +307,7 @@ SYSCALL_DEFINE3(mprotect, uint64_t, address, uint64_t, length, unsigned, prot)
  */
 SYSCALL_DEFINE3(madvise, uint64_t, address, uint64_t, length, int, advice)
 {
-	struct mm *mm = current_proc()->mm;
+	struct mm *mm = current_proc()->task.mm;
 	uint64_t end;
 
 	switch (advice) {
@@ -346,7 +346,7 @@ SYSCALL_DEFINE3(madvise, uint64_t, address, uint64_t, length, int, advice)
  */
 SYSCALL_DEFINE3(mincore, uint64_t, address, uint64_t, length, unsigned char *, vec)
 {
-	struct mm *mm = current_proc()->mm;
+	struct mm *mm = current_proc()->task.mm;
 	uint64_t pages = length / PAGE_SIZE + (length % PAGE_SIZE != 0);
 	unsigned char *part;
 	long result = 0;
@@ -400,7 +400,7 @@ SYSCALL_DEFINE3(msync, uint64_t, address, uint64_t, length, int, flags)
 		return -ENOMEM;
 	if (end == address)
 		return 0;
-	return range_mapped(current_proc()->mm, address, end) ? 0 : -ENOMEM;
+	return range_mapped(current_proc()->task.mm, address, end) ? 0 : -ENOMEM;
 }
 
 /*
@@ -426,7 +426,7 @@ static long lock_range(uint64_t address, uint64_t length, bool lock)
 		return -EINVAL;
 	if (length == 0)
 		return 0;
-	return range_mapped(proc->mm, start, start + length) ? 0 : -ENOMEM;
+	return range_mapped(proc->task.mm, start, start + length) ? 0 : -ENOMEM;
 }
 
 SYSCALL_DEFINE2(mlock, uint64_t, address, uint64_t, length)

@@ -152,11 +152,11 @@ SYSCALL_DEFINE2(arch_prctl, int, code, uint64_t, address)
 	case ARCH_SET_FS:
 		if (address >= USER_TOP)
 			return -EPERM;
-		proc->fs_base = address;
+		proc->task.fs_base = address;
 		context_set_fs_base(address);
 		return 0;
 	case ARCH_GET_FS:
-		return put_user(proc->fs_base, (uint64_t *)address);
+		return put_user(proc->task.fs_base, (uint64_t *)address);
 	case ARCH_GET_GS:
 		return put_user((uint64_t)0, (uint64_t *)address);	/* never set: 0 */
 	case ARCH_SET_GS:

@@ -47,7 +47,7 @@ static int64_t read_clock(int id)
 		return clock_monotonic_ns();
 	case CLOCK_PROCESS_CPUTIME_ID:
 	case CLOCK_THREAD_CPUTIME_ID:
-		return (proc->ticks_user + proc->ticks_system) * (NSEC / TIMER_HZ);
+		return (proc->task.ticks_user + proc->task.ticks_system) * (NSEC / TIMER_HZ);
 	default:
 		return -EINVAL;
 	}
@@ -177,7 +177,7 @@ struct tms_user { int64_t utime, stime, cutime, cstime; };
 SYSCALL_DEFINE1(times, struct tms_user *, out)
 {
 	struct proc *proc = current_proc();
-	struct tms_user t = { proc->ticks_user, proc->ticks_system, 0, 0 };
+	struct tms_user t = { proc->task.ticks_user, proc->task.ticks_system, 0, 0 };
 
 	if (out && copy_to_user(out, &t, sizeof(t)))
 		return -EFAULT;

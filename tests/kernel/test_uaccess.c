@@ -29,7 +29,7 @@ struct fake_process {
 static void enter_fake(struct fake_process *fake, struct mm *mm)
 {
 	memset(&fake->proc, 0, sizeof(fake->proc));
-	fake->proc.mm = mm;
+	fake->proc.task.mm = mm;
 	fake->saved_current = this_cpu()->current;
 	fake->saved_root = read_cr3();
 	this_cpu()->current = &fake->proc;

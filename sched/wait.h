@@ -1,22 +1,22 @@
 /*
- * proc/wait.h - sleeping until something happens, and waking sleepers.
+ * sched/wait.h - sleeping until something happens, and waking sleepers.
  *
- * A wait queue is a list of sleeping processes. The kernel is not preemptible and
+ * A wait queue is a list of sleeping tasks (sched/task.h). The kernel is not preemptible and
  * runs on one CPU, so the only thing that can change a condition between checking
  * it and going to sleep is an interrupt handler; wait_event_interruptible checks the
  * condition with interrupts off, which closes that window (no lost wake-ups).
- * Handlers and other processes call wake_up to make every sleeper runnable; each
+ * Handlers and other tasks call wake_up to make every sleeper runnable; each
  * sleeper re-checks its own condition.
  */
-#ifndef CALF_PROC_WAIT_H
-#define CALF_PROC_WAIT_H
+#ifndef CALF_SCHED_WAIT_H
+#define CALF_SCHED_WAIT_H
 
 #include <stdint.h>
 #include "lib/list.h"
 #include "arch/x86_64/cpu.h"
 
 struct wait_queue {
-	struct list_node sleepers;	/* struct proc, through proc->wait_link */
+	struct list_node sleepers;	/* struct task, through task->wait_link */
 };
 
 #define WAIT_QUEUE_INIT(name) { LIST_HEAD_INIT((name).sleepers) }
@@ -29,7 +29,7 @@ static inline void wait_queue_init(struct wait_queue *queue)
 /*
  * Sleep on queue until woken, with interrupts disabled by the caller (they are
  * disabled again on return). Returns 0 when woken, -EINTR when a signal is pending
- * for the current process (before or during the sleep).
+ * for the current task (before or during the sleep: sched/signal.h).
  */
 int wait_sleep_irqs_off(struct wait_queue *queue);
 
@@ -45,7 +45,7 @@ int wait_sleep_timeout_irqs_off(struct wait_queue *queue, uint64_t deadline_ns);
 /* Sleep until the monotonic clock reaches deadline_ns: 0, or -EINTR on a signal. */
 int sleep_until_ns(uint64_t deadline_ns);
 
-/* Make every process sleeping on queue runnable. Safe in interrupt handlers. */
+/* Make every task sleeping on queue runnable. Safe in interrupt handlers. */
 void wake_up(struct wait_queue *queue);
 
 /*

@@ -1,0 +1,198 @@
+/*
+ * sched/sched.c - the scheduler: a round-robin run queue, preemption on the timer,
+ * switching tasks.
+ *
+ * The kernel is not preemptible: a task gives up the CPU only when it sleeps,
+ * exits, or, on its way back to user mode, finds that its time slice is over.
+ * Context switches happen with interrupts off.
+ *
+ * A slice ends at the first timer tick at least half a tick after it began, so
+ * a task switched in just before a tick is not switched out at once. fork
+ * starts the parent's slice afresh, so that its new child, queued behind it, does
+ * not take the CPU the moment fork returns (Linux's START_DEBIT has the same
+ * effect): a program timing its own fork (Redis's latest_fork_usec) times the
+ * fork, not the child's first slice.
+ *
+ * The boot flow becomes the idle task (proc/ makes it pid 0, on the boot stack, no
+ * address space of its own): it runs when nothing else can, halting until the next
+ * interrupt.
+ */
+#include "sched/internal.h"
+#include "arch/x86_64/context.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/gdt.h"
+#include "arch/x86_64/paging.h"
+#include "arch/x86_64/timer.h"
+#include "mm/mm.h"
+
+static struct list_node run_queue = LIST_HEAD_INIT(run_queue);
+static struct task *idle;
+static const struct sched_hooks *hooks;
+static volatile bool need_resched;
+/* Time-stamp counter readings: when the current task's slice began, at the
+ * last tick, and the length of the last tick between them (the TSC's rate is
+ * not known, but a tick's worth of it is). */
+static uint64_t slice_start_tsc, last_tick_tsc, tick_tsc;
+
+struct sched_stats sched_stats;
+
+/*
+ * Load averages as Linux computes them: every 5 s, each average moves toward the
+ * number of runnable tasks by a fixed factor, exp(-5 s / 1, 5, 15 min), in
+ * fixed point with 11 fraction bits.
+ */
+#define LOAD_FIXED_1	(1ul << SCHED_LOAD_SHIFT)
+#define LOAD_INTERVAL	(5 * TIMER_HZ)
+static const unsigned long load_decay[3] = { 1884, 2014, 2037 };
+
+static void update_load_averages(void)
+{
+	unsigned long active = sched_nr_running() * LOAD_FIXED_1;
+
+	for (int i = 0; i < 3; i++) {
+		unsigned long load = sched_stats.load_average[i];
+		load = load * load_decay[i] + active * (LOAD_FIXED_1 - load_decay[i]);
+		sched_stats.load_average[i] = (load + LOAD_FIXED_1 / 2) >> SCHED_LOAD_SHIFT;
+	}
+}
+
+static void tick(bool from_user)
+{
+	struct task *task = current_task();
+
+	wait_wake_expired();
+	if (!task || task == idle) {
+		sched_stats.idle_ticks++;
+	} else if (from_user) {
+		task->ticks_user++;
+		sched_stats.user_ticks++;
+	} else {
+		task->ticks_system++;
+		sched_stats.system_ticks++;
+	}
+	hooks->tick(task != idle ? task : NULL, from_user);
+	if (++sched_stats.ticks_since_load % LOAD_INTERVAL == 0)
+		update_load_averages();
+	uint64_t now = rdtsc();
+	tick_tsc = now - last_tick_tsc;
+	last_tick_tsc = now;
+	if (now - slice_start_tsc >= tick_tsc / 2)
+		need_resched = true;
+}
+
+void sched_restart_slice(void)
+{
+	slice_start_tsc = rdtsc();
+}
+
+unsigned sched_nr_running(void)
+{
+	struct list_node *node;
+	struct task *task = current_task();
+	unsigned count = task && task != idle && task->state == TASK_RUNNABLE;
+
+	list_for_each(node, &run_queue)
+		count++;
+	return count;
+}
+
+void sched_init(struct task *idle_task, const struct sched_hooks *task_hooks)
+{
+	idle = idle_task;
+	hooks = task_hooks;
+	idle->state = TASK_RUNNABLE;
+	list_init(&idle->run_link);
+	list_init(&idle->wait_link);
+	list_init(&idle->timer_link);
+	this_cpu()->current = idle;
+	timer_set_tick_hook(tick);
+}
+
+void sched_make_runnable(struct task *task)
+{
+	uint64_t flags = irq_save();
+
+	task->state = TASK_RUNNABLE;
+	if (task != idle && list_empty(&task->run_link))
+		list_push_back(&run_queue, &task->run_link);
+	irq_restore(flags);
+}
+
+/* Load what belongs to `task` into the CPU: address space, kernel stack, TLS. */
+static void enter(struct task *task)
+{
+	this_cpu()->current = task;
+	if (task->mm)
+		mm_activate(task->mm);
+	else
+		write_cr3(paging_kernel_root());
+	if (task->kstack)
+		tss_set_kernel_stack((uint64_t)task->kstack + KSTACK_SIZE);
+	context_set_fs_base(task->fs_base);
+}
+
+/* Back on our own stack after a switch: restore the user-visible CPU state. */
+static void resume(struct task *task)
+{
+	if (task->fpu_state)
+		fpu_restore(task->fpu_state);
+}
+
+/* Where a new task's first context switch "returns" (arch/x86_64/switch.S). */
+void process_first_run_tail(void)
+{
+	struct task *task = current_task();
+
+	resume(task);
+	hooks->switched();
+	hooks->first_run(task);
+}
+
+void schedule(void)
+{
+	struct task *prev = current_task();
+
+	need_resched = false;
+	/*
+	 * prev goes to the back of the queue before the next is chosen: a task
+	 * alone on the queue is chosen again. (Choosing first switched such a
+	 * task to idle on every tick, which halted until the next interrupt and
+	 * took the rest of the tick from it.)
+	 */
+	if (prev->state == TASK_RUNNABLE && prev != idle)
+		list_push_back(&run_queue, &prev->run_link);
+	struct list_node *node = list_pop_front(&run_queue);
+	struct task *next = node ? list_entry(node, struct task, run_link) : idle;
+
+	slice_start_tsc = rdtsc();
+	if (next == prev)
+		return;
+	if (prev->fpu_state)
+		fpu_save(prev->fpu_state);
+	enter(next);
+	sched_stats.context_switches++;
+	context_switch(&prev->kernel_rsp, next->kernel_rsp);
+	resume(prev);
+	hooks->switched();	/* a task that exited is off the CPU now */
+}
+
+void sched_return_to_user(struct trap_frame *frame)
+{
+	for (;;) {
+		irq_disable();
+		if (need_resched)
+			schedule();
+		hooks->return_to_user(frame);
+		if (!need_resched)
+			return;
+	}
+}
+
+void __attribute__((noreturn)) sched_idle_loop(void)
+{
+	for (;;) {
+		irq_disable();
+		schedule();
+		cpu_idle();	/* sti; hlt: wakes on the next interrupt */
+	}
+}

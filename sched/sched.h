@@ -1,0 +1,67 @@
+/*
+ * sched/sched.h - the scheduler: the run queue, switching tasks, the timer tick.
+ *
+ * One round-robin run queue, a time slice of one timer tick (10 ms), and a
+ * kernel that is not preemptible: a task gives up the CPU when it sleeps, exits,
+ * or finds on its way back to user mode that its slice is over. The layer above
+ * (proc/) plugs its per-task work into the few points where the scheduler passes
+ * by, through struct sched_hooks, given once at sched_init.
+ *
+ * SMP will make the run queue, need_resched and the slice per CPU; nothing
+ * outside sched/ sees them.
+ */
+#ifndef CALF_SCHED_SCHED_H
+#define CALF_SCHED_SCHED_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include "sched/task.h"
+
+struct trap_frame;
+
+struct sched_hooks {
+	/* On every timer tick (interrupts off), after the task's time is counted:
+	 * running is the interrupted task, NULL for the idle task. */
+	void (*tick)(struct task *running, bool from_user);
+	/* Right after every switch, on the stack of the task switched to, and at a
+	 * new task's first run: a task that exited is off the CPU by now. */
+	void (*switched)(void);
+	/* A new task's first run, before it leaves for user mode. */
+	void (*first_run)(struct task *task);
+	/* On the way back to user mode, after any reschedule: deliver signals. */
+	void (*return_to_user)(struct trap_frame *frame);
+};
+
+/* The caller (the boot flow) becomes the idle task, which runs when nothing else
+ * can; hooks stays valid for good. Sets the timer's tick hook. */
+void sched_init(struct task *idle, const struct sched_hooks *hooks);
+
+/* The idle loop: schedule, then halt until the next interrupt. Never returns. */
+void __attribute__((noreturn)) sched_idle_loop(void);
+
+void sched_make_runnable(struct task *task);
+/* Give up the CPU to the next runnable task; with interrupts off. A task still
+ * TASK_RUNNABLE goes to the back of the queue. */
+void schedule(void);
+/* The current task's time slice begins now (fork, for the parent). */
+void sched_restart_slice(void);
+/* On every way back to user mode (interrupts off on return): reschedule when the
+ * slice is over, and let the hook deliver signals. */
+void sched_return_to_user(struct trap_frame *frame);
+unsigned sched_nr_running(void);	/* runnable tasks, the running one included */
+
+/* A sleeper woken because of a signal: if task sleeps interruptibly, make it
+ * runnable (off its wait queue) and return 1; else 0. */
+int sched_wake_interruptible(struct task *task);
+
+/* What /proc/stat and /proc/loadavg report. */
+#define SCHED_LOAD_SHIFT 11		/* load averages: fixed point, 11 fraction bits */
+struct sched_stats {
+	uint64_t user_ticks, system_ticks, idle_ticks;
+	uint64_t context_switches;
+	uint64_t ticks_since_load;
+	unsigned long load_average[3];	/* 1, 5 and 15 minutes */
+};
+extern struct sched_stats sched_stats;
+
+#endif
