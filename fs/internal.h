@@ -35,7 +35,8 @@
 #include "mm/kmalloc.h"
 #include "mm/uaccess.h"
 #include "proc/proc.h"
-#include "proc/signal.h"
+#include "kernel/signum.h"
+#include "sched/signal.h"
 #include "arch/x86_64/serial.h"
 #include "arch/x86_64/timer.h"
 

@@ -135,7 +135,7 @@ static long pipe_write(struct file *file, struct iobuf buf, size_t n, uint64_t *
 	(void)pos;
 	while (done < n) {
 		if (pipe->readers == 0) {
-			signal_send(fs_current(), SIGPIPE);
+			task_signal_self(SIGPIPE);
 			error = -EPIPE;
 			break;
 		}

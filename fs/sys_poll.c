@@ -11,7 +11,6 @@
 #include "kernel/syscall.h"
 
 #define NSEC 1000000000ull
-#define UNBLOCKABLE ((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)))
 
 /* An absolute deadline from a relative timespec (NULL: forever). */
 int poll_timespec_deadline(const struct linux_timespec *ts, uint64_t *deadline)
@@ -51,7 +50,6 @@ static struct linux_timespec remaining(uint64_t deadline)
  */
 int poll_sigmask_begin(const uint64_t *user_mask, size_t size, uint64_t *old, bool *set)
 {
-	struct proc *proc = fs_current();
 	uint64_t mask;
 
 	*set = false;
@@ -61,24 +59,15 @@ int poll_sigmask_begin(const uint64_t *user_mask, size_t size, uint64_t *old, bo
 		return -EINVAL;
 	if (copy_from_user(&mask, user_mask, sizeof(mask)))
 		return -EFAULT;
-	*old = proc->signal_blocked;
-	proc->signal_blocked = mask & ~UNBLOCKABLE;
+	*old = task_sigmask_swap(mask);
 	*set = true;
 	return 0;
 }
 
 void poll_sigmask_end(uint64_t old, bool set, long result)
 {
-	struct proc *proc = fs_current();
-
-	if (!set)
-		return;
-	if (result == -EINTR) {
-		proc->saved_blocked = old;
-		proc->restore_blocked = true;
-	} else {
-		proc->signal_blocked = old;
-	}
+	if (set)
+		task_sigmask_restore(old, result == -EINTR);
 }
 
 static long do_poll(struct linux_pollfd *user_fds, unsigned nfds, uint64_t deadline)

@@ -270,7 +270,7 @@ void tty_receive(const char *bytes, size_t len)
 		int pgrp = tty.pgrp;
 		spin_unlock(&tty.lock);
 		if (sig && pgrp > 0)
-			signal_send_group(pgrp, sig);
+			task_signal_group(pgrp, sig);
 	}
 	fs_wake(&tty.wait);
 }
@@ -335,10 +335,9 @@ static int check_background_read(void)
 	if (!proc || !tty.session || proc->sid != tty.session || !tty.pgrp ||
 	    proc->pgid == tty.pgrp)
 		return 0;
-	if (proc->sighand->actions[SIGTTIN - 1].handler == 1 ||
-	    (proc->signal_blocked & (1ull << (SIGTTIN - 1))))
+	if (task_signal_refused(SIGTTIN))
 		return -EIO;
-	signal_send_group(proc->pgid, SIGTTIN);
+	task_signal_group(proc->pgid, SIGTTIN);
 	return -ERESTARTSYS;
 }
 
@@ -556,7 +555,7 @@ static long tty_ioctl(struct file *file, unsigned cmd, uint64_t arg)
 		bool changed = memcmp(&size, &tty.winsize, sizeof(size)) != 0;
 		tty.winsize = size;
 		if (changed && tty.pgrp > 0)
-			signal_send_group(tty.pgrp, SIGWINCH);
+			task_signal_group(tty.pgrp, SIGWINCH);
 		return 0;
 	}
 	case FIONREAD: {

@@ -440,7 +440,7 @@ static struct linux_ucred unix_peercred(struct socket *sock)
 static long pipe_error(unsigned flags)
 {
 	if (!(flags & MSG_NOSIGNAL))
-		signal_send(fs_current(), SIGPIPE);
+		task_signal_self(SIGPIPE);
 	return -EPIPE;
 }
 

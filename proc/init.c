@@ -11,7 +11,6 @@
 #include "kernel/printk.h"
 #include "lib/string.h"
 #include "mm/uaccess.h"
-#include "sched/signal.h"
 
 void proc_traps_init(void);
 
@@ -42,15 +41,11 @@ static const struct sched_hooks hooks = {
 	.return_to_user = signal_deliver_pending,
 };
 
-static const struct task_signal_ops signal_ops = {
-	.pending = signal_pending,
-};
-
 static void start_scheduler(void)
 {
 	strlcpy(idle.name, "swapper", sizeof(idle.name));
 	rlimits_set_defaults(idle.limits);
-	task_signal_ops_register(&signal_ops);
+	task_signal_ops_register(&signal_task_ops);
 	sched_init(&idle.task, &hooks);
 }
 

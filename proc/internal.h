@@ -7,6 +7,7 @@
 #include "proc/proc.h"
 #include "kernel/spinlock.h"
 #include "sched/sched.h"
+#include "sched/signal.h"
 
 struct trap_frame;
 
@@ -37,6 +38,7 @@ void signal_force_info(struct proc *proc, const struct ksiginfo *info);
 void signal_force(struct proc *proc, int sig);
 void signal_reset_for_exec(struct proc *proc);
 void signal_kill_thread(struct proc *t);	/* SIGKILL for one thread: group exit, execve */
+extern const struct task_signal_ops signal_task_ops;	/* for sched/signal.h */
 
 /* jobctl.c */
 bool jobctl_is_stop_signal(int sig);

@@ -229,6 +229,51 @@ bool signal_pending(void)
 	       ((proc->signal_pending | proc->group->shared_pending) & ~proc->signal_blocked);
 }
 
+/* ------------------------------------------ what the layers below proc/ ask */
+
+static void send_self(int sig)
+{
+	signal_send(current_proc(), sig);
+}
+
+static bool refused(int sig)
+{
+	struct proc *proc = current_proc();
+
+	return proc->sighand->actions[sig - 1].handler == SIG_IGN ||
+	       (proc->signal_blocked & SIGBIT(sig));
+}
+
+static uint64_t mask_swap(uint64_t mask)
+{
+	struct proc *proc = current_proc();
+	uint64_t old = proc->signal_blocked;
+
+	proc->signal_blocked = mask & ~UNBLOCKABLE;
+	return old;
+}
+
+static void mask_restore(uint64_t old, bool after_delivery)
+{
+	struct proc *proc = current_proc();
+
+	if (after_delivery) {
+		proc->saved_blocked = old;
+		proc->restore_blocked = true;
+	} else {
+		proc->signal_blocked = old;
+	}
+}
+
+const struct task_signal_ops signal_task_ops = {
+	.pending = signal_pending,
+	.send_self = send_self,
+	.send_group = signal_send_group,
+	.refused = refused,
+	.mask_swap = mask_swap,
+	.mask_restore = mask_restore,
+};
+
 void signal_reset_for_exec(struct proc *proc)
 {
 	for (int i = 0; i < NSIG; i++) {

@@ -13,9 +13,8 @@
 #include "tests/host/fs_host.h"
 
 static struct fs_info fs_host_fs = { .refs = 1 };	/* its cwd and umask */
-static struct sigaction_k fs_host_actions[NSIG];
-static struct sighand fs_host_sighand = { .refs = 1, .actions = fs_host_actions, .home = NULL };	/* its dispositions */
-struct proc fs_host_proc = { .fs = &fs_host_fs, .sighand = &fs_host_sighand };
+struct proc fs_host_proc = { .fs = &fs_host_fs };
+uint64_t fs_host_signal_blocked;
 uint64_t fs_host_clock_ns;
 unsigned fs_host_blocks;
 unsigned fs_host_wakeups;
@@ -26,6 +25,7 @@ static size_t output_len;
 static char input[4096];
 static size_t input_head, input_len;
 static void (*input_hook)(void);
+static const struct task_signal_ops fake_signals;
 
 void fs_host_reset_proc(void)
 {
@@ -33,10 +33,9 @@ void fs_host_reset_proc(void)
 	fs_host_proc.pgid = fs_host_proc.sid = 1;
 	fs_host_proc.uid = fs_host_proc.euid = fs_host_proc.gid = fs_host_proc.egid = 0;
 	fs_host_proc.fs = &fs_host_fs;
-	fs_host_proc.sighand = &fs_host_sighand;
 	fs_host_proc.fs->umask = 022;
-	fs_host_proc.signal_blocked = 0;
-	fs_host_proc.restore_blocked = false;
+	fs_host_signal_blocked = 0;
+	task_signal_ops_register(&fake_signals);
 	fs_host_clock_ns = 1000;
 	fs_host_blocks = 0;
 	fs_host_wakeups = 0;
@@ -75,19 +74,6 @@ void wake_up(struct wait_queue *queue)
 	fs_host_wakeups++;
 }
 
-void signal_send(struct proc *proc, int sig)
-{
-	assert_ptr_equal(proc, &fs_host_proc);
-	last_signal = sig;
-}
-
-int signal_send_group(int pgid, int sig)
-{
-	last_group = pgid;
-	last_group_signal = sig;
-	return 1;
-}
-
 /* The host has no process table: every positive id is a process group of the
  * current process's session. */
 bool proc_id_in_use(int id)
@@ -101,10 +87,51 @@ bool proc_group_in_session(int pgid, int sid)
 	return pgid > 0;
 }
 
-bool signal_pending(void)
+/* sched/signal.h's upcalls: record what is sent; nothing is ever pending. */
+static bool fake_pending(void)
 {
 	return false;
 }
+
+static void fake_send_self(int sig)
+{
+	last_signal = sig;
+}
+
+static int fake_send_group(int pgid, int sig)
+{
+	last_group = pgid;
+	last_group_signal = sig;
+	return 1;
+}
+
+static bool fake_refused(int sig)
+{
+	return fs_host_signal_blocked & SIGBIT(sig);
+}
+
+static uint64_t fake_mask_swap(uint64_t mask)
+{
+	uint64_t old = fs_host_signal_blocked;
+
+	fs_host_signal_blocked = mask;
+	return old;
+}
+
+static void fake_mask_restore(uint64_t old, bool after_delivery)
+{
+	(void)after_delivery;	/* no delivery here: back at once */
+	fs_host_signal_blocked = old;
+}
+
+static const struct task_signal_ops fake_signals = {
+	.pending = fake_pending,
+	.send_self = fake_send_self,
+	.send_group = fake_send_group,
+	.refused = fake_refused,
+	.mask_swap = fake_mask_swap,
+	.mask_restore = fake_mask_restore,
+};
 
 int fs_host_last_signal(void)
 {

@@ -9,7 +9,8 @@
  *   - sleeping never happens: FS_WAIT_EVENT with a false condition and
  *     fs_sleep_irqs_off count a "would block" and fail with -EINTR, except that a
  *     sleep with a deadline advances the fake clock to it and times out;
- *   - signals sent are recorded (fs_host_last_signal...);
+ *   - signals sent are recorded (fs_host_last_signal...), none is ever pending,
+ *     and the blocked mask is fs_host_signal_blocked (sched/signal.h's upcalls);
  *   - COM1 output is captured (fs_host_output), and the input hook is kept so the
  *     test can type (fs_host_type);
  *   - user memory is host memory: copy_*_user are memcpy, and pointers below
@@ -32,6 +33,7 @@ extern struct proc fs_host_proc;
 extern uint64_t fs_host_clock_ns;	/* clock_monotonic_ns */
 extern unsigned fs_host_blocks;		/* sleeps that would have blocked */
 extern unsigned fs_host_wakeups;	/* wake_up calls */
+extern uint64_t fs_host_signal_blocked;	/* the current thread's blocked mask */
 
 static inline struct proc *fs_current(void)
 {
@@ -64,7 +66,7 @@ static inline uint64_t fs_unix_time_ns(void)
 
 uint64_t fs_entropy(void);
 
-/* Signals recorded by the fakes of signal_send and signal_send_group. */
+/* Signals recorded by the fake upcalls: to the current thread, to a group. */
 int fs_host_last_signal(void);		/* to fs_host_proc; 0 if none */
 int fs_host_last_group_signal(int *pgid);	/* to a group; 0 if none */
 void fs_host_clear_signals(void);

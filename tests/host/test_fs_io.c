@@ -273,7 +273,7 @@ static void test_poll(void **state)
 	/* ppoll: the timespec is updated; a bad one is EINVAL; a signal mask is applied. */
 	uint64_t mask = 1ull << (SIGINT - 1);
 	assert_int_equal(SYS(ppoll, fds, 1, &ts, &mask, 8), 1);
-	assert_int_equal(fs_host_proc.signal_blocked, 0);	/* restored */
+	assert_int_equal(fs_host_signal_blocked, 0);	/* restored */
 	struct linux_timespec bad = { 0, 1000000000 };
 	assert_int_equal(SYS(ppoll, fds, 1, &bad, NULL, 8), -EINVAL);
 	assert_int_equal(SYS(ppoll, fds, 1, &ts, &mask, 4), -EINVAL);

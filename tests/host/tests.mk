@@ -14,7 +14,7 @@ host_vm_SRCS      := mm/pagetable.c mm/vma.c mm/mm.c mm/fork.c mm/fault.c mm/aud
 # fs/: the file system layer on the mm/ host machine plus tests/host/fs_host.c.
 HOST_TESTS += fs_vfs fs_cpio fs_io
 FS_HOST_SRCS := $(wildcard fs/*.c) lib/format.c mm/kmalloc.c mm/frame.c lib/string.c \
-	mm/pagetable.c mm/vma.c mm/mm.c mm/fork.c mm/fault.c tests/host/mm_host.c tests/host/fs_host.c
+	mm/pagetable.c mm/vma.c mm/mm.c mm/fork.c mm/fault.c sched/signal.c tests/host/mm_host.c tests/host/fs_host.c
 host_fs_vfs_SRCS := $(FS_HOST_SRCS)
 host_fs_cpio_SRCS := $(FS_HOST_SRCS)
 host_fs_io_SRCS   := $(FS_HOST_SRCS)
