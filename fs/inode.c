@@ -45,8 +45,8 @@ struct inode *inode_alloc(struct superblock *sb, unsigned mode)
 		return NULL;
 	inode->refcount = 1;
 	inode->mode = mode;
-	inode->uid = proc ? proc->euid : 0;
-	inode->gid = proc ? proc->egid : 0;
+	inode->uid = proc ? proc->task.cred.euid : 0;
+	inode->gid = proc ? proc->task.cred.egid : 0;
 	inode->sb = sb;
 	inode->ino = sb->next_ino++;
 	inode->atime = inode->mtime = inode->ctime = fs_now();
@@ -113,7 +113,7 @@ int inode_permission(struct inode *inode, int mask)
 {
 	struct proc *proc = fs_current();
 
-	return proc ? inode_permission_as(inode, mask, proc->euid, proc->egid)
+	return proc ? inode_permission_as(inode, mask, proc->task.cred.euid, proc->task.cred.egid)
 		    : inode_permission_as(inode, mask, 0, 0);
 }
 

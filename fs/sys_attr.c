@@ -25,8 +25,8 @@ static long do_access(int dirfd, const char *path, int mode, int flags)
 	/* access(2) asks about the real ids, unless AT_EACCESS. */
 	if (mode != F_OK) {
 		bool effective = flags & AT_EACCESS;
-		error = inode_permission_as(inode, mode, effective ? proc->euid : proc->uid,
-					    effective ? proc->egid : proc->gid);
+		error = inode_permission_as(inode, mode, effective ? proc->task.cred.euid : proc->task.cred.uid,
+					    effective ? proc->task.cred.egid : proc->task.cred.gid);
 	}
 	inode_put(inode);
 	return error;
@@ -61,7 +61,7 @@ static int owner_or_root(struct inode *inode)
 {
 	struct proc *proc = fs_current();
 
-	return proc->euid == 0 || proc->euid == inode->uid ? 0 : -EPERM;
+	return proc->task.cred.euid == 0 || proc->task.cred.euid == inode->uid ? 0 : -EPERM;
 }
 
 static long set_mode(struct inode *inode, unsigned mode)
@@ -128,9 +128,9 @@ static long set_owner(struct inode *inode, unsigned uid, unsigned gid)
 	struct proc *proc = fs_current();
 	int error = 0;
 
-	if (proc->euid != 0 &&
-	    ((uid != (unsigned)-1 && uid != inode->uid) || proc->euid != inode->uid ||
-	     (gid != (unsigned)-1 && gid != inode->gid && gid != proc->egid)))
+	if (proc->task.cred.euid != 0 &&
+	    ((uid != (unsigned)-1 && uid != inode->uid) || proc->task.cred.euid != inode->uid ||
+	     (gid != (unsigned)-1 && gid != inode->gid && gid != proc->task.cred.egid)))
 		error = -EPERM;
 	if (!error) {
 		if (uid != (unsigned)-1)

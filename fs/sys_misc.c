@@ -105,7 +105,7 @@ SYSCALL_DEFINE5(mount, const char *, source, const char *, target, const char *,
 		flags &= ~MS_MGC_MSK;
 	if (!error && (flags & MS_NOUSER))
 		error = -EINVAL;
-	if (!error && proc->euid != 0)
+	if (!error && proc->task.cred.euid != 0)
 		error = -EPERM;
 	if (error)
 		;
@@ -136,7 +136,7 @@ SYSCALL_DEFINE2(umount2, const char *, target, int, flags)
 			    &root);
 	if (error)
 		return error;
-	if (fs_current()->euid != 0) {
+	if (fs_current()->task.cred.euid != 0) {
 		inode_put(root);
 		return -EPERM;
 	}

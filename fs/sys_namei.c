@@ -47,8 +47,8 @@ static int may_delete(struct inode *dir, struct inode *victim)
 
 	if (error)
 		return error;
-	if ((dir->mode & S_ISVTX) && proc && proc->euid != 0 && proc->euid != victim->uid &&
-	    proc->euid != dir->uid)
+	if ((dir->mode & S_ISVTX) && proc && proc->task.cred.euid != 0 && proc->task.cred.euid != victim->uid &&
+	    proc->task.cred.euid != dir->uid)
 		return -EPERM;
 	return 0;
 }
@@ -85,7 +85,7 @@ static long make_node(int dirfd, const char *user_path, unsigned mode, uint64_t 
 		inode_put(inode);
 		error = -EEXIST;
 	} else if (!(error = may_create(p.dir))) {
-		if (device && proc && proc->euid != 0)
+		if (device && proc && proc->task.cred.euid != 0)
 			error = -EPERM;
 		else if (!p.dir->ops->create)
 			error = -EPERM;
@@ -311,7 +311,7 @@ static long do_link(int olddirfd, const char *oldpath, int newdirfd, const char 
 	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
 	/* Linking a descriptor's file by an empty name needs CAP_DAC_READ_SEARCH. */
-	if ((flags & AT_EMPTY_PATH) && fs_current() && fs_current()->euid != 0)
+	if ((flags & AT_EMPTY_PATH) && fs_current() && fs_current()->task.cred.euid != 0)
 		return -ENOENT;
 	error = user_lookup(olddirfd, oldpath, flags & AT_SYMLINK_FOLLOW ? WALK_FOLLOW : 0,
 			    flags & AT_EMPTY_PATH, &src);

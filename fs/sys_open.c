@@ -254,7 +254,7 @@ static long fcntl_file(struct file *file, int cmd, uint64_t arg)
 		if (!size)
 			return -EINVAL;
 		if (size > (uint64_t)pipe_get_size(file) && size > PIPE_MAX_SIZE &&
-		    fs_current()->euid != 0)
+		    fs_current()->task.cred.euid != 0)
 			return -EPERM;
 		return pipe_set_size(file, (uint32_t)size);
 	}

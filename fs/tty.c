@@ -488,7 +488,7 @@ static long set_controlling(uint64_t arg)
 		return -EPERM;		/* only a session leader */
 	if (tty.session == proc->sid)
 		return 0;
-	if (tty.session && !(arg == 1 && proc->euid == 0))
+	if (tty.session && !(arg == 1 && proc->task.cred.euid == 0))
 		return -EPERM;		/* another session's; root may steal it */
 	tty.session = proc->sid;
 	tty.pgrp = proc->pgid;

@@ -42,7 +42,7 @@ static struct linux_ucred current_cred(void)
 {
 	struct proc *proc = fs_current();
 
-	return (struct linux_ucred){ proc->pid, proc->euid, proc->egid };
+	return (struct linux_ucred){ proc->pid, proc->task.cred.euid, proc->task.cred.egid };
 }
 
 void unix_sock_init(struct unix_sock *us, int family, int type, const struct socket_ops *ops)

@@ -83,8 +83,9 @@ static uint64_t put_auxv(struct stack_builder *b, uint64_t address, const struct
 		{ AT_PAGESZ, PAGE_SIZE }, { AT_CLKTCK, TIMER_HZ },
 		{ AT_PHDR, image->phdr_address }, { AT_PHENT, sizeof(struct elf64_program_header) },
 		{ AT_PHNUM, image->header.phnum }, { AT_BASE, interp_base }, { AT_FLAGS, 0 },
-		{ AT_ENTRY, image->entry }, { AT_UID, proc->uid }, { AT_EUID, proc->euid },
-		{ AT_GID, proc->gid }, { AT_EGID, proc->egid }, { AT_SECURE, 0 },
+		{ AT_ENTRY, image->entry },
+		{ AT_UID, proc->task.cred.uid }, { AT_EUID, proc->task.cred.euid },
+		{ AT_GID, proc->task.cred.gid }, { AT_EGID, proc->task.cred.egid }, { AT_SECURE, 0 },
 		{ AT_RANDOM, random }, { AT_HWCAP2, 0 }, { AT_EXECFN, execfn },
 		{ AT_PLATFORM, platform }, { AT_NULL, 0 },
 	};

@@ -245,7 +245,7 @@ static bool take_report(struct proc *child, int options, struct child_report *re
 	bool keep = options & WNOWAIT;
 
 	report->pid = child->pid;
-	report->uid = child->uid;
+	report->uid = child->task.cred.uid;
 	if (child->task.state == TASK_ZOMBIE) {
 		if (!(options & WEXITED) || thread_count(child))
 			return false;	/* a leader whose threads live on: not yet */

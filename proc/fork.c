@@ -63,12 +63,7 @@ static void copy_identity(struct proc *child, const struct proc *parent)
 	memcpy(child->name, parent->name, sizeof(child->name));
 	child->pgid = parent->pgid;
 	child->sid = parent->sid;
-	child->uid = parent->uid;
-	child->gid = parent->gid;
-	child->euid = parent->euid;
-	child->egid = parent->egid;
-	child->suid = parent->suid;
-	child->sgid = parent->sgid;
+	child->task.cred = parent->task.cred;
 	memcpy(child->limits, parent->limits, sizeof(child->limits));
 	child->task.fs_base = parent->task.fs_base;
 	child->signal_blocked = parent->signal_blocked;
@@ -174,10 +169,11 @@ static bool over_process_limit(const struct proc *parent)
 	struct list_node *node;
 	uint64_t count = 0;
 
-	if (parent->uid == 0 || parent->euid == 0)
+	if (parent->task.cred.uid == 0 || parent->task.cred.euid == 0)
 		return false;
 	list_for_each(node, &all_procs)
-		count += list_entry(node, struct proc, all_link)->uid == parent->uid;
+		count += list_entry(node, struct proc, all_link)->task.cred.uid ==
+			 parent->task.cred.uid;
 	return count >= parent->limits[RLIMIT_NPROC].current;
 }
 

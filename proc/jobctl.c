@@ -33,7 +33,7 @@ void jobctl_notify_parent(struct proc *child, int code, int status)
 {
 	struct proc *parent = child->parent;
 	struct ksiginfo info = {
-		.signo = SIGCHLD, .code = code, .pid = child->pid, .uid = child->uid,
+		.signo = SIGCHLD, .code = code, .pid = child->pid, .uid = child->task.cred.uid,
 		.status = status, .utime = child->task.ticks_user, .stime = child->task.ticks_system,
 	};
 	bool stop_or_continue = code == CLD_STOPPED || code == CLD_CONTINUED;

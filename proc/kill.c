@@ -23,7 +23,8 @@ static struct ksiginfo info_from_self(int sig, int code)
 {
 	struct proc *self = current_proc();
 
-	return (struct ksiginfo){ .signo = sig, .code = code, .pid = self->tgid, .uid = self->uid };
+	return (struct ksiginfo){ .signo = sig, .code = code, .pid = self->tgid,
+				  .uid = self->task.cred.uid };
 }
 
 /*
@@ -33,10 +34,12 @@ static struct ksiginfo info_from_self(int sig, int code)
  */
 static bool may_signal(const struct proc *self, const struct proc *proc, int sig)
 {
-	if (self->euid == 0 || (sig == SIGCONT && self->sid == proc->sid))
+	const struct cred *me = &self->task.cred, *them = &proc->task.cred;
+
+	if (me->euid == 0 || (sig == SIGCONT && self->sid == proc->sid))
 		return true;
-	return self->euid == proc->uid || self->euid == proc->euid ||
-	       self->uid == proc->uid || self->uid == proc->euid;
+	return me->euid == them->uid || me->euid == them->euid ||
+	       me->uid == them->uid || me->uid == them->euid;
 }
 
 /* Linux's valid_signal: 0 (only checks) up to NSIG. */

@@ -56,7 +56,7 @@ static int check_limit(const struct proc *proc, unsigned resource, const struct 
 		return -EINVAL;
 	if (resource == RLIMIT_NOFILE && value->maximum > NR_OPEN_MAX)
 		return -EPERM;
-	if (value->maximum > proc->limits[resource].maximum && current_proc()->euid != 0)
+	if (value->maximum > proc->limits[resource].maximum && current_proc()->task.cred.euid != 0)
 		return -EPERM;
 	return 0;
 }
@@ -87,10 +87,11 @@ static long do_prlimit(struct proc *proc, unsigned resource, const struct rlimit
  * or that of a caller whose ids all match the target's. */
 static bool may_prlimit(const struct proc *self, const struct proc *target)
 {
-	return self == target || self->euid == 0 ||
-	       (self->uid == target->euid && self->uid == target->suid &&
-		self->uid == target->uid && self->gid == target->egid &&
-		self->gid == target->sgid && self->gid == target->gid);
+	const struct cred *me = &self->task.cred, *them = &target->task.cred;
+
+	return self == target || me->euid == 0 ||
+	       (me->uid == them->euid && me->uid == them->suid && me->uid == them->uid &&
+		me->gid == them->egid && me->gid == them->sgid && me->gid == them->gid);
 }
 
 /*

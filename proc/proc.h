@@ -9,8 +9,8 @@
  *   per thread (struct proc): its struct task (sched/task.h: scheduling state,
  *     kernel stack, FPU state, TLS base, address space pointer, CPU time), tid
  *     (`pid`), user registers, blocked mask, thread-directed pending signals,
- *     alternate signal stack, clear_child_tid, the robust futex list, credentials
- *     (kept equal across the group by libc, as on Linux);
+ *     alternate signal stack, clear_child_tid, the robust futex list; credentials
+ *     (task.cred, kept equal across the group by libc, as on Linux);
  *   per process (struct thread_group, one per tgid): the thread list, process-
  *     directed pending signals, group exit status, the de_thread hand-over;
  *     and, held by the leader's struct proc, which lives until the whole group is
@@ -131,8 +131,6 @@ struct proc {
 
 	/* Sessions and job control. */
 	int pgid, sid;
-	unsigned uid, gid, euid, egid;
-	unsigned suid, sgid;		/* saved set-user/group-id */
 
 	/* Signals. */
 	uint64_t signal_pending;	/* thread-directed; bit sig-1 */

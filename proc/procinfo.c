@@ -291,6 +291,7 @@ static long show_pid_status(int pid, char *buf, size_t size)
 
 	if (!proc)
 		return -ESRCH;
+	const struct cred *cred = &proc->task.cred;
 	if (proc->task.mm)
 		mm_usage(proc->task.mm, &usage);
 	uint64_t rss = proc->task.mm ? kib(proc->task.mm->resident_pages) : 0;
@@ -299,8 +300,8 @@ static long show_pid_status(int pid, char *buf, size_t size)
 	    "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t64\nGroups:\t\n",
 	    proc->name, proc->fs ? proc->fs->umask : 0, state_name(proc), proc->tgid, proc->pid,
 	    parent_pid(proc),
-	    proc->uid, proc->euid, proc->euid, proc->euid,
-	    proc->gid, proc->egid, proc->egid, proc->egid);
+	    cred->uid, cred->euid, cred->euid, cred->euid,
+	    cred->gid, cred->egid, cred->egid, cred->egid);
 	if (proc->task.mm)
 		add(&t, "VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t%8lu kB\nVmPin:\t%8lu kB\n"
 		    "VmHWM:\t%8lu kB\nVmRSS:\t%8lu kB\nRssAnon:\t%8lu kB\nRssFile:\t%8lu kB\n"

@@ -30,7 +30,7 @@ long procmem_read_pagemap(int pid, void *kbuf, size_t n, uint64_t offset)
 	if (!proc->task.mm)
 		return 0;
 	size_t entries = mm_pagemap(proc->task.mm, offset / ENTRY_BYTES, n / ENTRY_BYTES, kbuf,
-				    current_proc()->euid == 0);
+				    current_proc()->task.cred.euid == 0);
 	return entries * ENTRY_BYTES;
 }
 

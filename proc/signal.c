@@ -172,7 +172,7 @@ void signal_send(struct proc *proc, int sig)
 
 	if (sender) {
 		info.pid = sender->tgid;
-		info.uid = sender->uid;
+		info.uid = sender->task.cred.uid;
 	}
 	signal_send_thread_info(proc, &info);
 }

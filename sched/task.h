@@ -4,8 +4,8 @@
  * A task is one thread of control as the layers below proc/ see it: its state,
  * its links on the run queue, a wait queue and the timed sleepers, its kernel
  * stack and the CPU state a context switch saves and loads (FPU area, TLS base,
- * address space), the CPU time it used, and the pointers the layers between
- * sched/ and proc/ need of the running thread (fs/ for now: see below).
+ * address space), the CPU time it used, and what the layers between sched/ and
+ * proc/ need of the running thread: its credentials.
  *
  * proc/ embeds a struct task as the first member of each struct proc and adds
  * what makes it a process: ids, the tree, thread groups, signals. The scheduler
@@ -17,6 +17,7 @@
 
 #include <stdint.h>
 #include "lib/list.h"
+#include "kernel/cred.h"
 #include "arch/x86_64/percpu.h"
 
 #define KSTACK_SIZE	(16 * 1024)
@@ -49,6 +50,9 @@ struct task {
 	struct mm *mm;			/* NULL: the kernel's page tables alone */
 
 	uint64_t ticks_user, ticks_system;	/* timer ticks it was running at */
+
+	/* What the layers between sched/ and proc/ need of the running thread. */
+	struct cred cred;		/* proc/ changes it (setuid and friends, exec) */
 };
 
 /* The running task (NULL before the scheduler starts). */

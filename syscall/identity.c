@@ -19,10 +19,10 @@ SYSCALL_DEFINE0(getppid)
 
 	return leader->pid == 1 ? 0 : leader->parent->pid;
 }
-SYSCALL_DEFINE0(getuid) { return current_proc()->uid; }
-SYSCALL_DEFINE0(geteuid) { return current_proc()->euid; }
-SYSCALL_DEFINE0(getgid) { return current_proc()->gid; }
-SYSCALL_DEFINE0(getegid) { return current_proc()->egid; }
+SYSCALL_DEFINE0(getuid) { return current_proc()->task.cred.uid; }
+SYSCALL_DEFINE0(geteuid) { return current_proc()->task.cred.euid; }
+SYSCALL_DEFINE0(getgid) { return current_proc()->task.cred.gid; }
+SYSCALL_DEFINE0(getegid) { return current_proc()->task.cred.egid; }
 
 /*
  * Credentials follow Linux's rules for a kernel without capabilities beyond root's:
@@ -34,7 +34,7 @@ SYSCALL_DEFINE0(getegid) { return current_proc()->egid; }
 static bool may_take(const struct proc *p, unsigned id, unsigned real, unsigned effective,
 		     unsigned saved)
 {
-	return p->euid == 0 || id == KEEP || id == real || id == effective || id == saved;
+	return p->task.cred.euid == 0 || id == KEEP || id == real || id == effective || id == saved;
 }
 
 static long set_res(unsigned *real, unsigned *effective, unsigned *saved,
@@ -57,13 +57,13 @@ static long set_res(unsigned *real, unsigned *effective, unsigned *saved,
 SYSCALL_DEFINE3(setresuid, unsigned, r, unsigned, e, unsigned, s)
 {
 	struct proc *p = current_proc();
-	return set_res(&p->uid, &p->euid, &p->suid, r, e, s);
+	return set_res(&p->task.cred.uid, &p->task.cred.euid, &p->task.cred.suid, r, e, s);
 }
 
 SYSCALL_DEFINE3(setresgid, unsigned, r, unsigned, e, unsigned, s)
 {
 	struct proc *p = current_proc();
-	return set_res(&p->gid, &p->egid, &p->sgid, r, e, s);
+	return set_res(&p->task.cred.gid, &p->task.cred.egid, &p->task.cred.sgid, r, e, s);
 }
 
 /* setuid: root sets all three; others only the effective id, to the real or saved. */
@@ -71,11 +71,12 @@ SYSCALL_DEFINE1(setuid, unsigned, uid)
 {
 	struct proc *p = current_proc();
 
-	if (p->euid == 0)
-		return set_res(&p->uid, &p->euid, &p->suid, uid, uid, uid);
-	if (uid != p->uid && uid != p->suid)
+	if (p->task.cred.euid == 0)
+		return set_res(&p->task.cred.uid, &p->task.cred.euid, &p->task.cred.suid,
+			       uid, uid, uid);
+	if (uid != p->task.cred.uid && uid != p->task.cred.suid)
 		return -EPERM;
-	p->euid = uid;
+	p->task.cred.euid = uid;
 	return 0;
 }
 
@@ -83,11 +84,12 @@ SYSCALL_DEFINE1(setgid, unsigned, gid)
 {
 	struct proc *p = current_proc();
 
-	if (p->euid == 0)
-		return set_res(&p->gid, &p->egid, &p->sgid, gid, gid, gid);
-	if (gid != p->gid && gid != p->sgid)
+	if (p->task.cred.euid == 0)
+		return set_res(&p->task.cred.gid, &p->task.cred.egid, &p->task.cred.sgid,
+			       gid, gid, gid);
+	if (gid != p->task.cred.gid && gid != p->task.cred.sgid)
 		return -EPERM;
-	p->egid = gid;
+	p->task.cred.egid = gid;
 	return 0;
 }
 
@@ -95,7 +97,7 @@ SYSCALL_DEFINE1(setgid, unsigned, gid)
  * is set or the effective id moves away from the old real one (Linux's rule). */
 static long set_re(unsigned *real, unsigned *effective, unsigned *saved, unsigned r, unsigned e)
 {
-	bool root = current_proc()->euid == 0;
+	bool root = current_proc()->task.cred.euid == 0;
 	unsigned old_real = *real;
 
 	if (r != KEEP && !root && r != *real && r != *effective)
@@ -114,13 +116,13 @@ static long set_re(unsigned *real, unsigned *effective, unsigned *saved, unsigne
 SYSCALL_DEFINE2(setreuid, unsigned, r, unsigned, e)
 {
 	struct proc *p = current_proc();
-	return set_re(&p->uid, &p->euid, &p->suid, r, e);
+	return set_re(&p->task.cred.uid, &p->task.cred.euid, &p->task.cred.suid, r, e);
 }
 
 SYSCALL_DEFINE2(setregid, unsigned, r, unsigned, e)
 {
 	struct proc *p = current_proc();
-	return set_re(&p->gid, &p->egid, &p->sgid, r, e);
+	return set_re(&p->task.cred.gid, &p->task.cred.egid, &p->task.cred.sgid, r, e);
 }
 
 static int put_ids(unsigned real, unsigned effective, unsigned saved, unsigned *r,
@@ -134,13 +136,13 @@ static int put_ids(unsigned real, unsigned effective, unsigned saved, unsigned *
 SYSCALL_DEFINE3(getresuid, unsigned *, r, unsigned *, e, unsigned *, s)
 {
 	struct proc *p = current_proc();
-	return put_ids(p->uid, p->euid, p->suid, r, e, s);
+	return put_ids(p->task.cred.uid, p->task.cred.euid, p->task.cred.suid, r, e, s);
 }
 
 SYSCALL_DEFINE3(getresgid, unsigned *, r, unsigned *, e, unsigned *, s)
 {
 	struct proc *p = current_proc();
-	return put_ids(p->gid, p->egid, p->sgid, r, e, s);
+	return put_ids(p->task.cred.gid, p->task.cred.egid, p->task.cred.sgid, r, e, s);
 }
 
 SYSCALL_DEFINE2(getgroups, int, size, unsigned *, list)
@@ -157,7 +159,7 @@ SYSCALL_DEFINE2(setgroups, int, size, const unsigned *, list)
 {
 	unsigned chunk[256];
 
-	if (current_proc()->euid != 0)
+	if (current_proc()->task.cred.euid != 0)
 		return -EPERM;
 	if ((unsigned)size > NGROUPS_MAX)
 		return -EINVAL;

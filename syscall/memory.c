@@ -72,7 +72,7 @@ static uint64_t place(struct mm *mm, uint64_t hint, uint64_t length, unsigned fl
 			*error = -ENOMEM;
 		else if (hint & ~PAGE_MASK)
 			*error = -EINVAL;
-		else if (hint < MM_MIN_ADDRESS && current_proc()->euid != 0)
+		else if (hint < MM_MIN_ADDRESS && current_proc()->task.cred.euid != 0)
 			*error = -EPERM;
 		return *error ? 0 : hint;
 	}
@@ -415,7 +415,7 @@ static long lock_range(uint64_t address, uint64_t length, bool lock)
 	uint64_t start = address & PAGE_MASK;
 
 	length = page_up(length + (address & ~PAGE_MASK));
-	if (lock && proc->euid != 0) {
+	if (lock && proc->task.cred.euid != 0) {
 		uint64_t limit = proc->limits[RLIMIT_MEMLOCK].current;
 		if (limit == 0)
 			return -EPERM;

@@ -73,7 +73,7 @@ SYSCALL_DEFINE1(sysinfo, struct sysinfo_user *, out)
 SYSCALL_DEFINE4(reboot, unsigned, magic1, unsigned, magic2, unsigned, command, void *, arg)
 {
 	(void)arg;
-	if (current_proc()->euid != 0)
+	if (current_proc()->task.cred.euid != 0)
 		return -EPERM;
 	if (magic1 != REBOOT_MAGIC1 ||
 	    (magic2 != REBOOT_MAGIC2 && magic2 != REBOOT_MAGIC2A && magic2 != REBOOT_MAGIC2B &&

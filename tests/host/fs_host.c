@@ -31,7 +31,7 @@ void fs_host_reset_proc(void)
 {
 	fs_host_proc.pid = 1;
 	fs_host_proc.pgid = fs_host_proc.sid = 1;
-	fs_host_proc.uid = fs_host_proc.euid = fs_host_proc.gid = fs_host_proc.egid = 0;
+	fs_host_proc.task.cred = (struct cred){ 0 };
 	fs_host_proc.fs = &fs_host_fs;
 	fs_host_proc.fs->umask = 022;
 	fs_host_signal_blocked = 0;
@@ -294,7 +294,7 @@ void fs_host_end(void)
 	fs_host_proc.fs->cwd = fs_root();
 	inode_get(fs_host_proc.fs->cwd);
 	fs_host_proc.files = fdtable_create();
-	fs_host_proc.euid = fs_host_proc.uid = 0;
+	fs_host_proc.task.cred.euid = fs_host_proc.task.cred.uid = 0;
 	assert_int_equal(SYS(umount2, "/t", 0), 0);
 	assert_int_equal(SYS(rmdir, "/t"), 0);
 	fdtable_put(fs_host_proc.files);
