@@ -401,8 +401,8 @@ static int open_create(struct inode *base, const char *path, unsigned flags, uns
 			if (!error && !parent.dir->ops->create)
 				error = -EACCES;
 			if (!error) {
-				struct proc *proc = fs_current();
-				unsigned umask = proc && proc->fs ? proc->fs->umask : 0;
+				struct task *task = fs_current();
+				unsigned umask = task && task->fs ? task->fs->umask : 0;
 				error = parent.dir->ops->create(parent.dir, parent.name, parent.len,
 								S_IFREG | (mode & ~umask & 07777),
 								0, out);

@@ -39,14 +39,14 @@ void sb_free(struct superblock *sb)
 struct inode *inode_alloc(struct superblock *sb, unsigned mode)
 {
 	struct inode *inode = kzalloc(sizeof(*inode));
-	struct proc *proc = fs_current();
+	struct task *task = fs_current();
 
 	if (!inode)
 		return NULL;
 	inode->refcount = 1;
 	inode->mode = mode;
-	inode->uid = proc ? proc->task.cred.euid : 0;
-	inode->gid = proc ? proc->task.cred.egid : 0;
+	inode->uid = task ? task->cred.euid : 0;
+	inode->gid = task ? task->cred.egid : 0;
 	inode->sb = sb;
 	inode->ino = sb->next_ino++;
 	inode->atime = inode->mtime = inode->ctime = fs_now();
@@ -111,9 +111,9 @@ int inode_permission_as(struct inode *inode, int mask, unsigned uid, unsigned gi
 /* The same for the current process's effective credentials (root during boot). */
 int inode_permission(struct inode *inode, int mask)
 {
-	struct proc *proc = fs_current();
+	struct task *task = fs_current();
 
-	return proc ? inode_permission_as(inode, mask, proc->task.cred.euid, proc->task.cred.egid)
+	return task ? inode_permission_as(inode, mask, task->cred.euid, task->cred.egid)
 		    : inode_permission_as(inode, mask, 0, 0);
 }
 

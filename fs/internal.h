@@ -3,16 +3,26 @@
  *
  * Like mm/internal.h, this narrow interface lets the same fs/ sources compile into
  * host unit tests (CALF_HOST), which supply fakes in tests/host/fs_host.h: a settable
- * "current process", wait queues that never sleep (a sleep that would block is
- * recorded and fails with -EINTR), a serial port that records output and lets the
- * test type input, uaccess as plain memcpy, and a settable clock.
+ * "current task", wait queues that never sleep (a sleep that would block is
+ * recorded and fails with -EINTR), fake signal and job-control upcalls that record
+ * what is sent, a serial port that records output and lets the test type input,
+ * uaccess as plain memcpy, and a settable clock.
  *
- * What fs/ uses of proc/ and arch/:
- *   fs_current()                   the running process (NULL during boot)
+ * fs/ sits above sched/ and below proc/: it knows tasks, never processes. What it
+ * uses of the layers below:
+ *   fs_current()                   the running task (NULL during boot): its cred
+ *                                  (kernel/cred.h), fs (fs/fs_info.h: cwd, umask)
+ *                                  and files (fs/fdtable.h)
  *   fs_irq_save/fs_irq_restore     interrupts off around "check, then sleep"
  *   fs_sleep_irqs_off(q, deadline) sleep with interrupts off: 0, -EINTR, -ETIMEDOUT
  *   FS_WAIT_EVENT(q, cond)         wait_event_interruptible
- *   wake_up, signal_send, signal_send_group, signal_pending
+ *   wake_up                        sched/wait.h
+ *   task_signal_*                  sched/signal.h: SIGPIPE, signals to a process
+ *                                  group, SIGTTIN refused?, ppoll's blocked mask;
+ *                                  the numbers are kernel/signum.h
+ *   fs_current_ids, fs_jobctl      fs/jobctl.h: pid, process group and session,
+ *                                  for the terminal, F_SETOWN and SCM_CREDENTIALS;
+ *                                  proc/ registers both sets of upcalls at boot
  *   clock_monotonic_ns, fs_unix_time_ns
  *   serial_write, serial_read_byte, serial_set_input_hook
  *   copy_from_user, copy_to_user, clear_user, strncpy_from_user
@@ -28,15 +38,19 @@
 #include "lib/list.h"
 #include "lib/errno.h"
 #include "lib/string.h"
+#include "kernel/cred.h"
 #include "kernel/printk.h"
 #include "kernel/panic.h"
+#include "kernel/signum.h"
 #include "kernel/spinlock.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
 #include "mm/uaccess.h"
-#include "proc/proc.h"
-#include "kernel/signum.h"
 #include "sched/signal.h"
+#include "sched/task.h"
+#include "sched/wait.h"
+#include "fs/fs_info.h"
+#include "fs/jobctl.h"
 #include "arch/x86_64/serial.h"
 #include "arch/x86_64/timer.h"
 
@@ -46,9 +60,9 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/rtc.h"
 
-static inline struct proc *fs_current(void)
+static inline struct task *fs_current(void)
 {
-	return current_proc();
+	return current_task();
 }
 
 static inline uint64_t fs_irq_save(void)

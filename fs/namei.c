@@ -19,12 +19,12 @@ static bool is_dots(const char *name, size_t len)
 /* The directory a relative path starts from: base, the cwd, or the root. */
 static struct inode *start_dir(struct inode *base)
 {
-	struct proc *proc = fs_current();
+	struct task *task = fs_current();
 
 	if (base)
 		return base;
-	if (proc && proc->fs && proc->fs->cwd)
-		return proc->fs->cwd;
+	if (task && task->fs && task->fs->cwd)
+		return task->fs->cwd;
 	return vfs_root();
 }
 

@@ -10,7 +10,7 @@
 
 static long do_access(int dirfd, const char *path, int mode, int flags)
 {
-	struct proc *proc = fs_current();
+	struct task *task = fs_current();
 	struct inode *inode;
 	int error;
 
@@ -25,8 +25,8 @@ static long do_access(int dirfd, const char *path, int mode, int flags)
 	/* access(2) asks about the real ids, unless AT_EACCESS. */
 	if (mode != F_OK) {
 		bool effective = flags & AT_EACCESS;
-		error = inode_permission_as(inode, mode, effective ? proc->task.cred.euid : proc->task.cred.uid,
-					    effective ? proc->task.cred.egid : proc->task.cred.gid);
+		error = inode_permission_as(inode, mode, effective ? task->cred.euid : task->cred.uid,
+					    effective ? task->cred.egid : task->cred.gid);
 	}
 	inode_put(inode);
 	return error;
@@ -49,19 +49,19 @@ SYSCALL_DEFINE4(faccessat2, int, dirfd, const char *, path, int, mode, int, flag
 
 SYSCALL_DEFINE1(umask, unsigned, mask)
 {
-	struct proc *proc = fs_current();
-	unsigned old = proc->fs->umask;
+	struct task *task = fs_current();
+	unsigned old = task->fs->umask;
 
-	proc->fs->umask = mask & 0777;
+	task->fs->umask = mask & 0777;
 	return old;
 }
 
 /* Only the owner or root may change the mode or times. */
 static int owner_or_root(struct inode *inode)
 {
-	struct proc *proc = fs_current();
+	struct task *task = fs_current();
 
-	return proc->task.cred.euid == 0 || proc->task.cred.euid == inode->uid ? 0 : -EPERM;
+	return task->cred.euid == 0 || task->cred.euid == inode->uid ? 0 : -EPERM;
 }
 
 static long set_mode(struct inode *inode, unsigned mode)
@@ -125,12 +125,12 @@ SYSCALL_DEFINE2(fchmod, int, fd, unsigned, mode)
  */
 static long set_owner(struct inode *inode, unsigned uid, unsigned gid)
 {
-	struct proc *proc = fs_current();
+	struct task *task = fs_current();
 	int error = 0;
 
-	if (proc->task.cred.euid != 0 &&
-	    ((uid != (unsigned)-1 && uid != inode->uid) || proc->task.cred.euid != inode->uid ||
-	     (gid != (unsigned)-1 && gid != inode->gid && gid != proc->task.cred.egid)))
+	if (task->cred.euid != 0 &&
+	    ((uid != (unsigned)-1 && uid != inode->uid) || task->cred.euid != inode->uid ||
+	     (gid != (unsigned)-1 && gid != inode->gid && gid != task->cred.egid)))
 		error = -EPERM;
 	if (!error) {
 		if (uid != (unsigned)-1)

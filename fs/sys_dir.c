@@ -130,7 +130,7 @@ SYSCALL_DEFINE3(getdents, int, fd, void *, buf, unsigned, count)
 /* Make dir (referenced by the caller) the current directory, if searchable. */
 static int set_cwd(struct inode *dir)
 {
-	struct proc *proc = fs_current();
+	struct task *task = fs_current();
 	int error;
 
 	if (!S_ISDIR(dir->mode))
@@ -139,9 +139,9 @@ static int set_cwd(struct inode *dir)
 	if (error)
 		return error;
 	inode_get(dir);
-	if (proc->fs->cwd)
-		inode_put(proc->fs->cwd);
-	proc->fs->cwd = dir;
+	if (task->fs->cwd)
+		inode_put(task->fs->cwd);
+	task->fs->cwd = dir;
 	return 0;
 }
 
@@ -172,13 +172,13 @@ SYSCALL_DEFINE1(fchdir, int, fd)
 /* Returns the length including the NUL, as the Linux system call does. */
 SYSCALL_DEFINE2(getcwd, char *, buf, size_t, size)
 {
-	struct proc *proc = fs_current();
+	struct task *task = fs_current();
 	char *path = kmalloc(PATH_MAX);
 	long len;
 
 	if (!path)
 		return -ENOMEM;
-	len = vfs_path_of(proc->fs->cwd ? proc->fs->cwd : vfs_root(), path,
+	len = vfs_path_of(task->fs->cwd ? task->fs->cwd : vfs_root(), path,
 			  size < PATH_MAX ? size : PATH_MAX);
 	if (len >= 0) {
 		len++;

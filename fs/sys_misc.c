@@ -90,7 +90,7 @@ static int mount_string(const char *user, char **out)
 SYSCALL_DEFINE5(mount, const char *, source, const char *, target, const char *, fstype,
 		uint64_t, flags, const void *, data)
 {
-	struct proc *proc = fs_current();
+	struct task *task = fs_current();
 	struct inode *dir = NULL;
 	char *type, *device = NULL, first;
 	int error = mount_string(fstype, &type);
@@ -105,7 +105,7 @@ SYSCALL_DEFINE5(mount, const char *, source, const char *, target, const char *,
 		flags &= ~MS_MGC_MSK;
 	if (!error && (flags & MS_NOUSER))
 		error = -EINVAL;
-	if (!error && proc->task.cred.euid != 0)
+	if (!error && task->cred.euid != 0)
 		error = -EPERM;
 	if (error)
 		;
@@ -136,7 +136,7 @@ SYSCALL_DEFINE2(umount2, const char *, target, int, flags)
 			    &root);
 	if (error)
 		return error;
-	if (fs_current()->task.cred.euid != 0) {
+	if (fs_current()->cred.euid != 0) {
 		inode_put(root);
 		return -EPERM;
 	}

@@ -42,13 +42,13 @@ static int may_create(struct inode *dir)
 /* Permission to remove victim from dir, sticky directories included. */
 static int may_delete(struct inode *dir, struct inode *victim)
 {
-	struct proc *proc = fs_current();
+	struct task *task = fs_current();
 	int error = inode_permission(dir, MAY_WRITE | MAY_EXEC);
 
 	if (error)
 		return error;
-	if ((dir->mode & S_ISVTX) && proc && proc->task.cred.euid != 0 && proc->task.cred.euid != victim->uid &&
-	    proc->task.cred.euid != dir->uid)
+	if ((dir->mode & S_ISVTX) && task && task->cred.euid != 0 && task->cred.euid != victim->uid &&
+	    task->cred.euid != dir->uid)
 		return -EPERM;
 	return 0;
 }
@@ -60,16 +60,16 @@ static bool busy(struct inode *inode)
 
 static unsigned current_umask(void)
 {
-	struct proc *proc = fs_current();
+	struct task *task = fs_current();
 
-	return proc && proc->fs ? proc->fs->umask : 022;
+	return task && task->fs ? task->fs->umask : 022;
 }
 
 /* Create a node of mode (type included) at dirfd/path. Devices are root's, which
  * Linux checks once the name and the directory have passed (vfs_mknod). */
 static long make_node(int dirfd, const char *user_path, unsigned mode, uint64_t rdev)
 {
-	struct proc *proc = fs_current();
+	struct task *task = fs_current();
 	bool device = S_ISCHR(mode) || S_ISBLK(mode);
 	struct walk_parent p;
 	struct inode *inode;
@@ -85,7 +85,7 @@ static long make_node(int dirfd, const char *user_path, unsigned mode, uint64_t 
 		inode_put(inode);
 		error = -EEXIST;
 	} else if (!(error = may_create(p.dir))) {
-		if (device && proc && proc->task.cred.euid != 0)
+		if (device && task && task->cred.euid != 0)
 			error = -EPERM;
 		else if (!p.dir->ops->create)
 			error = -EPERM;
@@ -311,7 +311,7 @@ static long do_link(int olddirfd, const char *oldpath, int newdirfd, const char 
 	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
 	/* Linking a descriptor's file by an empty name needs CAP_DAC_READ_SEARCH. */
-	if ((flags & AT_EMPTY_PATH) && fs_current() && fs_current()->task.cred.euid != 0)
+	if ((flags & AT_EMPTY_PATH) && fs_current() && fs_current()->cred.euid != 0)
 		return -ENOENT;
 	error = user_lookup(olddirfd, oldpath, flags & AT_SYMLINK_FOLLOW ? WALK_FOLLOW : 0,
 			    flags & AT_EMPTY_PATH, &src);

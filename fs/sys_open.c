@@ -239,7 +239,7 @@ static long fcntl_file(struct file *file, int cmd, uint64_t arg)
 		int who = (int)arg;
 		if (who == INT32_MIN)
 			return -EINVAL;
-		if (who && !proc_id_in_use(who < 0 ? -who : who))
+		if (who && !fs_jobctl->id_in_use(who < 0 ? -who : who))
 			return -ESRCH;
 		file->owner = who;
 		return 0;
@@ -254,7 +254,7 @@ static long fcntl_file(struct file *file, int cmd, uint64_t arg)
 		if (!size)
 			return -EINVAL;
 		if (size > (uint64_t)pipe_get_size(file) && size > PIPE_MAX_SIZE &&
-		    fs_current()->task.cred.euid != 0)
+		    fs_current()->cred.euid != 0)
 			return -EPERM;
 		return pipe_set_size(file, (uint32_t)size);
 	}

@@ -72,8 +72,8 @@ int dirfd_inode(int dirfd, struct inode **out)
 	struct file *file;
 
 	if (dirfd == AT_FDCWD) {
-		struct proc *proc = fs_current();
-		*out = proc->fs->cwd ? proc->fs->cwd : vfs_root();
+		struct task *task = fs_current();
+		*out = task->fs->cwd ? task->fs->cwd : vfs_root();
 		inode_get(*out);
 		return 0;
 	}

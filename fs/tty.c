@@ -330,14 +330,16 @@ static size_t take_input(char *out, size_t n, bool *stop)
  * would not stop for it. 0 when the read may go on. */
 static int check_background_read(void)
 {
-	struct proc *proc = fs_current();
+	struct job_ids me;
 
-	if (!proc || !tty.session || proc->sid != tty.session || !tty.pgrp ||
-	    proc->pgid == tty.pgrp)
+	if (!fs_current() || !tty.session)
+		return 0;
+	me = fs_current_ids();
+	if (me.sid != tty.session || !tty.pgrp || me.pgid == tty.pgrp)
 		return 0;
 	if (task_signal_refused(SIGTTIN))
 		return -EIO;
-	task_signal_group(proc->pgid, SIGTTIN);
+	task_signal_group(me.pgid, SIGTTIN);
 	return -ERESTARTSYS;
 }
 
@@ -475,29 +477,30 @@ static long set_termios(unsigned cmd, uint64_t arg)
 /* Is the tty the controlling terminal of the current process? */
 static bool is_controlling(void)
 {
-	struct proc *proc = fs_current();
-
-	return proc && tty.session && proc->sid == tty.session;
+	return fs_current() && tty.session && fs_current_ids().sid == tty.session;
 }
 
 static long set_controlling(uint64_t arg)
 {
-	struct proc *proc = fs_current();
+	struct task *task = fs_current();
+	struct job_ids me;
 
-	if (!proc || proc->pid != proc->sid)
+	if (!task)
+		return -EPERM;
+	me = fs_current_ids();
+	if (me.pid != me.sid)
 		return -EPERM;		/* only a session leader */
-	if (tty.session == proc->sid)
+	if (tty.session == me.sid)
 		return 0;
-	if (tty.session && !(arg == 1 && proc->task.cred.euid == 0))
+	if (tty.session && !(arg == 1 && task->cred.euid == 0))
 		return -EPERM;		/* another session's; root may steal it */
-	tty.session = proc->sid;
-	tty.pgrp = proc->pgid;
+	tty.session = me.sid;
+	tty.pgrp = me.pgid;
 	return 0;
 }
 
 static long job_ioctl(unsigned cmd, uint64_t arg)
 {
-	struct proc *proc = fs_current();
 	int pgrp;
 
 	switch (cmd) {
@@ -506,7 +509,7 @@ static long job_ioctl(unsigned cmd, uint64_t arg)
 	case TIOCNOTTY:
 		if (!is_controlling())
 			return -ENOTTY;
-		if (proc->pid == proc->sid)
+		if (fs_current_ids().pid == fs_current_ids().sid)
 			tty.session = tty.pgrp = 0;
 		return 0;
 	case TIOCGPGRP:
@@ -526,9 +529,9 @@ static long job_ioctl(unsigned cmd, uint64_t arg)
 			return -EINVAL;
 		if (!is_controlling())
 			return -ENOTTY;
-		if (!proc_id_in_use(pgrp))
+		if (!fs_jobctl->id_in_use(pgrp))
 			return -ESRCH;
-		if (!proc_group_in_session(pgrp, proc->sid))
+		if (!fs_jobctl->group_in_session(pgrp, fs_current_ids().sid))
 			return -EPERM;
 		tty.pgrp = pgrp;
 		return 0;

@@ -55,7 +55,7 @@ static int16_t lo_flags(void)
 /* Set lo's flags: only IFF_UP means anything here (root only, as CAP_NET_ADMIN). */
 static int set_flags(int16_t flags)
 {
-	if (fs_current()->task.cred.euid != 0)
+	if (fs_current()->cred.euid != 0)
 		return -EPERM;
 	lo_up = flags & IFF_UP;
 	lo_ever_up |= lo_up;

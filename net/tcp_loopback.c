@@ -81,7 +81,7 @@ static int bind_checks(struct inet_sock *is, const struct inet_addr *addr, uint1
 	/* IPv4 checks the address first; IPv6 the port and the state first. */
 	if (!v6 && !inet_addr_local(addr))
 		return -EADDRNOTAVAIL;
-	if (port && port < PROT_SOCK && fs_current()->task.cred.euid != 0)
+	if (port && port < PROT_SOCK && fs_current()->cred.euid != 0)
 		return -EACCES;
 	if (bound)
 		return -EINVAL;

@@ -40,9 +40,9 @@ static bool connection_type(int type)
 
 static struct linux_ucred current_cred(void)
 {
-	struct proc *proc = fs_current();
+	struct task *task = fs_current();
 
-	return (struct linux_ucred){ proc->pid, proc->task.cred.euid, proc->task.cred.egid };
+	return (struct linux_ucred){ fs_current_ids().pid, task->cred.euid, task->cred.egid };
 }
 
 void unix_sock_init(struct unix_sock *us, int family, int type, const struct socket_ops *ops)

@@ -97,8 +97,8 @@ static int bind_path(struct unix_sock *us, const uint8_t *addr, uint32_t len)
 	} else if (p.dir->nlink == 0) {
 		error = -ENOENT;
 	} else if (!(error = inode_permission(p.dir, MAY_WRITE | MAY_EXEC))) {
-		struct proc *proc = fs_current();
-		unsigned mode = S_IFSOCK | (0777 & ~(proc && proc->fs ? proc->fs->umask : 0));
+		struct task *task = fs_current();
+		unsigned mode = S_IFSOCK | (0777 & ~(task && task->fs ? task->fs->umask : 0));
 		if (us->addrlen)
 			error = -EINVAL;
 		else if (!p.dir->ops->create)

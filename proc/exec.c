@@ -401,12 +401,12 @@ static int unshare_for_exec(struct proc *proc)
 {
 	if (thread_unshare_sighand(proc))
 		return -ENOMEM;
-	if (proc->files && fdtable_is_shared(proc->files)) {
-		struct fdtable *own = fdtable_clone(proc->files);
+	if (proc->task.files && fdtable_is_shared(proc->task.files)) {
+		struct fdtable *own = fdtable_clone(proc->task.files);
 		if (!own)
 			return -ENOMEM;
-		fdtable_put(proc->files);
-		proc->files = own;
+		fdtable_put(proc->task.files);
+		proc->task.files = own;
 	}
 	return 0;
 }
@@ -483,8 +483,8 @@ static void commit(struct exec_state *s, struct proc *proc)
 	proc->exe = s->file;		/* with its denial of writes */
 	s->file = NULL;
 	s->inode = NULL;
-	if (proc->files)
-		fdtable_close_on_exec(proc->files);
+	if (proc->task.files)
+		fdtable_close_on_exec(proc->task.files);
 	signal_reset_for_exec(proc);
 	proc->did_exec = true;
 	set_name(proc, s->path);

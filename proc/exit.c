@@ -99,9 +99,9 @@ static void notify_parent_of_exit(struct proc *proc)
 static void release_thread(struct proc *proc)
 {
 	futex_exit(proc);
-	if (proc->files) {
-		struct fdtable *files = proc->files;
-		proc->files = NULL;	/* no longer this thread's while its files close */
+	if (proc->task.files) {
+		struct fdtable *files = proc->task.files;
+		proc->task.files = NULL;	/* no longer this thread's while its files close */
 		fdtable_put(files);
 	}
 	if (proc->exe) {

@@ -114,11 +114,11 @@ static int copy_resources(struct proc *child, struct proc *parent, uint64_t flag
 			return -ENOMEM;
 	}
 	if (flags & CLONE_FILES) {
-		fdtable_get(parent->files);
-		child->files = parent->files;
+		fdtable_get(parent->task.files);
+		child->task.files = parent->task.files;
 	} else {
-		child->files = fdtable_clone(parent->files);
-		if (!child->files)
+		child->task.files = fdtable_clone(parent->task.files);
+		if (!child->task.files)
 			return -ENOMEM;
 	}
 	if (parent->exe) {
@@ -134,8 +134,8 @@ static void undo_resources(struct proc *child)
 {
 	if (child->group && child->group->leader != child)
 		child->group->live--;	/* a thread that never ran */
-	if (child->files)
-		fdtable_put(child->files);
+	if (child->task.files)
+		fdtable_put(child->task.files);
 	if (child->exe) {
 		file_allow_write(child->exe);
 		file_put(child->exe);

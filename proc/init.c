@@ -1,7 +1,8 @@
 /*
  * proc/init.c - starting PID 1 and handing the CPU to the scheduler: the idle
- * process, and what proc/ does where the scheduler passes by (sched/sched.h) or a
- * sleep asks about signals (sched/signal.h).
+ * process, what proc/ does where the scheduler passes by (sched/sched.h), and the
+ * upcalls through which the layers below ask about processes: signals
+ * (sched/signal.h) and ids, process groups and sessions (fs/jobctl.h).
  */
 #include "proc/internal.h"
 #include "proc/thread.h"
@@ -41,11 +42,12 @@ static const struct sched_hooks hooks = {
 	.return_to_user = signal_deliver_pending,
 };
 
-static void start_scheduler(void)
+static void start_scheduling(void)
 {
 	strlcpy(idle.name, "swapper", sizeof(idle.name));
 	rlimits_set_defaults(idle.limits);
 	task_signal_ops_register(&signal_task_ops);
+	fs_jobctl_register(&proc_jobctl_ops);
 	sched_init(&idle.task, &hooks);
 }
 
@@ -55,7 +57,7 @@ static const char *const init_environment[] = {
 
 void proc_start_init(const char *path, const char *const argv[])
 {
-	start_scheduler();
+	start_scheduling();
 	proc_audit_init();
 	syscall_init();
 	proc_traps_init();
@@ -67,8 +69,8 @@ void proc_start_init(const char *path, const char *const argv[])
 	/* As in Linux, PID 1 starts in session 0 and process group 0 (the kernel's);
 	 * a session of its own comes only from setsid(). */
 	init->pgid = init->sid = 0;
-	init->files = fdtable_create();
-	if (!init->files || fdtable_open_console(init->files) < 0)
+	init->task.files = fdtable_create();
+	if (!init->task.files || fdtable_open_console(init->task.files) < 0)
 		panic("init: cannot open /dev/console");
 	if (thread_setup_process(init, NULL, false, false))
 		panic("init: no memory for its thread group");

@@ -8,6 +8,7 @@
 #include "kernel/spinlock.h"
 #include "sched/sched.h"
 #include "sched/signal.h"
+#include "fs/jobctl.h"
 
 struct trap_frame;
 
@@ -25,6 +26,7 @@ void vfork_release(struct proc *child);
 struct proc *proc_alloc(void);		/* a fresh pid, kernel stack and FPU area */
 void proc_free(struct proc *proc);	/* the last step of reaping a zombie */
 struct proc *proc_init_process(void);	/* PID 1, or NULL before it exists */
+extern const struct fs_jobctl_ops proc_jobctl_ops;	/* for fs/jobctl.h */
 
 /* audit.c: mm_audit over every process; panics on a violation. Fills report
  * with the summary and returns its length. */

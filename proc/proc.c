@@ -59,6 +59,20 @@ bool proc_group_in_session(int pgid, int sid)
 	return false;
 }
 
+/* fs/jobctl.h's upcalls: the terminal's job control, F_SETOWN, SCM_CREDENTIALS. */
+static struct job_ids current_ids(void)
+{
+	struct proc *proc = current_proc();
+
+	return (struct job_ids){ proc->pid, proc->pgid, proc->sid };
+}
+
+const struct fs_jobctl_ops proc_jobctl_ops = {
+	.current_ids = current_ids,
+	.id_in_use = proc_id_in_use,
+	.group_in_session = proc_group_in_session,
+};
+
 struct proc *proc_init_process(void)
 {
 	return proc_find(1);

@@ -39,6 +39,7 @@
 #include "lib/list.h"
 #include "sched/task.h"
 #include "sched/wait.h"
+#include "fs/fs_info.h"
 #include "proc/signal.h"
 #include "proc/limits.h"
 
@@ -61,7 +62,8 @@ struct sigaction_k {
 
 /*
  * Signal dispositions, shared by CLONE_SIGHAND (all the threads of a group), and
- * the current directory and umask, shared by CLONE_FS. A process's own are kept
+ * the current directory and umask (struct fs_info, fs/fs_info.h), shared by
+ * CLONE_FS. A process's own are kept
  * inside its struct thread_group (home), which their references keep alive: no
  * heap slab of their own that a burst of processes would leave cached. Others
  * (a thread without CLONE_FS, an execve unsharing) come from the heap (home NULL).
@@ -71,13 +73,6 @@ struct thread_group;
 struct sighand {
 	int refs;
 	struct sigaction_k *actions;	/* NSIG of them */
-	struct thread_group *home;
-};
-
-struct fs_info {
-	int refs;
-	struct inode *cwd;
-	unsigned umask;
 	struct thread_group *home;
 };
 
@@ -124,9 +119,7 @@ struct proc {
 
 	struct trap_frame *frame;	/* user registers, at the top of task.kstack */
 
-	/* Resources. */
-	struct fdtable *files;
-	struct fs_info *fs;
+	/* Resources (and task.files, task.fs). */
 	struct rlimit_k limits[RLIMIT_NLIMITS];
 
 	/* Sessions and job control. */
@@ -195,7 +188,7 @@ static inline struct proc *task_proc(struct task *task)
 struct proc *proc_find(int pid);
 
 /* Is id some process's pid, process group or session (Linux: its struct pid exists)?
- * For F_SETOWN. */
+ * For F_SETOWN (through fs/jobctl.h) and choosing a free pid. */
 bool proc_id_in_use(int id);
 
 /* Has process group pgid a member (zombies included) in session sid? For TIOCSPGRP. */

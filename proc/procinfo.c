@@ -298,7 +298,7 @@ static long show_pid_status(int pid, char *buf, size_t size)
 	signal_masks(proc, &caught, &ignored);
 	add(&t, "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
 	    "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t64\nGroups:\t\n",
-	    proc->name, proc->fs ? proc->fs->umask : 0, state_name(proc), proc->tgid, proc->pid,
+	    proc->name, proc->task.fs ? proc->task.fs->umask : 0, state_name(proc), proc->tgid, proc->pid,
 	    parent_pid(proc),
 	    cred->uid, cred->euid, cred->euid, cred->euid,
 	    cred->gid, cred->egid, cred->egid, cred->egid);

@@ -111,12 +111,12 @@ static int share_or_copy(struct proc *child, struct proc *parent, bool share_sig
 		child->sighand = sighand_copy(parent ? parent->sighand : NULL, home);
 	}
 	if (share_fs) {
-		child->fs = parent->fs;
-		child->fs->refs++;
+		child->task.fs = parent->task.fs;
+		child->task.fs->refs++;
 	} else {
-		child->fs = fs_copy(parent ? parent->fs : NULL, home);
+		child->task.fs = fs_copy(parent ? parent->task.fs : NULL, home);
 	}
-	return child->sighand && child->fs ? 0 : -ENOMEM;
+	return child->sighand && child->task.fs ? 0 : -ENOMEM;
 }
 
 /* ---------------------------------------------------------------- groups */
@@ -156,14 +156,14 @@ void thread_release_shared(struct proc *proc)
 {
 	sighand_put(proc->sighand);
 	proc->sighand = NULL;
-	fs_put(proc->fs);
-	proc->fs = NULL;
+	fs_put(proc->task.fs);
+	proc->task.fs = NULL;
 }
 
 void thread_exit_release(struct proc *proc)
 {
-	fs_put(proc->fs);
-	proc->fs = NULL;
+	fs_put(proc->task.fs);
+	proc->task.fs = NULL;
 	if (!proc_is_leader(proc)) {
 		sighand_put(proc->sighand);
 		proc->sighand = NULL;

@@ -5,7 +5,8 @@
  * its links on the run queue, a wait queue and the timed sleepers, its kernel
  * stack and the CPU state a context switch saves and loads (FPU area, TLS base,
  * address space), the CPU time it used, and what the layers between sched/ and
- * proc/ need of the running thread: its credentials.
+ * proc/ need of the running thread: its credentials, its current directory and
+ * umask, its open files (pointers only: sched/ never looks at them).
  *
  * proc/ embeds a struct task as the first member of each struct proc and adds
  * what makes it a process: ids, the tree, thread groups, signals. The scheduler
@@ -33,6 +34,8 @@ enum task_state {
 
 struct mm;
 struct wait_queue;
+struct fs_info;
+struct fdtable;
 
 struct task {
 	enum task_state state;
@@ -51,8 +54,11 @@ struct task {
 
 	uint64_t ticks_user, ticks_system;	/* timer ticks it was running at */
 
-	/* What the layers between sched/ and proc/ need of the running thread. */
-	struct cred cred;		/* proc/ changes it (setuid and friends, exec) */
+	/* What the layers between sched/ and proc/ need of the running thread;
+	 * proc/ sets and changes them. */
+	struct cred cred;		/* who it acts as (setuid and friends change it) */
+	struct fs_info *fs;		/* cwd and umask (fs/fs_info.h), CLONE_FS */
+	struct fdtable *files;		/* open descriptors (fs/fdtable.h), CLONE_FILES */
 };
 
 /* The running task (NULL before the scheduler starts). */

@@ -223,7 +223,7 @@ SYSCALL_DEFINE6(mmap, uint64_t, hint, uint64_t, length, unsigned, prot, unsigned
 	if (offset & ~PAGE_MASK)
 		return -EINVAL;
 	if (!(flags & MAP_ANONYMOUS)) {
-		file = fd_mmap_file(current_proc()->files, fd);
+		file = fd_mmap_file(current_proc()->task.files, fd);
 		if (!file)
 			return -EBADF;
 	}

@@ -13,7 +13,8 @@
 #include "tests/host/fs_host.h"
 
 static struct fs_info fs_host_fs = { .refs = 1 };	/* its cwd and umask */
-struct proc fs_host_proc = { .fs = &fs_host_fs };
+struct task fs_host_task = { .fs = &fs_host_fs };
+struct job_ids fs_host_ids;
 uint64_t fs_host_signal_blocked;
 uint64_t fs_host_clock_ns;
 unsigned fs_host_blocks;
@@ -26,16 +27,17 @@ static char input[4096];
 static size_t input_head, input_len;
 static void (*input_hook)(void);
 static const struct task_signal_ops fake_signals;
+static const struct fs_jobctl_ops fake_jobctl;
 
 void fs_host_reset_proc(void)
 {
-	fs_host_proc.pid = 1;
-	fs_host_proc.pgid = fs_host_proc.sid = 1;
-	fs_host_proc.task.cred = (struct cred){ 0 };
-	fs_host_proc.fs = &fs_host_fs;
-	fs_host_proc.fs->umask = 022;
+	fs_host_ids = (struct job_ids){ .pid = 1, .pgid = 1, .sid = 1 };
+	fs_host_task.cred = (struct cred){ 0 };
+	fs_host_task.fs = &fs_host_fs;
+	fs_host_task.fs->umask = 022;
 	fs_host_signal_blocked = 0;
 	task_signal_ops_register(&fake_signals);
+	fs_jobctl_register(&fake_jobctl);
 	fs_host_clock_ns = 1000;
 	fs_host_blocks = 0;
 	fs_host_wakeups = 0;
@@ -74,18 +76,29 @@ void wake_up(struct wait_queue *queue)
 	fs_host_wakeups++;
 }
 
-/* The host has no process table: every positive id is a process group of the
- * current process's session. */
-bool proc_id_in_use(int id)
+/* fs/jobctl.h's upcalls. The host has no process table: the current task's ids
+ * are fs_host_ids, and every positive id is a process group of its session. */
+static struct job_ids fake_current_ids(void)
+{
+	return fs_host_ids;
+}
+
+static bool fake_id_in_use(int id)
 {
 	return id > 0;
 }
 
-bool proc_group_in_session(int pgid, int sid)
+static bool fake_group_in_session(int pgid, int sid)
 {
 	(void)sid;
 	return pgid > 0;
 }
+
+static const struct fs_jobctl_ops fake_jobctl = {
+	.current_ids = fake_current_ids,
+	.id_in_use = fake_id_in_use,
+	.group_in_session = fake_group_in_session,
+};
 
 /* sched/signal.h's upcalls: record what is sent; nothing is ever pending. */
 static bool fake_pending(void)
@@ -277,30 +290,30 @@ void fs_host_begin(void)
 	fs_host_reset_proc();
 	kmalloc_shrink();
 	baseline_free = frames_free();
-	fs_host_proc.files = fdtable_create();
-	assert_non_null(fs_host_proc.files);
-	fs_host_proc.fs->cwd = fs_root();
-	inode_get(fs_host_proc.fs->cwd);
+	fs_host_task.files = fdtable_create();
+	assert_non_null(fs_host_task.files);
+	fs_host_task.fs->cwd = fs_root();
+	inode_get(fs_host_task.fs->cwd);
 	assert_int_equal(SYS(mkdir, "/t", 0755), 0);
 	assert_int_equal(SYS(mount, "none", "/t", "tmpfs", 0, 0), 0);
 }
 
 void fs_host_end(void)
 {
-	fdtable_put(fs_host_proc.files);
-	fs_host_proc.files = NULL;
-	inode_put(fs_host_proc.fs->cwd);
-	fs_host_proc.fs->cwd = NULL;
-	fs_host_proc.fs->cwd = fs_root();
-	inode_get(fs_host_proc.fs->cwd);
-	fs_host_proc.files = fdtable_create();
-	fs_host_proc.task.cred.euid = fs_host_proc.task.cred.uid = 0;
+	fdtable_put(fs_host_task.files);
+	fs_host_task.files = NULL;
+	inode_put(fs_host_task.fs->cwd);
+	fs_host_task.fs->cwd = NULL;
+	fs_host_task.fs->cwd = fs_root();
+	inode_get(fs_host_task.fs->cwd);
+	fs_host_task.files = fdtable_create();
+	fs_host_task.cred.euid = fs_host_task.cred.uid = 0;
 	assert_int_equal(SYS(umount2, "/t", 0), 0);
 	assert_int_equal(SYS(rmdir, "/t"), 0);
-	fdtable_put(fs_host_proc.files);
-	fs_host_proc.files = NULL;
-	inode_put(fs_host_proc.fs->cwd);
-	fs_host_proc.fs->cwd = NULL;
+	fdtable_put(fs_host_task.files);
+	fs_host_task.files = NULL;
+	inode_put(fs_host_task.fs->cwd);
+	fs_host_task.fs->cwd = NULL;
 	kmalloc_shrink();
 	assert_int_equal(frames_free(), baseline_free);
 	assert_int_equal(frames_check(), 0);

@@ -4,8 +4,9 @@
  * The fs/ sources compile unchanged into host test programs, on top of the mm/
  * host machine (tests/host/mm_host.h). This file stands in for the kernel around
  * them:
- *   - a "current process" the test owns (fs_host_proc), with its fd table, cwd,
- *     umask and ids;
+ *   - a "current task" the test owns (fs_host_task), with its fd table, cwd,
+ *     umask and credentials, and its pid, process group and session
+ *     (fs_host_ids, what fs/jobctl.h's fake upcalls answer);
  *   - sleeping never happens: FS_WAIT_EVENT with a false condition and
  *     fs_sleep_irqs_off count a "would block" and fail with -EINTR, except that a
  *     sleep with a deadline advances the fake clock to it and times out;
@@ -24,20 +25,22 @@
 #include <stdbool.h>
 #include "tests/host/mm_host.h"
 
-struct proc;
+struct task;
 struct wait_queue;
+struct job_ids;
 
 #define FS_HOST_BAD_LIMIT 4096ul	/* "user" pointers below this fault */
 
-extern struct proc fs_host_proc;
+extern struct task fs_host_task;
+extern struct job_ids fs_host_ids;
 extern uint64_t fs_host_clock_ns;	/* clock_monotonic_ns */
 extern unsigned fs_host_blocks;		/* sleeps that would have blocked */
 extern unsigned fs_host_wakeups;	/* wake_up calls */
 extern uint64_t fs_host_signal_blocked;	/* the current thread's blocked mask */
 
-static inline struct proc *fs_current(void)
+static inline struct task *fs_current(void)
 {
-	return &fs_host_proc;
+	return &fs_host_task;
 }
 
 static inline uint64_t fs_irq_save(void)
@@ -67,7 +70,7 @@ static inline uint64_t fs_unix_time_ns(void)
 uint64_t fs_entropy(void);
 
 /* Signals recorded by the fake upcalls: to the current thread, to a group. */
-int fs_host_last_signal(void);		/* to fs_host_proc; 0 if none */
+int fs_host_last_signal(void);		/* to the current task; 0 if none */
 int fs_host_last_group_signal(int *pgid);	/* to a group; 0 if none */
 void fs_host_clear_signals(void);
 
@@ -76,8 +79,8 @@ const char *fs_host_output(void);
 /* Type bytes on COM1: queue them and run the input hook as the interrupt would. */
 void fs_host_type(const char *bytes);
 
-/* Reset fs_host_proc (pid 1, session and group 1, root, umask 022), the clock and
- * the counters. The fd table and cwd are the test's. */
+/* Reset fs_host_task (root, umask 022), fs_host_ids (pid 1, session and group 1),
+ * the clock and the counters. The fd table and cwd are the test's. */
 void fs_host_reset_proc(void);
 
 #endif
@@ -85,7 +88,7 @@ void fs_host_reset_proc(void);
 /* ---- shared by the fs host tests ---- */
 
 /* Boot the simulated machine (64 MiB) and fs_init(NULL, 0) once per program, with
- * fs_host_proc holding a fresh fd table and the root as cwd. */
+ * fs_host_task holding a fresh fd table and the root as cwd. */
 void fs_host_boot(void);
 
 /* Per test: a fresh fd table and cwd "/", a tmpfs mounted on /t (made here), and

@@ -61,7 +61,7 @@ static int mappable(struct fdtable *table, long fd, unsigned prot, bool shared)
 
 static void test_fd_table(void **state)
 {
-	struct fdtable *table = fs_host_proc.files, *copy;
+	struct fdtable *table = fs_host_task.files, *copy;
 	char buf[4];
 	long fd, d;
 
@@ -191,7 +191,7 @@ static void test_pipe_basics(void **state)
 	assert_int_equal(SYS(close, p[1]), 0);
 	assert_int_equal(SYS(pipe2, p, O_APPEND), -EINVAL);
 	assert_int_equal(SYS(pipe, 8), -EFAULT);
-	assert_int_equal(fdtable_count(fs_host_proc.files), 0);
+	assert_int_equal(fdtable_count(fs_host_task.files), 0);
 }
 
 static void test_pipe_capacity(void **state)
@@ -394,9 +394,9 @@ static void test_tty_raw_and_signals(void **state)
 	/* Not the controlling tty yet: no process group to ask about, no /dev/tty. */
 	assert_int_equal(SYS(ioctl, fd, TIOCGPGRP, &pgrp), -ENOTTY);
 	assert_int_equal(SYS(open, "/dev/tty", O_RDWR), -ENXIO);
-	fs_host_proc.pid = 7;	/* not a session leader */
+	fs_host_ids.pid = 7;	/* not a session leader */
 	assert_int_equal(SYS(ioctl, fd, TIOCSCTTY, 0), -EPERM);
-	fs_host_proc.pid = 1;
+	fs_host_ids.pid = 1;
 	assert_int_equal(SYS(ioctl, fd, TIOCSCTTY, 0), 0);
 	assert_int_equal(SYS(ioctl, fd, TIOCGPGRP, &pgrp), 0);
 	assert_int_equal(pgrp, 1);

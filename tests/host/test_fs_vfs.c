@@ -603,14 +603,14 @@ static void test_attributes(void **state)
 	assert_int_equal(SYS(newfstatat, AT_FDCWD, "/t/f", &st, 0x4000), 0);
 	assert_int_equal(SYS(newfstatat, AT_FDCWD, "/t/f", &st, 0x1), -EINVAL);
 	/* Not root: permission bits count. */
-	fs_host_proc.task.cred.euid = fs_host_proc.task.cred.uid = 2000;
+	fs_host_task.cred.euid = fs_host_task.cred.uid = 2000;
 	assert_int_equal(SYS(open, "/t/f", O_RDONLY), -EACCES);	/* other: --x */
 	assert_int_equal(SYS(chmod, "/t/f", 0777), -EPERM);
 	assert_int_equal(SYS(mkdir, "/t/sub", 0755), 0);	/* /t is 1777 */
 	assert_int_equal(SYS(chmod, "/t/sub", 0600), 0);
 	assert_int_equal(file_size("/t/sub/x"), -EACCES);	/* no search permission */
 	assert_int_equal(SYS(unlink, "/t/f"), -EPERM);		/* sticky /t, not ours */
-	fs_host_proc.task.cred.euid = fs_host_proc.task.cred.uid = 0;
+	fs_host_task.cred.euid = fs_host_task.cred.uid = 0;
 	assert_int_equal(SYS(rmdir, "/t/sub"), 0);
 	assert_int_equal(SYS(umask, 077), 022);
 	put_file("/t/g", "");

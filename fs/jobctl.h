@@ -1,0 +1,42 @@
+/*
+ * fs/jobctl.h - what fs/ and net/ need to know of processes: the current task's
+ * ids, and whether an id names a process group or session.
+ *
+ * The terminal's job control (TIOCSCTTY, TIOCSPGRP, the background read check)
+ * and F_SETOWN ask, and so do the credentials a socket passes (SCM_CREDENTIALS).
+ * proc/ owns processes and registers these upcalls at boot (fs_jobctl_register);
+ * until then there are no processes. Signals to a group go through
+ * sched/signal.h.
+ */
+#ifndef CALF_FS_JOBCTL_H
+#define CALF_FS_JOBCTL_H
+
+#include <stdbool.h>
+
+struct job_ids {
+	int pid;	/* the thread id */
+	int pgid;	/* its process group */
+	int sid;	/* its session */
+};
+
+struct fs_jobctl_ops {
+	/* The running task's ids. */
+	struct job_ids (*current_ids)(void);
+	/* Is id some process's pid, process group or session (Linux: its struct pid
+	 * exists)? For F_SETOWN and TIOCSPGRP. */
+	bool (*id_in_use)(int id);
+	/* Has process group pgid a member (zombies included) in session sid? */
+	bool (*group_in_session)(int pgid, int sid);
+};
+
+extern const struct fs_jobctl_ops *fs_jobctl;
+
+/* proc/ sets its own at boot; ops stays valid for good. */
+void fs_jobctl_register(const struct fs_jobctl_ops *ops);
+
+static inline struct job_ids fs_current_ids(void)
+{
+	return fs_jobctl->current_ids();
+}
+
+#endif
