@@ -22,7 +22,7 @@ struct cpu {
 	uint64_t user_rsp;		/* %gs:16, scratch for syscall entry */
 	unsigned id;
 	struct tss *tss;
-	void *current;			/* the running process (proc/) */
+	void *current;			/* the running task (sched/task.h) */
 };
 
 /* Point %gs at this CPU's area. */
