@@ -10,7 +10,7 @@
 
 static long do_access(int dirfd, const char *path, int mode, int flags)
 {
-	struct task *task = fs_current();
+	const struct cred *cred = &fs_current()->cred;
 	struct inode *inode;
 	int error;
 
@@ -25,8 +25,8 @@ static long do_access(int dirfd, const char *path, int mode, int flags)
 	/* access(2) asks about the real ids, unless AT_EACCESS. */
 	if (mode != F_OK) {
 		bool effective = flags & AT_EACCESS;
-		error = inode_permission_as(inode, mode, effective ? task->cred.euid : task->cred.uid,
-					    effective ? task->cred.egid : task->cred.gid);
+		error = inode_permission_as(inode, mode, effective ? cred->euid : cred->uid,
+					    effective ? cred->egid : cred->gid);
 	}
 	inode_put(inode);
 	return error;

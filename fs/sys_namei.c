@@ -47,8 +47,8 @@ static int may_delete(struct inode *dir, struct inode *victim)
 
 	if (error)
 		return error;
-	if ((dir->mode & S_ISVTX) && task && task->cred.euid != 0 && task->cred.euid != victim->uid &&
-	    task->cred.euid != dir->uid)
+	if ((dir->mode & S_ISVTX) && task && task->cred.euid != 0 &&
+	    task->cred.euid != victim->uid && task->cred.euid != dir->uid)
 		return -EPERM;
 	return 0;
 }
