@@ -22,15 +22,13 @@ static bool no_group_in_session(int pgid, int sid)
 	return false;
 }
 
-static const struct fs_jobctl_ops no_processes = {
+struct fs_jobctl_ops fs_jobctl = {
 	.current_ids = no_ids,
 	.id_in_use = no_id_in_use,
 	.group_in_session = no_group_in_session,
 };
 
-const struct fs_jobctl_ops *fs_jobctl = &no_processes;
-
 void fs_jobctl_register(const struct fs_jobctl_ops *ops)
 {
-	fs_jobctl = ops;
+	fs_jobctl = *ops;
 }

@@ -29,14 +29,14 @@ struct fs_jobctl_ops {
 	bool (*group_in_session)(int pgid, int sid);
 };
 
-extern const struct fs_jobctl_ops *fs_jobctl;
+extern struct fs_jobctl_ops fs_jobctl;	/* by value, as sched/signal.h's */
 
-/* proc/ sets its own at boot; ops stays valid for good. */
+/* proc/ sets its own at boot (copied). */
 void fs_jobctl_register(const struct fs_jobctl_ops *ops);
 
 static inline struct job_ids fs_current_ids(void)
 {
-	return fs_jobctl->current_ids();
+	return fs_jobctl.current_ids();
 }
 
 #endif

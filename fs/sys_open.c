@@ -239,7 +239,7 @@ static long fcntl_file(struct file *file, int cmd, uint64_t arg)
 		int who = (int)arg;
 		if (who == INT32_MIN)
 			return -EINVAL;
-		if (who && !fs_jobctl->id_in_use(who < 0 ? -who : who))
+		if (who && !fs_jobctl.id_in_use(who < 0 ? -who : who))
 			return -ESRCH;
 		file->owner = who;
 		return 0;

@@ -529,9 +529,9 @@ static long job_ioctl(unsigned cmd, uint64_t arg)
 			return -EINVAL;
 		if (!is_controlling())
 			return -ENOTTY;
-		if (!fs_jobctl->id_in_use(pgrp))
+		if (!fs_jobctl.id_in_use(pgrp))
 			return -ESRCH;
-		if (!fs_jobctl->group_in_session(pgrp, fs_current_ids().sid))
+		if (!fs_jobctl.group_in_session(pgrp, fs_current_ids().sid))
 			return -EPERM;
 		tty.pgrp = pgrp;
 		return 0;

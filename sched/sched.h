@@ -33,7 +33,7 @@ struct sched_hooks {
 };
 
 /* The caller (the boot flow) becomes the idle task, which runs when nothing else
- * can; hooks stays valid for good. Sets the timer's tick hook. */
+ * can; hooks is copied. Sets the timer's tick hook. */
 void sched_init(struct task *idle, const struct sched_hooks *hooks);
 
 /* The idle loop: schedule, then halt until the next interrupt. Never returns. */

@@ -39,7 +39,7 @@ static void no_mask_restore(uint64_t old, bool after_delivery)
 	(void)after_delivery;
 }
 
-static const struct task_signal_ops no_signals = {
+struct task_signal_ops task_signal_ops = {
 	.pending = nothing_pending,
 	.send_self = send_nothing,
 	.send_group = send_nothing_to_group,
@@ -48,9 +48,7 @@ static const struct task_signal_ops no_signals = {
 	.mask_restore = no_mask_restore,
 };
 
-const struct task_signal_ops *task_signal_ops = &no_signals;
-
 void task_signal_ops_register(const struct task_signal_ops *ops)
 {
-	task_signal_ops = ops;
+	task_signal_ops = *ops;
 }

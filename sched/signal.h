@@ -35,39 +35,40 @@ struct task_signal_ops {
 	void (*mask_restore)(uint64_t old, bool after_delivery);
 };
 
-extern const struct task_signal_ops *task_signal_ops;
+/* Held by value: a call through it is one instruction, as a direct call is. */
+extern struct task_signal_ops task_signal_ops;
 
-/* proc/ sets its own at boot; ops stays valid for good. */
+/* proc/ sets its own at boot (copied). */
 void task_signal_ops_register(const struct task_signal_ops *ops);
 
 static inline bool task_signal_pending(void)
 {
-	return task_signal_ops->pending();
+	return task_signal_ops.pending();
 }
 
 static inline void task_signal_self(int sig)
 {
-	task_signal_ops->send_self(sig);
+	task_signal_ops.send_self(sig);
 }
 
 static inline int task_signal_group(int pgid, int sig)
 {
-	return task_signal_ops->send_group(pgid, sig);
+	return task_signal_ops.send_group(pgid, sig);
 }
 
 static inline bool task_signal_refused(int sig)
 {
-	return task_signal_ops->refused(sig);
+	return task_signal_ops.refused(sig);
 }
 
 static inline uint64_t task_sigmask_swap(uint64_t mask)
 {
-	return task_signal_ops->mask_swap(mask);
+	return task_signal_ops.mask_swap(mask);
 }
 
 static inline void task_sigmask_restore(uint64_t old, bool after_delivery)
 {
-	task_signal_ops->mask_restore(old, after_delivery);
+	task_signal_ops.mask_restore(old, after_delivery);
 }
 
 #endif
