@@ -8,8 +8,9 @@
  * what is sent, a serial port that records output and lets the test type input,
  * uaccess as plain memcpy, and a settable clock.
  *
- * fs/ sits above sched/ and below proc/: it knows tasks, never processes. What it
- * uses of the layers below:
+ * fs/ sits above sched/ and below proc/: it works on the running task, and learns
+ * about processes only through the upcalls proc/ registers. What it uses of the
+ * layers below:
  *   fs_current()                   the running task (NULL during boot): its cred
  *                                  (kernel/cred.h), fs (fs/fs_info.h: cwd, umask)
  *                                  and files (fs/fdtable.h)
