@@ -3,7 +3,7 @@
 # Each guest test script boots calf in QEMU one or more times and prints TAP lines
 # ("ok - what" / "not ok - what"); tools/run-tests.sh counts them.
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+ROOT=${CALF_TEST_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 KERNEL=${KERNEL:-$ROOT/build/calf.elf}
 OUT=${OUT:-$ROOT/build/test-output}
 mkdir -p "$OUT"
