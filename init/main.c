@@ -142,11 +142,15 @@ void kernel_main(uint64_t start_info_phys)
 	if (serial_init(SERIAL_COM2))
 		log_port = SERIAL_COM2;
 	printk_set_sink(write_log);
+	panic_init();
 	printk("\ncalf: booting\n");
 
 	boot_info_parse(start_info_phys);
 	cmdline_init(boot_info.cmdline);
 	cpu_init();
+	printk("cpu: %s, nx %s, smep %s, smap %s, 1g pages %s\n", cpu_features.vendor,
+	       cpu_features.nx ? "on" : "absent", cpu_features.smep ? "on" : "absent",
+	       cpu_features.smap ? "on" : "absent", cpu_features.pdpe1gb ? "yes" : "no");
 	gdt_init();
 	idt_init();
 	pic_init();

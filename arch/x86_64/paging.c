@@ -9,8 +9,6 @@
  */
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/cpu.h"
-#include "kernel/panic.h"
-#include "kernel/printk.h"
 
 #define ENTRIES 512
 #define INDEX(addr, level) (((addr) >> (12 + 9 * (level))) & (ENTRIES - 1))
@@ -91,7 +89,9 @@ void paging_init(uint64_t max_phys, uint64_t (*alloc_table)(void))
 	map_direct(pml4, max_phys);
 	map_image(pml4);
 	write_cr3(kernel_root);
-	printk("paging: direct map of %lu MiB with %s pages, kernel image %lu KiB\n",
-	       max_phys >> 20, cpu_features.pdpe1gb ? "1 GiB" : "2 MiB",
-	       (uint64_t)(__image_end - __kernel_start) >> 10);
+}
+
+uint64_t paging_image_bytes(void)
+{
+	return (uint64_t)(__image_end - __kernel_start);
 }

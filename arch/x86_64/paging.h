@@ -42,6 +42,9 @@ static inline uint64_t virt_to_phys(const void *virt)
  */
 void paging_init(uint64_t max_phys, uint64_t (*alloc_table)(void));
 
+/* The size of the kernel image, from its first section to __image_end. */
+uint64_t paging_image_bytes(void);
+
 /* Physical address of the kernel's top-level table, shared by every address space. */
 uint64_t paging_kernel_root(void);
 
