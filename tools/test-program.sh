@@ -26,28 +26,6 @@ patterns=$OUT/one-allowed.re
 grep -vE '^(#|$)' "$ROOT/tests/diff/allowed" > "$patterns"
 [ -s "$patterns" ] || echo '^calf-never-matches-this-line$' > "$patterns"
 
-# relay_tap LABEL FILE: the program's TAP lines, and a failure for a short plan or
-# a non-zero status, as programs.sh reports them.
-relay_tap() {
-	awk -v label="$1" '
-	/^=== begin / { program = label $3; sub("/tests/", "/", program); plan = 0; seen = 0; next }
-	/^=== end / {
-		if (plan == 0 || seen != plan)
-			print "not ok - " program ": reported " seen " of " plan " planned tests"
-		else if ($4 != 0)
-			print "not ok - " program ": exited with status " $4
-		program = ""
-		next
-	}
-	program != "" && /^1\.\.[0-9]+$/ { plan = substr($0, 4) + 0; next }
-	program != "" && /^(not )?ok [0-9]+/ {
-		seen++
-		line = $0
-		sub(/^(not )?ok [0-9]+ (- )?/, "", line)
-		print (/^not ok/ ? "not ok - " : "ok - ") program ": " line
-	}' "$2"
-}
-
 # comparable FILE: the output without the allowed lines.
 comparable() {
 	grep -vE -f "$patterns" "$1"
@@ -68,7 +46,7 @@ for mode in cow copy sharedpt; do
 		--append "fork_mode=$mode sharedpt_min_resident=0 sharedpt_small=0 mm_audit" \
 		-- "$command" > "$output" 2>/dev/null
 	check "fork_mode=$mode: $name ran" grep -q '^=== end ' "$output"
-	relay_tap "$mode" "$output"
+	relay_program_tap "$mode" "$output"
 	check "fork_mode=$mode: mm_audit found user memory intact after each exit" \
 		grep -q '^calf: mm_audit at the end: clean' "$log"
 	if [ -z "$linux" ]; then

@@ -52,3 +52,31 @@ log_has() {
 log_has_re() {
 	grep -qE -- "$1" "$log"
 }
+
+# relay_program_tap LABEL FILE : the TAP of guest programs run between "=== begin
+# PATH" and "=== end PATH STATUS" lines in FILE, each line prefixed with LABEL and
+# the program; a program that printed fewer tests than its plan, or exited non-zero,
+# adds a failure. Used by programs.sh and tools/test-program.sh.
+relay_program_tap() {
+	awk -v label="$1" '
+	/^=== begin / { program = label $3; sub("/tests/", "/", program); plan = 0; seen = 0; next }
+	/^=== end / {
+		status = $4
+		if (plan == 0 || seen != plan)
+			print "not ok - " program ": reported " seen " of " plan " planned tests"
+		else if (status != 0)
+			print "not ok - " program ": exited with status " status
+		program = ""
+		next
+	}
+	program != "" && /^1\.\.[0-9]+$/ { plan = substr($0, 4) + 0; next }
+	program != "" && /^(not )?ok [0-9]+/ {
+		seen++
+		line = $0
+		sub(/^(not )?ok [0-9]+ (- )?/, "", line)
+		print (/^not ok/ ? "not ok - " : "ok - ") program ": " line
+		next
+	}
+	program != "" && /^# / { print "# " program ": " substr($0, 3) }
+	' "$2"
+}
