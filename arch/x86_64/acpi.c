@@ -74,27 +74,32 @@ static bool sums_to_zero(const void *bytes, uint64_t length)
 	return sum == 0;
 }
 
-static bool valid_rsdp(const struct rsdp *rsdp)
+static bool valid_rsdp(uint64_t phys)
 {
-	if (memcmp(rsdp->signature, "RSD PTR ", 8) != 0 || !sums_to_zero(rsdp, 20))
+	const struct rsdp *rsdp = acpi_map(phys, sizeof(*rsdp));
+
+	if (!rsdp || memcmp(rsdp->signature, "RSD PTR ", 8) != 0 || !sums_to_zero(rsdp, 20))
 		return false;
-	return rsdp->revision < 2 ||
-	       (rsdp->length >= sizeof(*rsdp) && rsdp->length < 4096 &&
-		sums_to_zero(rsdp, rsdp->length));
+	if (rsdp->revision < 2)
+		return true;
+	if (rsdp->length < sizeof(*rsdp) || rsdp->length > 4096)
+		return false;
+	rsdp = acpi_map(phys, rsdp->length);	/* the extended checksum covers all of it */
+	return rsdp && sums_to_zero(rsdp, rsdp->length);
 }
 
 /* The first valid RSDP on a 16-byte boundary in [start, end), or 0. */
 static uint64_t scan_for_rsdp(uint64_t start, uint64_t end)
 {
 	for (uint64_t phys = start; phys + sizeof(struct rsdp) <= end; phys += RSDP_ALIGN)
-		if (valid_rsdp(phys_to_virt(phys)))
+		if (valid_rsdp(phys))
 			return phys;
 	return 0;
 }
 
 static uint64_t find_rsdp(const char **source)
 {
-	if (boot_info.rsdp && valid_rsdp(acpi_map(boot_info.rsdp, sizeof(struct rsdp)))) {
+	if (boot_info.rsdp && valid_rsdp(boot_info.rsdp)) {
 		*source = "start_info";
 		return boot_info.rsdp;
 	}
