@@ -114,7 +114,8 @@ initramfs: $(INITRAMFS)
 # ---------------------------------------------------------------- running
 
 QEMU_MEM ?= 256
-QEMU_BASE := -machine pc -cpu max -m $(QEMU_MEM) -no-reboot -display none \
+SMP ?= 1
+QEMU_BASE := -machine pc -cpu max -m $(QEMU_MEM) -smp $(SMP) -no-reboot -display none \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 APPEND ?=
 
@@ -213,3 +214,4 @@ help:
 	@echo "make debug      boot halted, waiting for gdb (gdb -x tools/gdbinit)"
 	@echo "make debug-triple  boot logging interrupts/resets to $(BUILD)/qemu.log"
 	@echo "APPEND='...'    kernel command line for run/debug"
+	@echo "SMP=N           CPUs for run/debug (default 1; the others are started and parked)"

@@ -17,6 +17,7 @@
 #include "init/crash.h"
 #include "init/monitor.h"
 #include "init/selftest.h"
+#include "init/smp.h"
 #include "mm/frame.h"
 #include "mm/mm.h"
 #include "lib/string.h"
@@ -158,6 +159,7 @@ void kernel_main(uint64_t start_info_phys)
 	timer_init();
 	serial_enable_input(SERIAL_COM1);
 	irq_enable();
+	smp_init();
 	apply_fork_mode();
 	mm_audit_on_exit = cmdline_has("mm_audit");
 	banner();

@@ -71,6 +71,8 @@ void boot_info_parse(uint64_t start_info_phys)
 	for (uint32_t i = 0; i < info->memmap_entries; i++)
 		add_range(map[i].addr, map[i].size, map[i].type);
 
+	boot_info.rsdp = info->rsdp_paddr;
+
 	if (info->module_count > 0) {
 		const struct hvm_modlist_entry *module = phys_to_virt(info->modlist_paddr);
 		boot_info.initrd_start = module->paddr;

@@ -32,7 +32,11 @@ static void read_features(void)
 void cpu_init(void)
 {
 	read_features();
+	cpu_enable_protections();
+}
 
+void cpu_enable_protections(void)
+{
 	/* boot.S already set EFER.NXE and CR0.WP; state them again so this is the one
 	 * place that says which protections are on. */
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);

@@ -58,6 +58,9 @@ uint64_t extable_fixup(uint64_t rip);
 /* Load the IDT. Interrupts stay disabled until the caller enables them. */
 void idt_init(void);
 
+/* Load the IDT idt_init built on this CPU (the other CPUs, as they start). */
+void idt_load(void);
+
 typedef void (*irq_handler_t)(struct trap_frame *frame);
 void irq_register(unsigned irq, irq_handler_t handler);
 

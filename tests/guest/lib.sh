@@ -9,7 +9,8 @@ OUT=${OUT:-$ROOT/build/test-output}
 mkdir -p "$OUT"
 
 # boot NAME APPEND [TIMEOUT_SECONDS]
-# Boots with the command line APPEND, serial console on stdin/stdout, and leaves the
+# Boots with the command line APPEND (and $SMP CPUs, default 1; $QEMU_EXTRA adds
+# QEMU options), serial console on stdin/stdout, and leaves the
 # console output in $OUT/NAME.log. Sets $status to calf's exit status (what the
 # kernel passed to machine_exit: 0 success, 1 failure, 127 panic), or to "timeout",
 # or "qemu-N" when QEMU ended some other way.
@@ -17,7 +18,7 @@ boot() {
 	name=$1 append=$2 limit=${3:-60}
 	log=$OUT/$name.log
 	timeout --foreground -k 5 "$limit" qemu-system-x86_64 -machine pc -cpu max -m 256 \
-		-display none -no-reboot -monitor none -serial stdio \
+		-smp "${SMP:-1}" ${QEMU_EXTRA:-} -display none -no-reboot -monitor none -serial stdio \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 		-kernel "$KERNEL" -append "$append" > "$log" 2>&1
 	code=$?
