@@ -32,6 +32,8 @@
 #include "mm/frame.h"
 #include "mm/mm.h"
 #include "mm/pagetable.h"
+#include "mm/pte.h"
+#include "mm/fault.h"
 #include "mm/vma.h"
 
 enum fault_decision {

@@ -26,6 +26,7 @@
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
 #include "mm/pagetable.h"
+#include "mm/pte.h"
 #include "mm/vma.h"
 
 enum fork_mode mm_fork_mode = FORK_MODE_COW;

@@ -6,39 +6,12 @@
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
 #include "mm/pagetable.h"
+#include "mm/pte.h"
+#include "mm/fault.h"
 #include "mm/vma.h"
 
 static uint64_t page_down(uint64_t address) { return address & PAGE_MASK; }
 static uint64_t page_up(uint64_t address) { return (address + PAGE_SIZE - 1) & PAGE_MASK; }
-
-/* The leaf entry bits a page of this region gets. */
-pte_t mm_pte_flags(const struct vma *vma)
-{
-	pte_t flags = PTE_USER;
-
-	if (vma->prot == PROT_NONE)
-		return PTE_PROTNONE;
-	flags |= PTE_PRESENT;
-	if (vma->prot & PROT_WRITE)
-		flags |= PTE_WRITE;
-	if (!(vma->prot & PROT_EXEC))
-		flags |= PTE_NX;
-	return flags;
-}
-
-bool page_exclusive(const struct page *page)
-{
-	return page->refcount == 1 && page->kind == PAGE_ANON;
-}
-
-pte_t mm_page_pte(const struct vma *vma, const struct page *page)
-{
-	pte_t flags = mm_pte_flags(vma);
-
-	if (!(vma->flags & VMA_SHARED) && !page_exclusive(page))
-		flags &= ~PTE_WRITE;
-	return page_to_phys(page) | flags;
-}
 
 struct mm *mm_create(void)
 {
