@@ -1,22 +1,24 @@
 /*
- * mm/fault.h - resolving faults, for mm/ only: what mm.c's loader path still
- * shares with the fault handler.
+ * mm/fault.h - making a page of a user address space present, for mm/ only.
+ *
+ * mm_fault (mm/mm.h) resolves the program's own accesses; this is the same
+ * resolver (mm/fault.c) for the kernel's writes into an address space.
  */
 #ifndef CALF_MM_FAULT_H
 #define CALF_MM_FAULT_H
 
-#include <stdbool.h>
+#include "mm/frame.h"
 #include "mm/mm.h"
-#include "mm/pagetable.h"
 
-/* Give mm its own writable copy of the shared frame *pte maps at address in the
- * private region vma (or take it over if it is exclusive after all). 0 or -ENOMEM. */
-int mm_break_cow(struct mm *mm, const struct vma *vma, pte_t *pte, uint64_t address);
-
-/* Fill the empty entry *pte at address in the file region vma with the file's page;
- * for a write to a private region, with the process's own copy of it at once.
- * 0, -EIO (past the end of the file), -ENOMEM. */
-int mm_fault_file_page(struct mm *mm, const struct vma *vma, pte_t *pte, uint64_t address,
-		       bool write);
+/*
+ * The frame at address, for the kernel to write through its own mapping of it
+ * whatever the region allows (exec's loader fills read-only text this way): made
+ * present if need be (a zeroed frame, or the file's page), and this address
+ * space's own, so that the write is seen by no one else: in a private region a
+ * frame still shared copy-on-write is copied first, and a file page is copied
+ * rather than mapped. Not counted as a page fault. 0, -EFAULT (no region holds
+ * address), -EIO (past the end of a mapped file), -ENOMEM.
+ */
+int fault_kernel_write(struct mm *mm, uint64_t address, struct page **page);
 
 #endif

@@ -378,43 +378,14 @@ int mm_populate(struct mm *mm, uint64_t start, uint64_t length)
 	return 0;
 }
 
-/* The frame behind address, created if absent, whatever the region's protection. */
-static void *page_for_loader(struct mm *mm, uint64_t address, int *error)
-{
-	struct vma *vma = mm_find_vma(mm, address);
-	pte_t *pte = vma ? pt_lookup_create(mm->root, address) : NULL;
-
-	*error = !vma ? -EFAULT : !pte ? -ENOMEM : 0;
-	if (*error)
-		return NULL;
-	if (!pte_maps_frame(*pte) && vma->backing) {
-		*error = mm_fault_file_page(mm, vma, pte, address, true);
-		if (*error)
-			return NULL;
-	} else if (!pte_maps_frame(*pte)) {
-		struct page *page = frame_alloc(PAGE_ANON, FRAME_ZERO);
-		if (!page) {
-			*error = -ENOMEM;
-			return NULL;
-		}
-		*pte = mm_page_pte(vma, page);
-		mm->resident_pages++;
-	} else if (!(vma->flags & VMA_SHARED) && !page_exclusive(pte_page(*pte))) {
-		/* Writing into a shared copy-on-write page: the writer gets a copy. */
-		*error = mm_break_cow(mm, vma, pte, address);
-		if (*error)
-			return NULL;
-	}
-	return phys_to_virt(*pte & PTE_ADDR_MASK);
-}
-
 static int fill_in(struct mm *mm, uint64_t address, const void *src, size_t length)
 {
 	while (length > 0) {
-		int error;
-		uint8_t *page = page_for_loader(mm, address, &error);
-		if (!page)
+		struct page *frame;
+		int error = fault_kernel_write(mm, address, &frame);
+		if (error)
 			return error;
+		uint8_t *page = page_address(frame);
 		size_t offset = address & ~PAGE_MASK;
 		size_t chunk = PAGE_SIZE - offset < length ? PAGE_SIZE - offset : length;
 		if (src) {

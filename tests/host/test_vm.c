@@ -676,6 +676,61 @@ static void test_cow_kernel_write(void **state)
 	check_no_leak();
 }
 
+/* The kernel's writes go through the one fault resolver, with their own rules:
+ * protection does not apply, the stack does not grow, a frame someone else holds
+ * is copied even where the entry stays read-only, and nothing counts as a fault. */
+static void test_kernel_write_resolver(void **state)
+{
+	(void)state;
+	struct mm *parent = mm_create();
+	uint64_t top = MM_STACK_TOP;
+
+	mm_map(parent, BASE, 2 * PAGE_SIZE, PROT_READ, 0);
+	mm_map(parent, BASE + 4 * PAGE_SIZE, PAGE_SIZE, RW, VMA_SHARED);
+	mm_map(parent, top - PAGE_SIZE, PAGE_SIZE, RW, VMA_GROWSDOWN | VMA_STACK);
+	struct mm_counters counters = parent->counters;
+	struct vm_stats stats = vm_stats;
+
+	/* No region, or below the stack: -EFAULT, and the stack stays as it was. */
+	assert_int_equal(mm_copy_in(parent, BASE + 2 * PAGE_SIZE, "x", 1), -EFAULT);
+	assert_int_equal(mm_copy_in(parent, top - 2 * PAGE_SIZE, "x", 1), -EFAULT);
+	assert_int_equal(mm_find_vma(parent, top - 1)->start, top - PAGE_SIZE);
+	/* A read-only region: a zeroed frame, written, its entry read-only. */
+	assert_int_equal(mm_copy_in(parent, BASE, "r", 1), 0);
+	assert_int_equal(*page_of(parent, BASE), 'r');
+	assert_false(pte_of(parent, BASE) & PTE_WRITE);
+	assert_int_equal(parent->resident_pages, 1);
+	assert_int_equal(parent->counters.faults, counters.faults);
+	assert_int_equal(parent->counters.zero_fills, counters.zero_fills);
+	assert_int_equal(vm_stats.zero_fill, stats.zero_fill);
+	assert_int_equal(vm_stats.pgfault, stats.pgfault);
+
+	/* Shared with a child: the writer's frame is copied, read-only entry or not. */
+	assert_int_equal(mm_copy_in(parent, BASE + 4 * PAGE_SIZE, "s", 1), 0);
+	struct mm *child = mm_fork(parent);
+	assert_non_null(child);
+	assert_ptr_equal(frame_of(parent, BASE), frame_of(child, BASE));
+	assert_int_equal(mm_copy_in(child, BASE, "c", 1), 0);
+	assert_ptr_not_equal(frame_of(parent, BASE), frame_of(child, BASE));
+	assert_int_equal(*page_of(child, BASE), 'c');
+	assert_int_equal(*page_of(parent, BASE), 'r');
+	assert_int_equal(vm_stats.cow_copy - stats.cow_copy, 1);
+	/* The parent's frame is its own again: written in place, no fault of any kind. */
+	assert_int_equal(mm_copy_in(parent, BASE, "R", 1), 0);
+	assert_int_equal(*page_of(parent, BASE), 'R');
+	assert_int_equal(vm_stats.cow_fault - stats.cow_fault, 1);
+	/* A shared region's frame is everyone's: written in place, seen by both. */
+	assert_int_equal(mm_copy_in(child, BASE + 4 * PAGE_SIZE, "S", 1), 0);
+	assert_int_equal(*page_of(parent, BASE + 4 * PAGE_SIZE), 'S');
+
+	struct mm *live[] = { parent, child };
+	char report[256];
+	assert_int_equal(audit(live, 2, report, sizeof(report)), 0);
+	mm_put(child);
+	mm_put(parent);
+	check_no_leak();
+}
+
 /* Shared regions stay shared in every mode, and stay writable. */
 static void test_shared_stays_shared(void **state)
 {
@@ -1738,6 +1793,7 @@ int main(void)
 		cmocka_unit_test_setup(test_cow_fault_out_of_memory, setup),
 		cmocka_unit_test_setup(test_cow_survives_mprotect, setup),
 		cmocka_unit_test_setup(test_cow_kernel_write, setup),
+		cmocka_unit_test_setup(test_kernel_write_resolver, setup),
 		cmocka_unit_test_setup(test_shared_stays_shared, setup),
 		cmocka_unit_test_setup(test_fork_mode_names, setup),
 		cmocka_unit_test_setup(test_unmap_frees_page_tables, setup),
