@@ -157,7 +157,7 @@ static int fork_region(struct mm *parent, struct mm *child, const struct vma *vm
 {
 	struct fork_context context = { parent, child, vma, mode, 0 };
 
-	pt_for_each_table(parent->root, vma->start, vma->end, PT_READ_SHARED, fork_table, &context);
+	pt_for_each_table(parent->root, vma->start, vma->end, fork_table, &context);
 	return context.error;
 }
 

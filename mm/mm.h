@@ -217,7 +217,9 @@ void mm_object_init(struct mm_object *object);
 /*
  * The file shrank to end at page index first: unmap every page at index first or
  * beyond from every region mapping the object, private copies included (as Linux
- * does), so that the next touch finds the end of the file and gets SIGBUS.
+ * does), so that the next touch finds the end of the file and gets SIGBUS. It
+ * cannot fail, not even under fork_mode=sharedpt without memory for a copy of
+ * a shared page table (mm.c says why).
  */
 void mm_object_truncate(struct mm_object *object, uint64_t first);
 

@@ -1388,6 +1388,69 @@ static void test_file_end_of_file(void **state)
 	check_no_leak();
 }
 
+/*
+ * sharedpt: truncation cannot fail. With no frame for a table's copy, the lost
+ * pages are cleared through the table still shared, which every address space
+ * using it does alike; the anonymous pages under the same table stay, each
+ * address space's resident count is right, and nothing leaks.
+ */
+static void test_sharedpt_truncate_without_memory(void **state)
+{
+	(void)state;
+	mm_fork_mode = FORK_MODE_SHAREDPT;
+	mm_sharedpt_min_resident = 0;
+	mm_sharedpt_small_pages = 0;	/* share every region's tables */
+	for (int level = 0; level < MM_SHAREDPT_LEVELS; level++) {
+		struct fake_file f;
+		struct mm *parent = mm_create();
+
+		mm_sharedpt_level = level;
+		fake_init(&f, 8 * PAGE_SIZE);
+		mm_map_file(parent, BASE, 8 * PAGE_SIZE, RW, 0, &f.backing, 0);
+		mm_map(parent, BASE + 8 * PAGE_SIZE, 4 * PAGE_SIZE, RW, 0);
+		assert_int_equal(mm_populate(parent, BASE, 8 * PAGE_SIZE), 0);
+		assert_int_equal(user_write(parent, BASE, 'p'), 0);	/* a private copy */
+		for (int i = 8; i < 12; i++)
+			assert_int_equal(user_write(parent, BASE + i * PAGE_SIZE, 'a' + i), 0);
+		struct mm *child = mm_fork(parent);
+		struct mm *grandchild = mm_fork(child);
+		assert_non_null(child);
+		assert_non_null(grandchild);
+		assert_ptr_equal(pt_lookup(parent->root, BASE), pt_lookup(grandchild->root, BASE));
+
+		mm_host_fail_all(true);
+		fake_truncate(&f, 2 * PAGE_SIZE);
+		mm_host_fail_all(false);
+
+		struct mm *spaces[] = { parent, child, grandchild };
+		for (int s = 0; s < 3; s++) {
+			struct mm *mm = spaces[s];
+			assert_int_equal(mm->resident_pages, 2 + 4);
+			assert_int_equal(*page_of(mm, BASE), 'p');
+			assert_int_equal(*page_of(mm, BASE + PAGE_SIZE), 0x41);
+			assert_null(page_of(mm, BASE + 2 * PAGE_SIZE));
+			assert_int_equal(mm_fault(mm, BASE + 7 * PAGE_SIZE, FAULT_READ), -EIO);
+			for (int i = 8; i < 12; i++)
+				assert_int_equal(*page_of(mm, BASE + i * PAGE_SIZE), 'a' + i);
+		}
+		char report[256];
+		assert_int_equal(audit(spaces, 3, report, sizeof(report)), 0);
+		/* The tables are still shared, and work on as ever: the child writes. */
+		assert_int_equal(user_write(child, BASE + 9 * PAGE_SIZE, 'c'), 0);
+		assert_int_equal(*page_of(parent, BASE + 9 * PAGE_SIZE), 'a' + 9);
+		assert_int_equal(audit(spaces, 3, report, sizeof(report)), 0);
+		mm_put(grandchild);
+		mm_put(child);
+		mm_put(parent);
+		fake_release(&f);
+		check_no_leak();
+	}
+	mm_fork_mode = FORK_MODE_COW;
+	mm_sharedpt_min_resident = 1024;
+	mm_sharedpt_level = 1;
+	mm_sharedpt_small_pages = 512;
+}
+
 /* A shared mapping of a file not open for writing may never become writable. */
 static void test_file_nowrite(void **state)
 {
@@ -1508,7 +1571,7 @@ static void audit_refcounts(struct mm **spaces)
 
 	for (int i = 0; i < SPACES; i++)
 		if (spaces[i])
-			pt_for_each_table(spaces[i]->root, 0, MM_STACK_TOP, PT_READ_SHARED, count_table,
+			pt_for_each_table(spaces[i]->root, 0, MM_STACK_TOP, count_table,
 					  &audit);
 	for (size_t pfn = 0; pfn < count; pfn++) {
 		struct page *page = pfn_to_page(pfn);
@@ -1804,6 +1867,7 @@ int main(void)
 		cmocka_unit_test_setup(test_file_private_fork, setup),
 		cmocka_unit_test_setup(test_file_split_and_merge, setup),
 		cmocka_unit_test_setup(test_file_end_of_file, setup),
+		cmocka_unit_test_setup(test_sharedpt_truncate_without_memory, setup),
 		cmocka_unit_test_setup(test_file_nowrite, setup),
 		cmocka_unit_test_setup(test_file_loader_write, setup),
 		cmocka_unit_test_setup(test_file_fault_out_of_memory, setup),
