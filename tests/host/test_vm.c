@@ -1,6 +1,6 @@
 /*
- * Host tests for user address spaces: mm/pagetable.c, mm/vma.c, mm/mm.c and
- * mm/fault.c over the simulated machine of tests/host/mm_host.c.
+ * Host tests for user address spaces: mm/pagetable.c, mm/pte.c, mm/vma.c, mm/mm.c,
+ * mm/fork.c and mm/fault.c over the simulated machine of tests/host/mm_host.c.
  *
  * Every test ends by destroying its address spaces and checking that the free-frame
  * count is back at its baseline (nothing leaked) and that the allocator's own
