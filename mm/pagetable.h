@@ -74,8 +74,10 @@ static inline bool pte_maps_frame(pte_t pte)
  * copy. Every operation that changes entries of a range calls it before it
  * changes anything (munmap, mprotect, madvise, truncation; a fault does the
  * same for its one page in pt_lookup_create), so that its failure, -ENOMEM,
- * leaves everything as it was. 0 or -ENOMEM (the tables taken so far stay
- * taken, which changes nothing anyone can see).
+ * leaves everything as it was (truncation, which must not fail, then clears
+ * its entries through the shared tables: mm_object_truncate says why it may).
+ * 0 or -ENOMEM (the tables taken so far stay taken, which changes nothing
+ * anyone can see).
  */
 int pt_unshare(uint64_t root, uint64_t start, uint64_t end);
 
