@@ -345,6 +345,51 @@ static void test_sharedpt_shares_tables(void **state)
 	check_no_leak();
 }
 
+/* pt_unshare takes exactly the tables serving its range, leaves the entries as
+ * they were, and without memory for a copy takes nothing. */
+static void test_sharedpt_unshare_range(void **state)
+{
+	(void)state;
+	const uint64_t table_span = 512 * PAGE_SIZE;
+	struct mm *parent = mm_create();
+
+	mm_fork_mode = FORK_MODE_SHAREDPT;
+	mm_sharedpt_min_resident = 0;
+	mm_sharedpt_level = 0;
+	mm_map(parent, BASE, 2 * table_span, RW, 0);
+	assert_int_equal(user_write(parent, BASE, 'a'), 0);
+	assert_int_equal(user_write(parent, BASE + table_span, 'b'), 0);
+	struct mm *child = mm_fork(parent);
+	assert_non_null(child);
+	assert_ptr_equal(pt_lookup(parent->root, BASE), pt_lookup(child->root, BASE));
+
+	assert_int_equal(pt_unshare(child->root, BASE, BASE + PAGE_SIZE), 0);
+	assert_true(pt_table_entry(child->root, BASE) & PTE_WRITE);
+	assert_ptr_not_equal(pt_lookup(parent->root, BASE), pt_lookup(child->root, BASE));
+	assert_ptr_equal(frame_of(parent, BASE), frame_of(child, BASE));
+	assert_int_equal(*page_of(child, BASE), 'a');
+	/* The next table is not in the range: still shared. */
+	assert_false(pt_table_entry(child->root, BASE + table_span) & PTE_WRITE);
+	assert_ptr_equal(pt_lookup(parent->root, BASE + table_span),
+			 pt_lookup(child->root, BASE + table_span));
+
+	mm_host_fail_nth(1);
+	assert_int_equal(pt_unshare(child->root, BASE + table_span, BASE + table_span + 1), -ENOMEM);
+	mm_host_fail_nth(0);
+	assert_ptr_equal(pt_lookup(parent->root, BASE + table_span),
+			 pt_lookup(child->root, BASE + table_span));
+
+	struct mm *live[] = { parent, child };
+	char report[256];
+	assert_int_equal(audit(live, 2, report, sizeof(report)), 0);
+	mm_put(child);
+	mm_put(parent);
+	mm_fork_mode = FORK_MODE_COW;
+	mm_sharedpt_min_resident = 1024;
+	mm_sharedpt_level = 1;
+	check_no_leak();
+}
+
 /* sharedpt forks a small process as cow does. */
 static void test_sharedpt_small_process_forks_as_cow(void **state)
 {
@@ -1848,6 +1893,7 @@ int main(void)
 		cmocka_unit_test_setup(test_find_free_top_down, setup),
 		cmocka_unit_test_setup(test_cow_shares_then_copies_then_reuses, setup),
 		cmocka_unit_test_setup(test_sharedpt_shares_tables, setup),
+		cmocka_unit_test_setup(test_sharedpt_unshare_range, setup),
 		cmocka_unit_test_setup(test_sharedpt_small_process_forks_as_cow, setup),
 		cmocka_unit_test_setup(test_sharedpt_upper_levels, setup),
 		cmocka_unit_test_setup(test_sharedpt_stack_forked_by_entries, setup),
