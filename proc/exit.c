@@ -3,11 +3,7 @@
  */
 #include "proc/internal.h"
 #include "proc/thread.h"
-#include "proc/futex.h"
-#include "arch/x86_64/paging.h"
 #include "arch/x86_64/power.h"
-#include "fs/fs.h"
-#include "mm/mm.h"
 #include "mm/uaccess.h"
 #include "kernel/syscall.h"
 #include "kernel/printk.h"
@@ -94,30 +90,6 @@ static void notify_parent_of_exit(struct proc *proc)
 		give_to_init(proc);
 }
 
-/* What one thread holds: its robust futexes and clear_child_tid (futex.c), its
- * references on files, program, address space, sighand and fs_info. */
-static void release_thread(struct proc *proc)
-{
-	futex_exit(proc);
-	if (proc->files) {
-		struct fdtable *files = proc->files;
-		proc->files = NULL;	/* no longer this thread's while its files close */
-		fdtable_put(files);
-	}
-	if (proc->exe) {
-		file_allow_write(proc->exe);
-		file_put(proc->exe);
-		proc->exe = NULL;
-	}
-	if (proc->mm) {
-		struct mm *mm = proc->mm;
-		write_cr3(paging_kernel_root());
-		proc->mm = NULL;
-		mm_put(mm);
-	}
-	thread_exit_release(proc);
-}
-
 static void __attribute__((noreturn)) init_died(int status)
 {
 	if (mm_audit_on_exit) {
@@ -161,12 +133,11 @@ void thread_exit(int wait_status)
 		wait_status = group->exit_status;
 	if (group->live == 1 && group->tgid == 1)
 		init_died(wait_status);
-	release_thread(proc);
+	proc_release_resources(proc, PROC_RELEASE_EXIT);
 	if (mm_audit_on_exit) {
 		char report[256];
 		proc_mm_audit(report, sizeof(report), "after an exit");
 	}
-	vfork_release(proc);
 
 	irq_disable();
 	proc->exit_status = wait_status;
