@@ -35,8 +35,9 @@ int wait_status_signaled(int sig)
 	return sig & 0x7f;
 }
 
-/* Make init the child's parent; init reaps whatever zombies it is given. */
-static void give_to_init(struct proc *child)
+/* Make init the child's parent; init reaps whatever zombies it is given. The
+ * caller holds proc_table_lock: the tree changes. */
+static void move_to_init(struct proc *child)
 {
 	struct proc *init = proc_init_process();
 
@@ -47,13 +48,22 @@ static void give_to_init(struct proc *child)
 		wake_up(&init->child_event);
 }
 
+static void give_to_init(struct proc *child)
+{
+	spin_lock(&proc_table_lock);
+	move_to_init(child);
+	spin_unlock(&proc_table_lock);
+}
+
 /* Give the dying process's children to init, which will reap them. */
 static void reparent_children(struct proc *proc)
 {
 	struct list_node *node, *next;
 
+	spin_lock(&proc_table_lock);
 	list_for_each_safe(node, next, &proc->children)
-		give_to_init(list_entry(node, struct proc, sibling));
+		move_to_init(list_entry(node, struct proc, sibling));
+	spin_unlock(&proc_table_lock);
 }
 
 /* The wait status in waitid's terms: CLD_EXITED and the exit code, or CLD_KILLED
@@ -221,10 +231,8 @@ static bool take_report(struct proc *child, int options, struct child_report *re
 		if (!(options & WEXITED) || thread_count(child))
 			return false;	/* a leader whose threads live on: not yet */
 		exit_report(child->exit_status, &report->code, &report->status);
-		if (!keep) {
-			list_remove(&child->sibling);
-			proc_free(child);
-		}
+		if (!keep)
+			proc_free(child);	/* out of the tree and the table */
 		return true;
 	}
 	if ((options & WSTOPPED) && child->stop_unreported) {

@@ -197,12 +197,13 @@ static int check_flags(const struct proc *parent, uint64_t flags)
 /* A new process joins the tree under the caller's process, or its parent. */
 static void link_into_tree(struct proc *child, struct proc *caller, uint64_t flags)
 {
+	spin_lock(&proc_table_lock);
 	struct proc *parent = proc_leader(caller);
-
 	if (flags & CLONE_PARENT)
 		parent = parent->parent;
 	child->parent = parent;
 	list_push_back(&parent->children, &child->sibling);
+	spin_unlock(&proc_table_lock);
 }
 
 static long do_clone(const struct clone_request *request)
