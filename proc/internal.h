@@ -31,7 +31,9 @@ void proc_release_resources(struct proc *proc, enum proc_release why);
 
 /* proc.c */
 struct proc *proc_alloc(void);		/* a fresh pid, kernel stack and FPU area */
-void proc_free(struct proc *proc);	/* the last step of reaping a zombie */
+/* Out of the table and the tree, and freed: a reaped zombie, a dead thread, a
+ * child whose clone failed. */
+void proc_free(struct proc *proc);
 struct proc *proc_init_process(void);	/* PID 1, or NULL before it exists */
 
 /* audit.c: mm_audit over every process; panics on a violation. Fills report
