@@ -55,11 +55,15 @@ static void give_to_init(struct proc *child)
 	spin_unlock(&proc_table_lock);
 }
 
-/* Give the dying process's children to init, which will reap them. */
+/* Give the dying process's children to init, which will reap them. With no
+ * children the lock is not needed: only a child (by CLONE_PARENT) or a thread of
+ * the process (all gone by now) could give it one, so the list stays empty. */
 static void reparent_children(struct proc *proc)
 {
 	struct list_node *node, *next;
 
+	if (list_empty(&proc->children))
+		return;
 	spin_lock(&proc_table_lock);
 	list_for_each_safe(node, next, &proc->children)
 		move_to_init(list_entry(node, struct proc, sibling));
