@@ -13,6 +13,7 @@
  *   fs_sleep_irqs_off(q, deadline) sleep with interrupts off: 0, -EINTR, -ETIMEDOUT
  *   FS_WAIT_EVENT(q, cond)         wait_event_interruptible
  *   wake_up, signal_send, signal_send_group, signal_pending
+ *   rlimit_current                 the caller's limits (RLIMIT_NOFILE)
  *   clock_monotonic_ns, fs_unix_time_ns
  *   serial_write, serial_read_byte, serial_set_input_hook
  *   copy_from_user, copy_to_user, clear_user, strncpy_from_user

@@ -473,3 +473,10 @@ void mm_activate(struct mm *mm)
 {
 	pt_activate(mm->root);
 }
+
+/* The kernel's own table holds no user mapping: the CPU waits there while the
+ * address space it left may be freed (exit, execve). */
+void mm_switch_to_kernel(void)
+{
+	pt_activate(hw_kernel_root());
+}

@@ -337,6 +337,11 @@ int mm_shared_word(struct mm *mm, uint64_t address, uint64_t *phys);
 /* Make mm the CPU's address space. */
 void mm_activate(struct mm *mm);
 
+/* Leave the CPU's user address space for the kernel's own table (no user
+ * mappings), so that the one left may be freed: exit and execve, before their
+ * mm_put. */
+void mm_switch_to_kernel(void);
+
 /*
  * mincore (mm/residency.c): vec[i] is 1 when the page at start + i pages is in
  * memory, 0 when not, for at most `pages` pages, stopping at the end of the region

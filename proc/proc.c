@@ -138,6 +138,7 @@ void proc_free(struct proc *proc)
 {
 	if (!list_empty(&proc->all_link)) {
 		spin_lock(&proc_table_lock);
+		list_remove(&proc->sibling);	/* a reaped zombie leaves its parent */
 		list_remove(&proc->all_link);
 		proc_count--;
 		spin_unlock(&proc_table_lock);

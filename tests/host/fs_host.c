@@ -11,6 +11,7 @@
 
 #include "fs/internal.h"
 #include "tests/host/fs_host.h"
+#include "fs/fdtable.h"
 
 static struct fs_info fs_host_fs = { .refs = 1 };	/* its cwd and umask */
 static struct sigaction_k fs_host_actions[NSIG];
@@ -99,6 +100,13 @@ bool proc_group_in_session(int pgid, int sid)
 {
 	(void)sid;
 	return pgid > 0;
+}
+
+/* No process limits on the host: descriptors go up to the table's own cap. */
+uint64_t rlimit_current(unsigned resource)
+{
+	(void)resource;
+	return FD_MAX;
 }
 
 bool signal_pending(void)
