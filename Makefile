@@ -114,7 +114,8 @@ initramfs: $(INITRAMFS)
 # ---------------------------------------------------------------- running
 
 QEMU_MEM ?= 256
-QEMU_BASE := -machine pc -cpu max -m $(QEMU_MEM) -no-reboot -display none \
+SMP ?= 1
+QEMU_BASE := -machine pc -cpu max -m $(QEMU_MEM) -smp $(SMP) -no-reboot -display none \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04
 APPEND ?=
 
@@ -165,9 +166,11 @@ $(BUILD)/host/test_%: tests/host/test_%.c $$(host_$$*_SRCS) $(wildcard tests/hos
 # ---------------------------------------------------------------- tests
 
 .PHONY: test host-test guest-test
+# T=KIND/NAME runs one test: host/vm, guest/cow, selftest/memory, prog/futex
+# (tools/run-tests.sh says more).
 test: deps
 	@$(MAKE) --no-print-directory -s $(KERNEL) $(HOST_BINS) $(INITRAMFS)
-	@tools/run-tests.sh
+	@tools/run-tests.sh $(T)
 
 host-test: deps
 	@$(MAKE) --no-print-directory -s $(HOST_BINS)
@@ -205,8 +208,10 @@ help:
 	@echo "make run        boot calf into busybox sh in QEMU (Ctrl-A x quits QEMU)"
 	@echo "make run-bare   boot the kernel alone: banner, heartbeat, serial monitor"
 	@echo "make test       host unit tests + guest tests; ends with 'N passed, N failed'"
+	@echo "make test T=... one test: T=host/vm, guest/cow, selftest/memory, prog/futex"
 	@echo "make bench      calf (each fork mode) against Linux: table, CSV, plot"
 	@echo "make fuzz       the syscall fuzzer on calf (SEED=1 MINUTES=10 FUZZ_APPEND=...)"
 	@echo "make debug      boot halted, waiting for gdb (gdb -x tools/gdbinit)"
 	@echo "make debug-triple  boot logging interrupts/resets to $(BUILD)/qemu.log"
 	@echo "APPEND='...'    kernel command line for run/debug"
+	@echo "SMP=N           CPUs for run/debug (default 1; the others are started and parked)"

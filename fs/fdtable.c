@@ -11,7 +11,6 @@
 #include "fs/vfs.h"
 #include "fs/fdtable.h"
 #include "fs/abi.h"
-#include "fs/needs.h"
 
 #define FD_INITIAL 16
 
@@ -26,19 +25,18 @@ struct fdtable {
 	struct fd_slot *slots;
 };
 
-#define RLIMIT_NOFILE 7
-
-/* Descriptors must stay below this: RLIMIT_NOFILE's soft limit, at most FD_MAX. */
+/* Descriptors must stay below this: RLIMIT_NOFILE's soft limit (proc/limits.c,
+ * through fs/jobctl.h), at most FD_MAX. */
 unsigned fd_limit(void)
 {
-	uint64_t limit = rlimit_current ? rlimit_current(RLIMIT_NOFILE) : FD_MAX;
+	uint64_t limit = fs_jobctl.nofile_limit();
 
 	return limit < FD_MAX ? (unsigned)limit : FD_MAX;
 }
 
 uint64_t fd_rlimit(void)
 {
-	return rlimit_current ? rlimit_current(RLIMIT_NOFILE) : FD_MAX;
+	return fs_jobctl.nofile_limit();
 }
 
 static struct fdtable *table_alloc(unsigned capacity)

@@ -23,6 +23,7 @@
  *                                  the numbers are kernel/signum.h
  *   fs_current_ids, fs_jobctl      fs/jobctl.h: pid, process group and session,
  *                                  for the terminal, F_SETOWN and SCM_CREDENTIALS;
+ *                                  RLIMIT_NOFILE for the descriptor table;
  *                                  proc/ registers both sets of upcalls at boot
  *   clock_monotonic_ns, fs_unix_time_ns
  *   serial_write, serial_read_byte, serial_set_input_hook

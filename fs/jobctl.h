@@ -1,6 +1,7 @@
 /*
  * fs/jobctl.h - what fs/ and net/ need to know of processes: the current task's
- * ids, and whether an id names a process group or session.
+ * ids, whether an id names a process group or session, and how many descriptors
+ * the process may have open.
  *
  * The terminal's job control (TIOCSCTTY, TIOCSPGRP, the background read check)
  * and F_SETOWN ask, and so do the credentials a socket passes (SCM_CREDENTIALS).
@@ -12,6 +13,7 @@
 #define CALF_FS_JOBCTL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct job_ids {
 	int pid;	/* the thread id */
@@ -27,6 +29,9 @@ struct fs_jobctl_ops {
 	bool (*id_in_use)(int id);
 	/* Has process group pgid a member (zombies included) in session sid? */
 	bool (*group_in_session)(int pgid, int sid);
+	/* The running process's RLIMIT_NOFILE soft limit (proc/limits.c): the
+	 * descriptor table's bound, and poll's bound on nfds. */
+	uint64_t (*nofile_limit)(void);
 };
 
 extern struct fs_jobctl_ops fs_jobctl;	/* by value, as sched/signal.h's */

@@ -11,6 +11,7 @@
 #include "fs/internal.h"
 #include "fs/vfs.h"
 #include "fs/fs.h"
+#include "kernel/syscall.h"
 
 static struct spinlock random_lock = SPINLOCK_INIT("random");
 static uint32_t key[8];		/* guarded by random_lock */
@@ -92,4 +93,48 @@ void chacha20_block_for_test(const uint32_t k[8], uint64_t count, uint64_t nonce
 			     uint32_t out[16])
 {
 	chacha20_block(k, count, nonce, out);
+}
+
+#define GRND_NONBLOCK 1
+#define GRND_RANDOM 2
+#define GRND_INSECURE 4
+#define MAX_RW_COUNT 0x7ffff000ul
+
+/*
+ * Linux's getrandom: the flags (INSECURE and RANDOM exclude each other), at most
+ * MAX_RW_COUNT bytes, which must all lie in user space (EFAULT); then the bytes go
+ * out until the first that cannot be written: their count, or EFAULT if none. The
+ * copy goes page by page of the destination, so the count is exact. Like Linux, a
+ * signal ends a long request at a page boundary.
+ */
+SYSCALL_DEFINE3(getrandom, uint8_t *, buffer, size_t, length, unsigned, flags)
+{
+	uint8_t chunk[256];
+	size_t done = 0;
+
+	if (flags & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
+		return -EINVAL;
+	if ((flags & (GRND_INSECURE | GRND_RANDOM)) == (GRND_INSECURE | GRND_RANDOM))
+		return -EINVAL;
+	if (length > MAX_RW_COUNT)
+		length = MAX_RW_COUNT;
+	if (!user_range_ok((uint64_t)buffer, length))
+		return -EFAULT;
+	if (length == 0)
+		return 0;
+	while (done < length) {
+		size_t room = PAGE_SIZE - (((uint64_t)buffer + done) & (PAGE_SIZE - 1));
+		size_t n = length - done;
+		if (n > room)
+			n = room;
+		if (n > sizeof(chunk))
+			n = sizeof(chunk);
+		random_bytes(chunk, n);
+		if (copy_to_user(buffer + done, chunk, n))
+			break;
+		done += n;
+		if (((uint64_t)buffer + done) % PAGE_SIZE == 0 && task_signal_pending())
+			break;
+	}
+	return done ? (long)done : -EFAULT;
 }

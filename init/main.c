@@ -17,6 +17,7 @@
 #include "init/crash.h"
 #include "init/monitor.h"
 #include "init/selftest.h"
+#include "init/smp.h"
 #include "mm/frame.h"
 #include "mm/mm.h"
 #include "lib/string.h"
@@ -142,11 +143,15 @@ void kernel_main(uint64_t start_info_phys)
 	if (serial_init(SERIAL_COM2))
 		log_port = SERIAL_COM2;
 	printk_set_sink(write_log);
+	panic_init();
 	printk("\ncalf: booting\n");
 
 	boot_info_parse(start_info_phys);
 	cmdline_init(boot_info.cmdline);
 	cpu_init();
+	printk("cpu: %s, nx %s, smep %s, smap %s, 1g pages %s\n", cpu_features.vendor,
+	       cpu_features.nx ? "on" : "absent", cpu_features.smep ? "on" : "absent",
+	       cpu_features.smap ? "on" : "absent", cpu_features.pdpe1gb ? "yes" : "no");
 	gdt_init();
 	idt_init();
 	pic_init();
@@ -154,6 +159,7 @@ void kernel_main(uint64_t start_info_phys)
 	timer_init();
 	serial_enable_input(SERIAL_COM1);
 	irq_enable();
+	smp_init();
 	apply_fork_mode();
 	mm_audit_on_exit = cmdline_has("mm_audit");
 	banner();

@@ -42,6 +42,8 @@ static void show_interrupts(void)
 	for (unsigned irq = 0; irq < IRQ_COUNT; irq++)
 		if (irq_count(irq))
 			printk("irq %2u: %lu\n", irq, irq_count(irq));
+	if (trap_unexpected_vectors())
+		printk("unexpected vectors: %lu\n", trap_unexpected_vectors());
 }
 
 static void run_command(const char *line)

@@ -7,7 +7,7 @@
 #include "kernel/printk.h"
 #include "lib/format.h"
 #include "lib/ksyms.h"
-#include "arch/x86_64/backtrace.h"
+#include "kernel/backtrace.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/power.h"
 #include "arch/x86_64/trap.h"
@@ -75,6 +75,22 @@ void panic(const char *fmt, ...)
 	finish();
 }
 
+static void print_trap_registers(const struct trap_frame *f)
+{
+	char symbol[KSYMS_NAME_MAX + 32];
+
+	ksyms_describe(f->rip, symbol, sizeof(symbol));
+	printk("RIP: %04lx:%016lx %s\n", f->cs, f->rip, symbol);
+	printk("RSP: %04lx:%016lx RFLAGS: %08lx\n", f->ss, f->rsp, f->rflags);
+	printk("RAX: %016lx RBX: %016lx RCX: %016lx\n", f->rax, f->rbx, f->rcx);
+	printk("RDX: %016lx RSI: %016lx RDI: %016lx\n", f->rdx, f->rsi, f->rdi);
+	printk("RBP: %016lx R08: %016lx R09: %016lx\n", f->rbp, f->r8, f->r9);
+	printk("R10: %016lx R11: %016lx R12: %016lx\n", f->r10, f->r11, f->r12);
+	printk("R13: %016lx R14: %016lx R15: %016lx\n", f->r13, f->r14, f->r15);
+	printk("CR0: %016lx CR2: %016lx CR3: %016lx CR4: %016lx\n",
+	       read_cr0(), read_cr2(), read_cr3(), read_cr4());
+}
+
 void panic_trap(const struct trap_frame *frame, const char *fmt, ...)
 {
 	va_list args;
@@ -83,7 +99,21 @@ void panic_trap(const struct trap_frame *frame, const char *fmt, ...)
 	va_start(args, fmt);
 	print_reason(fmt, args);
 	va_end(args);
-	trap_print_registers(frame);
+	print_trap_registers(frame);
 	backtrace_print_trap(frame->rip, frame->rsp, frame->rbp);
 	finish();
+}
+
+/* arch/ reports what it cannot handle through this: a fault with its frame, or a
+ * broken boot-time invariant without one. */
+static void report_arch_fatal(const struct trap_frame *frame, const char *reason)
+{
+	if (frame)
+		panic_trap(frame, "%s", reason);
+	panic("%s", reason);
+}
+
+void panic_init(void)
+{
+	trap_set_fatal_handler(report_arch_fatal);
 }

@@ -17,6 +17,10 @@ struct trap_frame;
 __attribute__((noreturn, format(printf, 2, 3)))
 void panic_trap(const struct trap_frame *frame, const char *fmt, ...);
 
+/* Make arch/'s fatal traps and boot errors (arch_fatal) panics. Called first thing
+ * at boot, once printk has somewhere to write. */
+void panic_init(void);
+
 /* Called once, when a panic has been reported, just before the machine stops; lets
  * the self-test runner say which test panicked. */
 void panic_set_hook(void (*hook)(void));

@@ -29,6 +29,7 @@
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
 #include "mm/pagetable.h"
+#include "mm/pte.h"
 #include "mm/vma.h"
 #include "lib/format.h"
 

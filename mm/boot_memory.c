@@ -7,6 +7,7 @@
  * PAGE_RESERVED like the image itself.
  */
 #include "arch/x86_64/boot_info.h"
+#include "arch/x86_64/cpu.h"
 #include "arch/x86_64/paging.h"
 #include "mm/frame.h"
 #include "kernel/panic.h"
@@ -78,6 +79,9 @@ void memory_init(void)
 	/* The direct map covers all of RAM, rounded up to what one table entry maps. */
 	uint64_t max_phys = align_up(boot_info.max_usable, 1ul << 30);
 	paging_init(max_phys, alloc_table_frame);
+	printk("paging: direct map of %lu MiB with %s pages, kernel image %lu KiB\n",
+	       max_phys >> 20, cpu_features.pdpe1gb ? "1 GiB" : "2 MiB",
+	       paging_image_bytes() >> 10);
 
 	size_t page_count = boot_info.max_usable >> PAGE_SHIFT;
 	uint64_t array = bump_alloc(page_count * sizeof(struct page), boot_info.max_usable);

@@ -1,16 +1,21 @@
 /*
- * mm/fault.c - resolving page faults in user address spaces.
+ * mm/fault.c - making a page of a user address space present: the one resolver.
  *
- * The handler first decides what a fault means, then acts (the shape OpenBSD's uvm
- * and the design use): the decision is a value, so the cases are easy to see and,
- * later, to test one by one.
+ * Whoever needs the page at an address comes here: the page-fault handler
+ * (mm_fault: the program's own accesses, and the kernel's through uaccess, which
+ * fault like them because CR0.WP makes read-only entries bind the kernel too),
+ * and the kernel's writes into an address space that need not be the running one
+ * (fault_kernel_write: exec's loader, through mm_copy_in). Each first decides what
+ * the page needs, then does it (the shape OpenBSD's uvm and the design use): the
+ * decision is a value, so the cases are easy to see and to test one by one. The
+ * rule for what entry a frame gets is mm/pte.c's; the tables on the way are made
+ * and taken for this address space by pt_lookup_create (mm/pagetable.c).
  *
  * Copy-on-write: fork leaves the private pages of both processes read-only and
  * shared. A write to one finds a read-only entry in a writable private region; if
  * someone else still holds the frame the writer gets a copy, and if not (the other
  * side exited or already made its own copy) the writer takes the frame over by
- * making the entry writable again. Kernel writes to user memory (copy_to_user)
- * fault the same way, because CR0.WP makes read-only entries bind the kernel too.
+ * making the entry writable again.
  *
  * File mappings: the first touch maps the file's page-cache frame itself (a minor
  * fault: the file is in memory). In a shared region that is the whole story, and the
@@ -32,6 +37,8 @@
 #include "mm/frame.h"
 #include "mm/mm.h"
 #include "mm/pagetable.h"
+#include "mm/pte.h"
+#include "mm/fault.h"
 #include "mm/vma.h"
 
 enum fault_decision {
@@ -40,6 +47,7 @@ enum fault_decision {
 	FAULT_FILE,		/* first touch of a file page */
 	FAULT_COW,		/* write to a read-only page of a writable private region */
 	FAULT_FIX_FLAGS,	/* the page exists; its entry lags behind the region */
+	FAULT_NOTHING,		/* the kernel's write: the frame is this space's own already */
 };
 
 struct vm_stats vm_stats;
@@ -77,7 +85,12 @@ static struct vma *region_for(struct mm *mm, uint64_t address)
 	return vma;
 }
 
-static enum fault_decision decide(const struct vma *vma, pte_t pte, enum fault_access access)
+/*
+ * A user access: the region's protection applies, and what is mapped must end
+ * up allowing the access through its entry.
+ */
+static enum fault_decision decide_access(const struct vma *vma, pte_t pte,
+					 enum fault_access access)
 {
 	if (!vma || !access_allowed(vma, access))
 		return FAULT_SIGNAL;
@@ -89,7 +102,26 @@ static enum fault_decision decide(const struct vma *vma, pte_t pte, enum fault_a
 	return FAULT_FIX_FLAGS;
 }
 
-int mm_break_cow(struct mm *mm, const struct vma *vma, pte_t *pte, uint64_t address)
+/*
+ * The kernel's write through its own mapping of the frame (the loader fills
+ * read-only text this way): protection does not apply, and the entry need not
+ * allow the write, but the frame must be this address space's own, so a frame
+ * someone else holds is copied first even where the entry is not writable.
+ */
+static enum fault_decision decide_kernel_write(const struct vma *vma, pte_t pte)
+{
+	if (!vma)
+		return FAULT_SIGNAL;
+	if (!pte_maps_frame(pte))
+		return vma->backing ? FAULT_FILE : FAULT_ZERO_FILL;
+	if (!(vma->flags & VMA_SHARED) && !page_exclusive(pte_page(pte)))
+		return FAULT_COW;
+	return FAULT_NOTHING;
+}
+
+/* Give mm its own writable copy of the shared frame *pte maps at address in the
+ * private region vma, or take it over if it is exclusive after all. */
+static int break_cow(struct mm *mm, const struct vma *vma, pte_t *pte, uint64_t address)
 {
 	struct page *old = pte_page(*pte);
 
@@ -111,8 +143,11 @@ int mm_break_cow(struct mm *mm, const struct vma *vma, pte_t *pte, uint64_t addr
 	return 0;
 }
 
-int mm_fault_file_page(struct mm *mm, const struct vma *vma, pte_t *pte, uint64_t address,
-		       bool write)
+/* Fill the empty entry *pte at address in the file region vma with the file's page;
+ * for a write to a private region, with the process's own copy of it at once.
+ * 0, -EIO (past the end of the file), -ENOMEM. */
+static int file_page(struct mm *mm, const struct vma *vma, pte_t *pte, uint64_t address,
+		     bool write)
 {
 	struct page *page;
 	int error = vma->backing->ops->get_page(vma->backing, vma_file_index(vma, address), &page);
@@ -171,7 +206,10 @@ static void fault_around(struct mm *mm, const struct vma *vma, pte_t *pte, uint6
 	}
 }
 
-static int zero_fill(struct mm *mm, const struct vma *vma, pte_t *pte)
+/* Who asks for a page: see the top of this file. */
+enum fault_by { FAULT_BY_ACCESS, FAULT_BY_KERNEL_WRITE };
+
+static int zero_fill(struct mm *mm, const struct vma *vma, pte_t *pte, enum fault_by by)
 {
 	struct page *page = frame_alloc(PAGE_ANON, FRAME_ZERO);
 
@@ -179,44 +217,77 @@ static int zero_fill(struct mm *mm, const struct vma *vma, pte_t *pte)
 		return -ENOMEM;
 	*pte = mm_page_pte(vma, page);
 	mm->resident_pages++;
-	mm->counters.zero_fills++;
-	vm_stats.zero_fill++;
+	/* Demand-zero faults are counted; the loader's pages are no fault. */
+	if (by == FAULT_BY_ACCESS) {
+		mm->counters.zero_fills++;
+		vm_stats.zero_fill++;
+	}
+	return 0;
+}
+
+/*
+ * Make the page at address present for access, as `by` asks, and leave its
+ * entry in *entry. Inlined into both callers, so that the page-fault path pays
+ * nothing for the loader's case.
+ */
+static inline __attribute__((always_inline)) int
+resolve(struct mm *mm, uint64_t address, enum fault_access access, enum fault_by by,
+	pte_t **entry)
+{
+	if (address >= MM_STACK_TOP)
+		return -EFAULT;
+	/* Only a program's own access grows the stack; the loader writes inside
+	 * the regions it made. */
+	struct vma *vma = by == FAULT_BY_ACCESS ? region_for(mm, address) :
+						  mm_find_vma(mm, address);
+	pte_t *pte = vma ? pt_lookup_create(mm->root, address) : NULL;
+	if (vma && !pte)
+		return -ENOMEM;
+
+	*entry = pte;
+	switch (by == FAULT_BY_ACCESS ? decide_access(vma, pte ? *pte : 0, access) :
+					decide_kernel_write(vma, pte ? *pte : 0)) {
+	case FAULT_SIGNAL:
+		return -EFAULT;
+	case FAULT_ZERO_FILL:
+		return zero_fill(mm, vma, pte, by);
+	case FAULT_FILE: {
+		int error = file_page(mm, vma, pte, address, access == FAULT_WRITE);
+		if (!error && access != FAULT_WRITE)
+			fault_around(mm, vma, pte, address & PAGE_MASK);
+		return error;
+	}
+	case FAULT_COW:
+		return break_cow(mm, vma, pte, address);
+	case FAULT_FIX_FLAGS:
+		*pte = mm_page_pte(vma, pte_page(*pte));
+		pt_flush_page(mm->root, address);
+		return 0;
+	case FAULT_NOTHING:
+		return 0;
+	}
 	return 0;
 }
 
 int mm_fault(struct mm *mm, uint64_t address, enum fault_access access)
 {
-	int error = 0;
+	pte_t *pte;
+	int error = resolve(mm, address, access, FAULT_BY_ACCESS, &pte);
 
-	if (address >= MM_STACK_TOP)
-		return -EFAULT;
-	struct vma *vma = region_for(mm, address);
-	pte_t *pte = vma ? pt_lookup_create(mm->root, address) : NULL;
-	if (vma && !pte)
-		return -ENOMEM;
-
-	switch (decide(vma, pte ? *pte : 0, access)) {
-	case FAULT_SIGNAL:
-		return -EFAULT;
-	case FAULT_ZERO_FILL:
-		error = zero_fill(mm, vma, pte);
-		break;
-	case FAULT_FILE:
-		error = mm_fault_file_page(mm, vma, pte, address, access == FAULT_WRITE);
-		if (!error && access != FAULT_WRITE)
-			fault_around(mm, vma, pte, address & PAGE_MASK);
-		break;
-	case FAULT_COW:
-		error = mm_break_cow(mm, vma, pte, address);
-		break;
-	case FAULT_FIX_FLAGS:
-		*pte = mm_page_pte(vma, pte_page(*pte));
-		pt_flush_page(mm->root, address);
-		break;
-	}
 	if (error)
 		return error;
 	mm->counters.faults++;
 	vm_stats.pgfault++;
+	return 0;
+}
+
+int fault_kernel_write(struct mm *mm, uint64_t address, struct page **page)
+{
+	pte_t *pte;
+	int error = resolve(mm, address, FAULT_WRITE, FAULT_BY_KERNEL_WRITE, &pte);
+
+	if (error)
+		return error;
+	*page = pte_page(*pte);
 	return 0;
 }

@@ -9,14 +9,18 @@
  *         raised, and the first write by either copies it (mm/fault.c). fork costs
  *         one page-table entry per resident page.
  *   sharedpt  not even the page-table entries: the child points at the parent's
- *         leaf tables, each of which maps 2 MiB, read-only at the level above
- *         (mm/pagetable.c), and no leaf entry changes. The first write by either
- *         side to a table's 2 MiB copies that table (512 entries, a reference
- *         per frame, private pages read-only in both copies) and then the page,
- *         as under cow; if the other side has gone by then, the writer takes
- *         the table back without a copy, and its pages are still writable. fork
- *         costs one entry per 2 MiB of address space, whatever is resident. A
- *         small process forks as under cow (mm_sharedpt_min_resident).
+ *         tables of mm_sharedpt_level (by default the directories, 1 GiB each;
+ *         or the leaf tables, 2 MiB; or those below the root, 512 GiB),
+ *         read-only at the level above (mm/pagetable.c), and no leaf entry
+ *         changes. The first write by either side under a table copies it (512
+ *         entries, a reference on each thing they point at, and the write bit
+ *         cleared below in both copies), then each table below on the way, then
+ *         the page, as under cow; if the other side has gone by then, the
+ *         writer takes the table back without a copy, and its pages are still
+ *         writable. fork costs one entry per shared table, whatever is
+ *         resident. The stack and small private writable regions are forked
+ *         entry by entry (forked_by_entries), and a small process as under cow
+ *         (mm_sharedpt_min_resident).
  * Shared regions (MAP_SHARED) are shared in every mode, and so are the page-cache
  * frames a private file mapping has not yet copied: they are the file's, not the
  * process's, and must keep showing the file's current contents in both.
@@ -26,6 +30,7 @@
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
 #include "mm/pagetable.h"
+#include "mm/pte.h"
 #include "mm/vma.h"
 
 enum fork_mode mm_fork_mode = FORK_MODE_COW;
@@ -156,7 +161,7 @@ static int fork_region(struct mm *parent, struct mm *child, const struct vma *vm
 {
 	struct fork_context context = { parent, child, vma, mode, 0 };
 
-	pt_for_each_table(parent->root, vma->start, vma->end, PT_READ_SHARED, fork_table, &context);
+	pt_for_each_table(parent->root, vma->start, vma->end, fork_table, &context);
 	return context.error;
 }
 

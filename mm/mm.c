@@ -6,39 +6,12 @@
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
 #include "mm/pagetable.h"
+#include "mm/pte.h"
+#include "mm/fault.h"
 #include "mm/vma.h"
 
 static uint64_t page_down(uint64_t address) { return address & PAGE_MASK; }
 static uint64_t page_up(uint64_t address) { return (address + PAGE_SIZE - 1) & PAGE_MASK; }
-
-/* The leaf entry bits a page of this region gets. */
-pte_t mm_pte_flags(const struct vma *vma)
-{
-	pte_t flags = PTE_USER;
-
-	if (vma->prot == PROT_NONE)
-		return PTE_PROTNONE;
-	flags |= PTE_PRESENT;
-	if (vma->prot & PROT_WRITE)
-		flags |= PTE_WRITE;
-	if (!(vma->prot & PROT_EXEC))
-		flags |= PTE_NX;
-	return flags;
-}
-
-bool page_exclusive(const struct page *page)
-{
-	return page->refcount == 1 && page->kind == PAGE_ANON;
-}
-
-pte_t mm_page_pte(const struct vma *vma, const struct page *page)
-{
-	pte_t flags = mm_pte_flags(vma);
-
-	if (!(vma->flags & VMA_SHARED) && !page_exclusive(page))
-		flags &= ~PTE_WRITE;
-	return page_to_phys(page) | flags;
-}
 
 struct mm *mm_create(void)
 {
@@ -63,16 +36,18 @@ void mm_get(struct mm *mm)
 }
 
 /*
- * Clear the entries of one leaf table and drop their frames. The TLB is flushed
- * once for the whole range afterwards (unmap_pages): with one CPU and a kernel
- * that touches no user page in between, no stale entry can be used before then.
- * (With more CPUs the frames would have to wait for the flush, as Linux's
- * mmu_gather makes them.)
+ * Clear the entries of one leaf table and drop their frames, taking each off
+ * the resident count *opaque points at (the address space's, or truncation's
+ * scratch: see mm_object_truncate). The TLB is flushed once for the whole
+ * range afterwards (unmap_pages): with one CPU and a kernel that touches no
+ * user page in between, no stale entry can be used before then. (With more
+ * CPUs the frames would have to wait for the flush, as Linux's mmu_gather
+ * makes them.)
  */
 static int unmap_table(pte_t *entries, unsigned first, unsigned last, uint64_t address,
 		       void *opaque)
 {
-	struct mm *mm = opaque;
+	uint64_t *resident_pages = opaque;
 
 	(void)address;
 	for (unsigned i = first; i <= last; i++) {
@@ -80,7 +55,7 @@ static int unmap_table(pte_t *entries, unsigned first, unsigned last, uint64_t a
 		if (!pte_maps_frame(pte))
 			continue;
 		entries[i] = 0;
-		mm->resident_pages--;
+		(*resident_pages)--;
 		frame_put(pte_page(pte));
 	}
 	return 0;
@@ -99,31 +74,11 @@ static void flush_range(struct mm *mm, uint64_t start, uint64_t end)
 		pt_flush_page(mm->root, address);
 }
 
-/*
- * Unmap [start, end). A leaf table shared with another address space is first
- * taken for this one (a copy), which can fail: -ENOMEM, with the tables taken so
- * far unmapped and the rest untouched. own_range beforehand makes it certain.
- */
-static int unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
+/* Unmap [start, end), which pt_unshare has made this address space's own. */
+static void unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
 {
-	int error = pt_for_each_table(mm->root, start, end, PT_OWN_SHARED, unmap_table, mm);
-
+	pt_for_each_table(mm->root, start, end, unmap_table, &mm->resident_pages);
 	flush_range(mm, start, end);
-	return error;
-}
-
-static int nothing_to_do(pte_t *entries, unsigned first, unsigned last, uint64_t address,
-			 void *context)
-{
-	(void)entries, (void)first, (void)last, (void)address, (void)context;
-	return 0;
-}
-
-/* Take every shared leaf table serving [start, end): afterwards nothing there can
- * fail for want of a copy. 0 or -ENOMEM. */
-static int own_range(struct mm *mm, uint64_t start, uint64_t end)
-{
-	return pt_for_each_table(mm->root, start, end, PT_OWN_SHARED, nothing_to_do, NULL);
 }
 
 void mm_put(struct mm *mm)
@@ -134,15 +89,15 @@ void mm_put(struct mm *mm)
 		return;
 	/*
 	 * Region by region, in address order: the pages, then the tables no region
-	 * after this one needs (those before it are gone already). A shared table
-	 * is dropped whole, entries and all.
+	 * after this one needs (those before it are gone already). A table others
+	 * still use is dropped whole, entries and all (pt_release).
 	 */
 	list_for_each_safe(node, next, &mm->vmas) {
 		struct vma *vma = list_entry(node, struct vma, link);
 		struct pt_range range = { vma->start, vma->end, 0, UINT64_MAX };
 		if (next != &mm->vmas)
 			range.ceiling = list_entry(next, struct vma, link)->start;
-		pt_for_each_table(mm->root, vma->start, vma->end, PT_DROP_SHARED, unmap_table, mm);
+		pt_release(mm->root, vma->start, vma->end, unmap_table, &mm->resident_pages);
 		pt_prune(mm->root, &range);
 		vma_destroy(vma);
 	}
@@ -175,7 +130,7 @@ int mm_unmap(struct mm *mm, uint64_t start, uint64_t length)
 
 	if ((start & ~PAGE_MASK) || length == 0 || end < start)
 		return -EINVAL;
-	if (own_range(mm, start, end) || vma_split(mm, start) || vma_split(mm, end))
+	if (pt_unshare(mm->root, start, end) || vma_split(mm, start) || vma_split(mm, end))
 		return -ENOMEM;
 
 	struct vma *vma = vma_first_ending_after(mm, start);
@@ -247,22 +202,65 @@ void mm_object_init(struct mm_object *object)
 	list_init(&object->vmas);
 }
 
+/* The part of vma that maps file pages from index first on, [*from, vma->end);
+ * false when it maps none. */
+static bool truncated_part(const struct vma *vma, uint64_t first, uint64_t *from)
+{
+	if (vma_file_index(vma, vma->end) <= first)
+		return false;
+	*from = vma->start;
+	if (vma->pgoff < first)
+		*from += (first - vma->pgoff) << PAGE_SHIFT;
+	return true;
+}
+
+static int count_mapped(pte_t *entries, unsigned first, unsigned last, uint64_t address,
+			void *opaque)
+{
+	uint64_t *count = opaque;
+
+	(void)address;
+	for (unsigned i = first; i <= last; i++)
+		*count += pte_maps_frame(entries[i]);
+	return 0;
+}
+
+/*
+ * Truncation cannot fail: the file has shrunk already, and a page past its end
+ * must not stay mapped. Like every change to entries it unshares the range
+ * first, keeping sharedpt's tables out of the way, but when no frame is left
+ * for a table's copy it clears the entries through the table still shared. That
+ * is what every address space using the table would do anyway: a table stays
+ * shared only while no one using it has changed the regions or entries it
+ * serves (each such change takes the table first; only a stack growing into
+ * its span may change a region without it, and a stack maps no file), so all
+ * of them map this file there alike, are on the object's list, and lose the
+ * same pages now.
+ * Whichever comes first clears them, once, for all (each entry holds one
+ * reference however many use its table); so each address space's resident
+ * count is lowered beforehand, while every one of them still sees the
+ * entries, and the clearing itself counts nothing.
+ */
 void mm_object_truncate(struct mm_object *object, uint64_t first)
 {
 	struct list_node *node;
+	uint64_t from, uncounted = 0;
 
 	list_for_each(node, &object->vmas) {
 		struct vma *vma = list_entry(node, struct vma, object_link);
-		uint64_t from = vma->start;
-
-		if (vma_file_index(vma, vma->end) <= first)
+		uint64_t mapped = 0;
+		if (!truncated_part(vma, first, &from))
 			continue;
-		if (vma->pgoff < first)
-			from += (first - vma->pgoff) << PAGE_SHIFT;
-		/* Only with fork_mode=sharedpt and no memory for a table copy: the pages
-		 * past the end stay mapped (reads see old data, not SIGBUS). */
-		if (unmap_pages(vma->mm, from, vma->end))
-			printk("mm: no memory to unmap truncated pages of a shared table\n");
+		pt_for_each_table(vma->mm->root, from, vma->end, count_mapped, &mapped);
+		vma->mm->resident_pages -= mapped;
+	}
+	list_for_each(node, &object->vmas) {
+		struct vma *vma = list_entry(node, struct vma, object_link);
+		if (!truncated_part(vma, first, &from))
+			continue;
+		pt_unshare(vma->mm->root, from, vma->end);	/* failing is fine: above */
+		pt_for_each_table(vma->mm->root, from, vma->end, unmap_table, &uncounted);
+		flush_range(vma->mm, from, vma->end);
 	}
 }
 
@@ -308,7 +306,7 @@ int mm_discard(struct mm *mm, uint64_t start, uint64_t length)
 	uint64_t end = start + page_up(length), reached = start;
 	bool hole = false;
 
-	if (own_range(mm, start, end))
+	if (pt_unshare(mm->root, start, end))
 		return -ENOMEM;
 	/* Like Linux, the mapped parts are discarded even when the range has holes. */
 	for (struct vma *vma = vma_first_ending_after(mm, start); vma && vma->start < end;
@@ -355,7 +353,7 @@ int mm_protect(struct mm *mm, uint64_t start, uint64_t length, unsigned prot)
 			return -EACCES;
 		at = vma->end;
 	}
-	if (own_range(mm, start, end) || vma_split(mm, start) || vma_split(mm, end))
+	if (pt_unshare(mm->root, start, end) || vma_split(mm, start) || vma_split(mm, end))
 		return -ENOMEM;
 
 	struct vma *vma = mm_find_vma(mm, start);
@@ -365,8 +363,7 @@ int mm_protect(struct mm *mm, uint64_t start, uint64_t length, unsigned prot)
 			vma->flags |= VMA_ACCOUNT;
 		vma->prot = prot;
 		struct protect_context context = { mm, vma };
-		pt_for_each_mapped(mm->root, vma->start, vma->end, PT_OWN_SHARED, protect_one,
-				   &context);
+		pt_for_each_mapped(mm->root, vma->start, vma->end, protect_one, &context);
 		vma = vma_next(mm, vma);
 	}
 	vma_merge_range(mm, start, end);
@@ -405,43 +402,14 @@ int mm_populate(struct mm *mm, uint64_t start, uint64_t length)
 	return 0;
 }
 
-/* The frame behind address, created if absent, whatever the region's protection. */
-static void *page_for_loader(struct mm *mm, uint64_t address, int *error)
-{
-	struct vma *vma = mm_find_vma(mm, address);
-	pte_t *pte = vma ? pt_lookup_create(mm->root, address) : NULL;
-
-	*error = !vma ? -EFAULT : !pte ? -ENOMEM : 0;
-	if (*error)
-		return NULL;
-	if (!pte_maps_frame(*pte) && vma->backing) {
-		*error = mm_fault_file_page(mm, vma, pte, address, true);
-		if (*error)
-			return NULL;
-	} else if (!pte_maps_frame(*pte)) {
-		struct page *page = frame_alloc(PAGE_ANON, FRAME_ZERO);
-		if (!page) {
-			*error = -ENOMEM;
-			return NULL;
-		}
-		*pte = mm_page_pte(vma, page);
-		mm->resident_pages++;
-	} else if (!(vma->flags & VMA_SHARED) && !page_exclusive(pte_page(*pte))) {
-		/* Writing into a shared copy-on-write page: the writer gets a copy. */
-		*error = mm_break_cow(mm, vma, pte, address);
-		if (*error)
-			return NULL;
-	}
-	return phys_to_virt(*pte & PTE_ADDR_MASK);
-}
-
 static int fill_in(struct mm *mm, uint64_t address, const void *src, size_t length)
 {
 	while (length > 0) {
-		int error;
-		uint8_t *page = page_for_loader(mm, address, &error);
-		if (!page)
+		struct page *frame;
+		int error = fault_kernel_write(mm, address, &frame);
+		if (error)
 			return error;
+		uint8_t *page = page_address(frame);
 		size_t offset = address & ~PAGE_MASK;
 		size_t chunk = PAGE_SIZE - offset < length ? PAGE_SIZE - offset : length;
 		if (src) {
@@ -504,4 +472,11 @@ void mm_usage(struct mm *mm, struct mm_usage *usage)
 void mm_activate(struct mm *mm)
 {
 	pt_activate(mm->root);
+}
+
+/* The kernel's own table holds no user mapping: the CPU waits there while the
+ * address space it left may be freed (exit, execve). */
+void mm_switch_to_kernel(void)
+{
+	pt_activate(hw_kernel_root());
 }

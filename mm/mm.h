@@ -136,8 +136,9 @@ extern struct vm_stats vm_stats;
 /*
  * How fork treats private memory: copy every page now (Unix before copy-on-write),
  * share it read-only and copy on the first write (the default), or share even the
- * leaf page tables, read-only, and copy a table on the first write under it
- * (sharedpt; see mm/fork.c). All give the same semantics; only the cost differs.
+ * page tables (the directories by default: mm_sharedpt_level), read-only from the
+ * entry above, and copy a table on the first write under it (sharedpt; see
+ * mm/fork.c). All give the same semantics; only the cost differs.
  */
 enum fork_mode { FORK_MODE_COPY, FORK_MODE_COW, FORK_MODE_SHAREDPT, FORK_MODE_COUNT };
 extern enum fork_mode mm_fork_mode;
@@ -187,9 +188,12 @@ void mm_put(struct mm *mm);
  * The child's address space for fork, by mm_fork_mode: shared regions stay shared;
  * private pages are copied (copy), or shared read-only in both until one side
  * writes (cow), or reached through the parent's own page tables, read-only from
- * above, until one side writes under a table (sharedpt). The parent's stale
- * writable TLB entries are flushed before it returns. NULL when out of memory,
- * with everything the partial copy took given back.
+ * above, until one side writes under a table (sharedpt: the parent's leaf entries
+ * are left as they are; the stack, small private writable regions and a parent
+ * with little resident are forked as under cow). The parent's stale writable TLB
+ * entries are flushed before it returns. NULL when out of memory, with
+ * everything the partial copy took given back (the parent's tables it began to
+ * share stay read-only above, and its next write takes them back in place).
  */
 struct mm *mm_fork(struct mm *parent);
 
@@ -217,7 +221,9 @@ void mm_object_init(struct mm_object *object);
 /*
  * The file shrank to end at page index first: unmap every page at index first or
  * beyond from every region mapping the object, private copies included (as Linux
- * does), so that the next touch finds the end of the file and gets SIGBUS.
+ * does), so that the next touch finds the end of the file and gets SIGBUS. It
+ * cannot fail, not even under fork_mode=sharedpt without memory for a copy of
+ * a shared page table (mm.c says why).
  */
 void mm_object_truncate(struct mm_object *object, uint64_t first);
 
@@ -255,7 +261,9 @@ int mm_populate(struct mm *mm, uint64_t start, uint64_t length);
 /*
  * Resolve a fault at address: 0 when the page is now mapped with the access allowed,
  * -EFAULT when the access is not allowed (SIGSEGV), -EIO when the page is past the
- * end of a mapped file (SIGBUS), -ENOMEM when no frame is left.
+ * end of a mapped file (SIGBUS), -ENOMEM when no frame is left. A fault below the
+ * stack within its limit grows it. (mm/fault.c: the same resolver serves
+ * mm_copy_in below.)
  */
 int mm_fault(struct mm *mm, uint64_t address, enum fault_access access);
 
@@ -264,7 +272,7 @@ int mm_fault(struct mm *mm, uint64_t address, enum fault_access access);
  * text this way), creating pages as needed; in a private region the written pages
  * become the process's own (copies of the file's, in a file region). 0 or -ENOMEM;
  * the range must be mapped (-EFAULT otherwise), and -EIO past the end of a mapped
- * file. mm_zero_in writes zeroes.
+ * file. mm_zero_in writes zeroes. Not counted as page faults.
  */
 int mm_copy_in(struct mm *mm, uint64_t address, const void *src, size_t length);
 int mm_zero_in(struct mm *mm, uint64_t address, size_t length);
@@ -328,6 +336,11 @@ int mm_shared_word(struct mm *mm, uint64_t address, uint64_t *phys);
 
 /* Make mm the CPU's address space. */
 void mm_activate(struct mm *mm);
+
+/* Leave the CPU's user address space for the kernel's own table (no user
+ * mappings), so that the one left may be freed: exit and execve, before their
+ * mm_put. */
+void mm_switch_to_kernel(void);
 
 /*
  * mincore (mm/residency.c): vec[i] is 1 when the page at start + i pages is in

@@ -19,6 +19,8 @@
 #include "mm/frame.h"
 #include "mm/mm.h"
 #include "mm/pagetable.h"
+#include "mm/pte.h"
+#include "mm/sharing.h"
 #include "mm/vma.h"
 
 #define PM_PFN_MASK		((1ull << 55) - 1)

@@ -23,7 +23,14 @@
  * every sharer may do): whoever means to change one first takes the table for
  * its own (own_table) - a copy if others still use it, or just the write bit
  * back if it is the last user - and so on down from the root, one level at a
- * time. Readers (pt_lookup, the audit) read through shared tables.
+ * time. That is the one step every change makes first: pt_unshare for a range,
+ * pt_lookup_create for the one page of a fault. The only other writer is
+ * truncation without memory for a copy, which clears entries every sharer
+ * loses alike (mm_object_truncate says why that is right). Walks read through
+ * shared tables (pt_for_each_table, pt_lookup), and the walk that tears an
+ * address space down drops its references on them (pt_release). Outside this
+ * file only fork (which shares them), the audit (which checks them) and the
+ * reports that count a page's users (smaps, pagemap) know tables can be shared.
  */
 #include "mm/internal.h"
 #include "mm/frame.h"
@@ -87,7 +94,9 @@ static bool table_is_owned(pte_t entry)
 	return entry & PTE_WRITE;
 }
 
-/* The frame holding an entry of a table, which counts the entries present. */
+/* The frame holding an entry of a table; above the leaves it counts the table's
+ * present entries (struct page's table.present), so that freeing a directory
+ * stops once it has seen them all. */
 static struct page *holder(const pte_t *entry)
 {
 	return virt_to_page(entry);
@@ -194,7 +203,11 @@ static int own_table(pte_t *entry, int level)
 	return 0;
 }
 
-/* Make a missing table for `entry` to point at; false when out of memory. */
+/*
+ * Make a missing table for `entry` to point at, empty, owned (writable above),
+ * and count it among the present entries of the table holding `entry` (which
+ * is above the leaves: only those count theirs). false when out of memory.
+ */
 static bool make_table(pte_t *entry)
 {
 	struct page *page = frame_alloc(PAGE_TABLE, FRAME_ZERO);
@@ -317,10 +330,21 @@ static void slot_range(int level, uint64_t base, uint64_t start, uint64_t end,
 	*last = last_slot < slots ? last_slot : slots - 1;
 }
 
+/*
+ * What a walk does with a table it reaches that other address spaces use too
+ * (the three public walks below): this is the only place walks tell shared
+ * tables from their own.
+ */
+enum walk_shared {
+	WALK_THROUGH,	/* visit the leaf tables under it, as any other */
+	WALK_UNSHARE,	/* take it for this address space first (own_table) */
+	WALK_DROP,	/* drop this address space's reference and skip it */
+};
+
 struct pt_walk {
-	pt_table_fn fn;
+	pt_table_fn fn;		/* NULL: nothing to do with the leaf tables */
 	void *context;
-	enum pt_shared shared;
+	enum walk_shared shared;
 	bool *changed;		/* a table was taken: flush at the end */
 };
 
@@ -339,21 +363,21 @@ static int walk_tables(uint64_t table, int level, uint64_t base, uint64_t start,
 
 	slot_range(level, base, start, end, slots, &first, &last);
 	if (level == 0)
-		return w->fn(entries, first, last, base + ((uint64_t)first << PAGE_SHIFT),
-			     w->context);
+		return w->fn ? w->fn(entries, first, last, base + ((uint64_t)first << PAGE_SHIFT),
+				     w->context) : 0;
 	for (unsigned i = first; i <= last && !result; i++) {
 		pte_t entry = entries[i];
 		if (!(entry & PTE_PRESENT))
 			continue;
 		if (!table_is_owned(entry)) {
 			struct page *below = table_page(entry);
-			if (w->shared == PT_DROP_SHARED && below->refcount > 1) {
+			if (w->shared == WALK_DROP && below->refcount > 1) {
 				table_put(below);
 				entries[i] = 0;
 				dropped++;
 				continue;
 			}
-			if (w->shared == PT_OWN_SHARED) {
+			if (w->shared == WALK_UNSHARE) {
 				if (own_table(&entries[i], level - 1))
 					return -ENOMEM;
 				*w->changed = true;
@@ -366,8 +390,8 @@ static int walk_tables(uint64_t table, int level, uint64_t base, uint64_t start,
 	return result;
 }
 
-int pt_for_each_table(uint64_t root, uint64_t start, uint64_t end, enum pt_shared shared,
-		      pt_table_fn fn, void *context)
+static int walk(uint64_t root, uint64_t start, uint64_t end, enum walk_shared shared,
+		pt_table_fn fn, void *context)
 {
 	bool changed = false;
 	struct pt_walk w = { fn, context, shared, &changed };
@@ -382,6 +406,22 @@ int pt_for_each_table(uint64_t root, uint64_t start, uint64_t end, enum pt_share
 	return result;
 }
 
+int pt_for_each_table(uint64_t root, uint64_t start, uint64_t end, pt_table_fn fn,
+		      void *context)
+{
+	return walk(root, start, end, WALK_THROUGH, fn, context);
+}
+
+int pt_unshare(uint64_t root, uint64_t start, uint64_t end)
+{
+	return walk(root, start, end, WALK_UNSHARE, NULL, NULL);
+}
+
+void pt_release(uint64_t root, uint64_t start, uint64_t end, pt_table_fn fn, void *context)
+{
+	walk(root, start, end, WALK_DROP, fn, context);
+}
+
 struct entry_walk {
 	pt_visit_fn visit;
 	void *context;
@@ -390,24 +430,24 @@ struct entry_walk {
 static int visit_entries(pte_t *entries, unsigned first, unsigned last, uint64_t address,
 			 void *opaque)
 {
-	struct entry_walk *walk = opaque;
+	struct entry_walk *e = opaque;
 
 	for (unsigned i = first; i <= last; i++, address += PAGE_SIZE) {
 		if (!pte_maps_frame(entries[i]))
 			continue;
-		int result = walk->visit(&entries[i], address, walk->context);
+		int result = e->visit(&entries[i], address, e->context);
 		if (result)
 			return result;
 	}
 	return 0;
 }
 
-int pt_for_each_mapped(uint64_t root, uint64_t start, uint64_t end, enum pt_shared shared,
-			pt_visit_fn visit, void *context)
+int pt_for_each_mapped(uint64_t root, uint64_t start, uint64_t end, pt_visit_fn visit,
+		       void *context)
 {
-	struct entry_walk walk = { visit, context };
+	struct entry_walk w = { visit, context };
 
-	return pt_for_each_table(root, start, end, shared, visit_entries, &walk);
+	return pt_for_each_table(root, start, end, visit_entries, &w);
 }
 
 static int tree_level(const pte_t *entries, int level, uint64_t base, unsigned slots,

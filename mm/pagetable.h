@@ -3,9 +3,11 @@
  *
  * A root (PML4) is a PAGE_TABLE frame whose upper half is copied from the kernel's
  * root, so every address space shares the kernel mappings; the lower half maps user
- * pages. Table frames below the root are allocated on demand and freed when the
- * address space dies. Leaf entries are the caller's business: these functions never
- * take or drop references on the frames they map.
+ * pages. Table frames below the root are allocated on demand, and freed when no
+ * region needs them any more (pt_prune, after munmap) or the address space dies.
+ * Leaf entries are the caller's business: these functions never take or drop
+ * references on the frames they map (except that a shared table's copy takes
+ * one on each, for the copy's entries).
  */
 #ifndef CALF_MM_PAGETABLE_H
 #define CALF_MM_PAGETABLE_H
@@ -25,8 +27,9 @@ void pt_destroy(uint64_t root);
 /* The leaf entry for a user address, or NULL if its table does not exist. */
 pte_t *pt_lookup(uint64_t root, uint64_t address);
 
-/* The same, creating missing tables, and taking a shared leaf table for this
- * address space (the caller means to write the entry); NULL when out of memory. */
+/* The same, for a caller that means to write the entry: missing tables on the way
+ * are made, and shared ones taken for this address space (pt_unshare for one
+ * page, in the same walk); NULL when out of memory. */
 pte_t *pt_lookup_create(uint64_t root, uint64_t address);
 
 /* pt_lookup's entry, and in *users how many address spaces see it: the product
@@ -60,38 +63,54 @@ static inline bool pte_maps_frame(pte_t pte)
 }
 
 /*
- * Visit every leaf entry that maps a frame in [start, end), in address order. The callback may
- * change or clear the entry. Returns early with the callback's nonzero result.
+ * Tables shared with other address spaces (fork_mode=sharedpt; see the top of
+ * mm/pagetable.c) are read-only through the entry above them, for everyone. The
+ * walks below read through them; one step makes a range writable again:
+ *
+ * pt_unshare takes every table that serves [start, end) for root's own, from
+ * the root down: a copy while others still use it, just its write bit back for
+ * its last user. Afterwards the range's entries may be changed as freely as
+ * if nothing had ever been shared, and nothing there can fail for want of a
+ * copy. Every operation that changes entries of a range calls it before it
+ * changes anything (munmap, mprotect, madvise, truncation; a fault does the
+ * same for its one page in pt_lookup_create), so that its failure, -ENOMEM,
+ * leaves everything as it was (truncation, which must not fail, then clears
+ * its entries through the shared tables: mm_object_truncate says why it may).
+ * 0 or -ENOMEM (the tables taken so far stay taken, which changes nothing
+ * anyone can see).
  */
-typedef int (*pt_visit_fn)(pte_t *pte, uint64_t address, void *context);
-
-/*
- * What a walk does with a table shared with other address spaces (at any level
- * below the root; fork_mode=sharedpt):
- *   PT_READ_SHARED  visit the leaf tables under it: the walk only reads entries
- *                   (or only clears write bits, which every sharer may do);
- *   PT_OWN_SHARED   take it for this address space first (a copy while others use
- *                   it), so the walk may change the entries under it; the walk
- *                   returns -ENOMEM if no copy can be made;
- *   PT_DROP_SHARED  for an address space being destroyed: drop its reference on
- *                   the table and forget it, whatever part of it the range
- *                   covers; the other users keep it and everything under it.
- */
-enum pt_shared { PT_READ_SHARED, PT_OWN_SHARED, PT_DROP_SHARED };
-
-int pt_for_each_mapped(uint64_t root, uint64_t start, uint64_t end, enum pt_shared shared,
-			pt_visit_fn visit, void *context);
+int pt_unshare(uint64_t root, uint64_t start, uint64_t end);
 
 /*
  * Visit every leaf table that serves [start, end): fn gets the table's entries
  * and the slots [first, last] inside the range, the first at `address`. For
  * walks that do the same to many entries (fork, unmapping a whole region), where
- * a call per entry would cost more than the work.
+ * a call per entry would cost more than the work. Shared tables are walked
+ * through: fn may change entries only where pt_unshare made the range this
+ * address space's own, or clear write bits, which every sharer may do (fork).
+ * Returns early with fn's nonzero result.
  */
 typedef int (*pt_table_fn)(pte_t *entries, unsigned first, unsigned last,
 			   uint64_t address, void *context);
-int pt_for_each_table(uint64_t root, uint64_t start, uint64_t end, enum pt_shared shared,
-		      pt_table_fn fn, void *context);
+int pt_for_each_table(uint64_t root, uint64_t start, uint64_t end, pt_table_fn fn,
+		      void *context);
+
+/*
+ * Visit every leaf entry that maps a frame in [start, end), in address order, on
+ * pt_for_each_table's terms. The callback may change or clear the entry (after
+ * pt_unshare). Returns early with the callback's nonzero result.
+ */
+typedef int (*pt_visit_fn)(pte_t *pte, uint64_t address, void *context);
+int pt_for_each_mapped(uint64_t root, uint64_t start, uint64_t end, pt_visit_fn visit,
+		       void *context);
+
+/*
+ * For an address space being destroyed: drop root's reference on every table
+ * others still use that serves [start, end), whatever part of it the range
+ * covers (they keep it and everything under it), and hand fn the leaf tables
+ * root alone uses, to unmap their entries.
+ */
+void pt_release(uint64_t root, uint64_t start, uint64_t end, pt_table_fn fn, void *context);
 
 /*
  * For audits: every table under root, depth first, each before the tables below

@@ -7,7 +7,7 @@
  * the page is in its file's page cache. Only fs/ knows the latter, so the caller
  * passes the question in. An anonymous page never touched is not resident.
  *
- * Only reads entries: pt_lookup reads through leaf tables shared at fork.
+ * Only reads entries: pt_lookup reads through tables shared at fork.
  */
 #include "mm/internal.h"
 #include "mm/frame.h"

@@ -22,6 +22,8 @@
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
 #include "mm/pagetable.h"
+#include "mm/pte.h"
+#include "mm/sharing.h"
 #include "mm/vma.h"
 
 #define TREE_LEVELS 3	/* the tables below the root: levels 0 (leaf) to 2 */

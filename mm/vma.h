@@ -44,40 +44,4 @@ void vma_merge_around(struct mm *mm, struct vma *vma);
 /* Merge every pair of identical touching regions that meet in [start, end]. */
 void vma_merge_range(struct mm *mm, uint64_t start, uint64_t end);
 
-/* The leaf entry bits (present, write, user, NX or PROT_NONE) the region allows. */
-#include "mm/pagetable.h"
-pte_t mm_pte_flags(const struct vma *vma);
-
-/* The frame an entry maps (NULL past the end of memory). */
-static inline struct page *pte_page(pte_t pte)
-{
-	return pfn_to_page((pte & PTE_ADDR_MASK) >> PAGE_SHIFT);
-}
-
-/* Page-table entries mapping a user frame: its references, less the page cache's
- * own on a file page (0 for any other kind of frame). mm/sharing.c. */
-uint64_t page_entries(const struct page *page);
-
-/* How many address spaces map the frame, as seen through one entry that
- * path_users address spaces use (sharedpt's shared tables): its other entries,
- * each counted once, plus those. mm/sharing.c says why it is counted so. */
-uint64_t page_mappers(const struct page *page, uint64_t path_users);
-
-/* No one but this one mapping holds the frame: anonymous with one reference. */
-bool page_exclusive(const struct page *page);
-
-/* The entry mapping page in vma: the region's permissions, except that in a private
- * region a frame someone else also holds is mapped read-only (copy-on-write). */
-pte_t mm_page_pte(const struct vma *vma, const struct page *page);
-
-/* Give mm its own writable copy of the shared frame *pte maps at address in the
- * private region vma (or take it over if it is exclusive after all). 0 or -ENOMEM. */
-int mm_break_cow(struct mm *mm, const struct vma *vma, pte_t *pte, uint64_t address);
-
-/* Fill the empty entry *pte at address in the file region vma with the file's page;
- * for a write to a private region, with the process's own copy of it at once.
- * 0, -EIO (past the end of the file), -ENOMEM. */
-int mm_fault_file_page(struct mm *mm, const struct vma *vma, pte_t *pte, uint64_t address,
-		       bool write);
-
 #endif

@@ -18,7 +18,6 @@
  */
 #include "proc/internal.h"
 #include "proc/thread.h"
-#include "proc/futex.h"
 #include "proc/elf.h"
 #include "proc/elf_load.h"
 #include "proc/exec_args.h"
@@ -462,29 +461,19 @@ static void set_name(struct proc *proc, const char *path)
 	strlcpy(proc->name, base ? base + 1 : path, sizeof(proc->name));
 }
 
-/* Past the point of no return: the process becomes the new program. */
+/* Past the point of no return: the process becomes the new program. The old
+ * one goes as an exit's would (release.c: futexes, close-on-exec, program,
+ * address space, vfork parent), then the new one comes in. */
 static void commit(struct exec_state *s, struct proc *proc)
 {
-	struct mm *old = proc->task.mm;
-
-	if (old && proc == current_proc())
-		futex_exit(proc);	/* robust list and clear_child_tid, as Linux does */
+	proc_release_resources(proc, PROC_RELEASE_EXEC);
 	proc->task.mm = s->mm;
 	s->mm = NULL;
 	if (proc == current_proc())
 		mm_activate(proc->task.mm);
-	if (old)
-		mm_put(old);
-	vfork_release(proc);
-	if (proc->exe) {
-		file_allow_write(proc->exe);
-		file_put(proc->exe);
-	}
 	proc->exe = s->file;		/* with its denial of writes */
 	s->file = NULL;
 	s->inode = NULL;
-	if (proc->task.files)
-		fdtable_close_on_exec(proc->task.files);
 	signal_reset_for_exec(proc);
 	proc->did_exec = true;
 	set_name(proc, s->path);

@@ -3,11 +3,7 @@
  */
 #include "proc/internal.h"
 #include "proc/thread.h"
-#include "proc/futex.h"
-#include "arch/x86_64/paging.h"
 #include "arch/x86_64/power.h"
-#include "fs/fs.h"
-#include "mm/mm.h"
 #include "mm/uaccess.h"
 #include "kernel/syscall.h"
 #include "kernel/printk.h"
@@ -39,8 +35,9 @@ int wait_status_signaled(int sig)
 	return sig & 0x7f;
 }
 
-/* Make init the child's parent; init reaps whatever zombies it is given. */
-static void give_to_init(struct proc *child)
+/* Make init the child's parent; init reaps whatever zombies it is given. The
+ * caller holds proc_table_lock: the tree changes. */
+static void move_to_init(struct proc *child)
 {
 	struct proc *init = proc_init_process();
 
@@ -51,13 +48,26 @@ static void give_to_init(struct proc *child)
 		wake_up(&init->child_event);
 }
 
-/* Give the dying process's children to init, which will reap them. */
+static void give_to_init(struct proc *child)
+{
+	spin_lock(&proc_table_lock);
+	move_to_init(child);
+	spin_unlock(&proc_table_lock);
+}
+
+/* Give the dying process's children to init, which will reap them. With no
+ * children the lock is not needed: only a child (by CLONE_PARENT) or a thread of
+ * the process (all gone by now) could give it one, so the list stays empty. */
 static void reparent_children(struct proc *proc)
 {
 	struct list_node *node, *next;
 
+	if (list_empty(&proc->children))
+		return;
+	spin_lock(&proc_table_lock);
 	list_for_each_safe(node, next, &proc->children)
-		give_to_init(list_entry(node, struct proc, sibling));
+		move_to_init(list_entry(node, struct proc, sibling));
+	spin_unlock(&proc_table_lock);
 }
 
 /* The wait status in waitid's terms: CLD_EXITED and the exit code, or CLD_KILLED
@@ -92,30 +102,6 @@ static void notify_parent_of_exit(struct proc *proc)
 		jobctl_notify_parent(proc, code, status);
 	if (parent->pid != 1 && (action->handler == SIG_IGN || (action->flags & SA_NOCLDWAIT)))
 		give_to_init(proc);
-}
-
-/* What one thread holds: its robust futexes and clear_child_tid (futex.c), its
- * references on files, program, address space, sighand and fs_info. */
-static void release_thread(struct proc *proc)
-{
-	futex_exit(proc);
-	if (proc->task.files) {
-		struct fdtable *files = proc->task.files;
-		proc->task.files = NULL;	/* no longer this thread's while its files close */
-		fdtable_put(files);
-	}
-	if (proc->exe) {
-		file_allow_write(proc->exe);
-		file_put(proc->exe);
-		proc->exe = NULL;
-	}
-	if (proc->task.mm) {
-		struct mm *mm = proc->task.mm;
-		write_cr3(paging_kernel_root());
-		proc->task.mm = NULL;
-		mm_put(mm);
-	}
-	thread_exit_release(proc);
 }
 
 static void __attribute__((noreturn)) init_died(int status)
@@ -161,12 +147,11 @@ void thread_exit(int wait_status)
 		wait_status = group->exit_status;
 	if (group->live == 1 && group->tgid == 1)
 		init_died(wait_status);
-	release_thread(proc);
+	proc_release_resources(proc, PROC_RELEASE_EXIT);
 	if (mm_audit_on_exit) {
 		char report[256];
 		proc_mm_audit(report, sizeof(report), "after an exit");
 	}
-	vfork_release(proc);
 
 	irq_disable();
 	proc->exit_status = wait_status;
@@ -250,10 +235,8 @@ static bool take_report(struct proc *child, int options, struct child_report *re
 		if (!(options & WEXITED) || thread_count(child))
 			return false;	/* a leader whose threads live on: not yet */
 		exit_report(child->exit_status, &report->code, &report->status);
-		if (!keep) {
-			list_remove(&child->sibling);
-			proc_free(child);
-		}
+		if (!keep)
+			proc_free(child);	/* out of the tree and the table */
 		return true;
 	}
 	if ((options & WSTOPPED) && child->stop_unreported) {

@@ -130,18 +130,13 @@ static int copy_resources(struct proc *child, struct proc *parent, uint64_t flag
 	return 0;
 }
 
-static void undo_resources(struct proc *child)
+/* A clone that failed half-way gives back what the child took, as an exit would,
+ * and the child goes without ever having run. */
+static void undo_clone(struct proc *child)
 {
 	if (child->group && child->group->leader != child)
 		child->group->live--;	/* a thread that never ran */
-	if (child->task.files)
-		fdtable_put(child->task.files);
-	if (child->exe) {
-		file_allow_write(child->exe);
-		file_put(child->exe);
-	}
-	if (child->task.mm)
-		mm_put(child->task.mm);
+	proc_release_resources(child, PROC_RELEASE_UNDO);
 	proc_free(child);
 }
 
@@ -198,12 +193,13 @@ static int check_flags(const struct proc *parent, uint64_t flags)
 /* A new process joins the tree under the caller's process, or its parent. */
 static void link_into_tree(struct proc *child, struct proc *caller, uint64_t flags)
 {
+	spin_lock(&proc_table_lock);
 	struct proc *parent = proc_leader(caller);
-
 	if (flags & CLONE_PARENT)
 		parent = parent->parent;
 	child->parent = parent;
 	list_push_back(&parent->children, &child->sibling);
+	spin_unlock(&proc_table_lock);
 }
 
 static long do_clone(const struct clone_request *request)
@@ -223,7 +219,7 @@ static long do_clone(const struct clone_request *request)
 		return -EAGAIN;
 	copy_identity(child, parent);
 	if (set_up_sharing(child, parent, flags) || copy_resources(child, parent, flags)) {
-		undo_resources(child);
+		undo_clone(child);
 		return -ENOMEM;
 	}
 	set_registers(child, parent, request);

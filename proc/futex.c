@@ -447,6 +447,14 @@ void futex_exit(struct proc *proc)
 
 /* ---------------------------------------------------------------- the list's calls */
 
+/* The clear_child_tid that futex_exit zeroes and wakes (CLONE_CHILD_CLEARTID's
+ * word, set again by the thread itself). */
+SYSCALL_DEFINE1(set_tid_address, int *, address)
+{
+	current_proc()->clear_child_tid = (uint64_t)address;
+	return current_proc()->pid;
+}
+
 SYSCALL_DEFINE2(set_robust_list, uint64_t, head, size_t, length)
 {
 	if (length != sizeof(struct robust_list_head_user))

@@ -22,9 +22,21 @@ unsigned proc_max(void);		/* the system-wide limit on processes */
 /* fork.c: a vfork child execs or exits: its parent may go on. */
 void vfork_release(struct proc *child);
 
+/* release.c: give back what a thread holds, in the one order release.c explains.
+ * The kinds differ in what the thread keeps. */
+enum proc_release {
+	PROC_RELEASE_EXIT,	/* the thread ends */
+	PROC_RELEASE_UNDO,	/* a clone failed: the child, which never ran, goes */
+	PROC_RELEASE_EXEC,	/* the old program goes: close-on-exec, the thread
+				 * keeps its table, cwd and dispositions */
+};
+void proc_release_resources(struct proc *proc, enum proc_release why);
+
 /* proc.c */
 struct proc *proc_alloc(void);		/* a fresh pid, kernel stack and FPU area */
-void proc_free(struct proc *proc);	/* the last step of reaping a zombie */
+/* Out of the table and the tree, and freed: a reaped zombie, a dead thread, a
+ * child whose clone failed. */
+void proc_free(struct proc *proc);
 struct proc *proc_init_process(void);	/* PID 1, or NULL before it exists */
 extern const struct fs_jobctl_ops proc_jobctl_ops;	/* for fs/jobctl.h */
 

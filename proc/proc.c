@@ -59,7 +59,13 @@ bool proc_group_in_session(int pgid, int sid)
 	return false;
 }
 
-/* fs/jobctl.h's upcalls: the terminal's job control, F_SETOWN, SCM_CREDENTIALS. */
+/* fs/jobctl.h's upcalls: the terminal's job control, F_SETOWN, SCM_CREDENTIALS,
+ * the descriptor limit. */
+static uint64_t nofile_limit(void)
+{
+	return rlimit_current(RLIMIT_NOFILE);
+}
+
 static struct job_ids current_ids(void)
 {
 	struct proc *proc = current_proc();
@@ -71,6 +77,7 @@ const struct fs_jobctl_ops proc_jobctl_ops = {
 	.current_ids = current_ids,
 	.id_in_use = proc_id_in_use,
 	.group_in_session = proc_group_in_session,
+	.nofile_limit = nofile_limit,
 };
 
 struct proc *proc_init_process(void)
@@ -152,6 +159,7 @@ void proc_free(struct proc *proc)
 {
 	if (!list_empty(&proc->all_link)) {
 		spin_lock(&proc_table_lock);
+		list_remove(&proc->sibling);	/* a reaped zombie leaves its parent */
 		list_remove(&proc->all_link);
 		proc_count--;
 		spin_unlock(&proc_table_lock);

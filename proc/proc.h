@@ -27,9 +27,17 @@
  * then the group's wait status goes to the parent. A non-leader thread that exits is
  * TASK_DEAD and freed by the next thread to run (it cannot free the stack it is on).
  *
- * proc_table_lock guards the tree (parent/children links), pids and states. The
- * kernel is not preemptible and calf runs on one CPU, so the lock is there to say
- * what is shared, for the SMP work to come.
+ * proc_table_lock guards the table of all processes (all_procs, proc_count), the
+ * pids (allocation, and de_thread's exchange) and the tree's links (parent,
+ * children, sibling): every change to them takes it (proc.c, fork's
+ * link_into_tree, exit's reparenting, proc_free, de_thread). Readers (wait,
+ * getppid, kill, setpgid, /proc) do not take it yet: on one CPU with a kernel
+ * that is not preemptible nothing changes the table or the tree while process
+ * context looks, and an interrupt handler that reads them (the terminal
+ * signalling a group) cannot see a change half-made, since the lock keeps
+ * interrupts off. With SMP, readers must take it too. A process's state is not
+ * under this lock: the scheduler and the wait queues change it with interrupts
+ * off.
  */
 #ifndef CALF_PROC_PROC_H
 #define CALF_PROC_PROC_H
@@ -109,7 +117,7 @@ struct proc {
 	struct list_node thread_link;	/* in group->threads */
 	char name[PROC_NAME_MAX];
 
-	/* The tree; guarded by proc_table_lock. */
+	/* The tree; changed under proc_table_lock. */
 	struct proc *parent;
 	struct list_node children;
 	struct list_node sibling;	/* in parent->children */
@@ -184,7 +192,7 @@ static inline struct proc *task_proc(struct task *task)
 }
 
 /* Find a live or zombie process by pid; NULL if none. Caller holds proc_table_lock
- * or runs with interrupts off. */
+ * or runs in process context on the one CPU (see above). */
 struct proc *proc_find(int pid);
 
 /* Is id some process's pid, process group or session (Linux: its struct pid exists)?

@@ -250,10 +250,12 @@ void thread_take_leadership(struct proc *self)
 	if (old->task.state != TASK_ZOMBIE)
 		panic("de_thread: leader %d has not exited", old->pid);
 	uint64_t flags = irq_save();
+	spin_lock(&proc_table_lock);	/* pids and the tree change */
 	int tid = self->pid;
 	self->pid = old->pid;
 	old->pid = tid;
 	take_tree_place(self, old);
+	spin_unlock(&proc_table_lock);
 	self->start_ns = old->start_ns;
 	self->pgid = old->pgid;
 	self->sid = old->sid;

@@ -33,13 +33,13 @@ int thread_setup_process(struct proc *child, struct proc *parent, bool share_sig
  * requires CLONE_SIGHAND) and its fs_info if share_fs, else a copy. 0 or -ENOMEM. */
 int thread_join_group(struct proc *child, struct proc *parent, bool share_fs);
 
-/* Undo a setup that failed half-way, or the end of a thread: drop the group,
- * sighand and fs_info references this proc holds (those it has). */
+/* proc_free: drop the sighand and fs_info references this proc still holds (those
+ * it has: a setup may have failed half-way). */
 void thread_release_shared(struct proc *proc);
 
-/* At a thread's exit: drop its fs_info, and its sighand unless it leads the group
- * (the leader answers for the process until reaped: a signal sent to it looks at
- * the dispositions). */
+/* A thread lets go of its resources (proc/release.c: exit, a failed clone): drop
+ * its fs_info, and its sighand unless it leads the group (the leader answers for
+ * the process until reaped: a signal sent to it looks at the dispositions). */
 void thread_exit_release(struct proc *proc);
 
 /* Drop proc's reference on its thread group (proc_free calls it). */

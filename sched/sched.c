@@ -27,7 +27,6 @@
 #include "arch/x86_64/context.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/gdt.h"
-#include "arch/x86_64/paging.h"
 #include "arch/x86_64/timer.h"
 #include "mm/mm.h"
 #include "lib/errno.h"
@@ -151,7 +150,7 @@ static void enter(struct task *task)
 	if (task->mm)
 		mm_activate(task->mm);
 	else
-		write_cr3(paging_kernel_root());
+		mm_switch_to_kernel();
 	if (task->kstack)
 		tss_set_kernel_stack((uint64_t)task->kstack + KSTACK_SIZE);
 	context_set_fs_base(task->fs_base);

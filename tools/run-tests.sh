@@ -1,5 +1,12 @@
 #!/bin/sh
-# Run calf's tests and count them. Usage: tools/run-tests.sh [host|guest|all]
+# Run calf's tests and count them. Usage: tools/run-tests.sh [host|guest|all|KIND/NAME]
+#
+# KIND/NAME runs one test of one kind (`make test T=KIND/NAME`):
+#   host/NAME      the host unit test build/host/test_NAME (tests/host/test_NAME.c)
+#   guest/NAME     the guest suite tests/guest/NAME.sh
+#   selftest/NAME  the in-kernel tests (tests/kernel/) whose names start with NAME
+#   prog/NAME      the guest program tests/progs/NAME.c on calf (each fork mode and
+#                  build) and on Linux, outputs compared (tools/test-program.sh)
 #
 # Host tests are the cmocka binaries in build/host/ (TAP output); guest tests are the
 # scripts in tests/guest/*.sh, which boot calf in QEMU and print TAP. Every "ok" line
@@ -38,6 +45,33 @@ run_suite() {
 	passed=$((passed + ok))
 	failed=$((failed + not_ok))
 }
+
+case $which in
+host/*)
+	test=build/host/test_${which#host/}
+	if [ -x "$test" ]; then
+		CMOCKA_MESSAGE_OUTPUT=TAP run_suite "$which" "$test"
+	else
+		echo "  $which: no such host test ($test)"
+		failed=1
+	fi ;;
+guest/*)
+	script=tests/guest/${which#guest/}.sh
+	if [ -f "$script" ] && [ "$script" != tests/guest/lib.sh ]; then
+		run_suite "$which" sh "$script"
+	else
+		echo "  $which: no such guest suite ($script)"
+		failed=1
+	fi ;;
+selftest/*)
+	SELFTEST=${which#selftest/} run_suite "$which" sh tests/guest/selftest.sh ;;
+prog/*)
+	run_suite "$which" sh tools/test-program.sh "${which#prog/}" ;;
+host|guest|all) ;;
+*)
+	echo "  $which: not a kind of test (host/NAME, guest/NAME, selftest/NAME, prog/NAME)"
+	failed=1 ;;
+esac
 
 if [ "$which" = all ] || [ "$which" = host ]; then
 	for test in build/host/test_*; do

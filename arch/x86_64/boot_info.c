@@ -7,7 +7,7 @@
  */
 #include "arch/x86_64/boot_info.h"
 #include "arch/x86_64/paging.h"
-#include "kernel/panic.h"
+#include "arch/x86_64/trap.h"
 #include "lib/string.h"
 
 #define HVM_START_MAGIC 0x336ec578
@@ -59,9 +59,9 @@ void boot_info_parse(uint64_t start_info_phys)
 	const struct hvm_start_info *info = phys_to_virt(start_info_phys);
 
 	if (info->magic != HVM_START_MAGIC)
-		panic("boot: no PVH start_info at %#lx (magic %#x)", start_info_phys, info->magic);
+		arch_fatal(NULL, "boot: no PVH start_info at %#lx (magic %#x)", start_info_phys, info->magic);
 	if (info->version < 1 || info->memmap_entries == 0)
-		panic("boot: PVH start_info version %u has no memory map", info->version);
+		arch_fatal(NULL, "boot: PVH start_info version %u has no memory map", info->version);
 
 	if (info->cmdline_paddr)
 		strlcpy(boot_info.cmdline, phys_to_virt(info->cmdline_paddr),
@@ -70,6 +70,8 @@ void boot_info_parse(uint64_t start_info_phys)
 	const struct hvm_memmap_entry *map = phys_to_virt(info->memmap_paddr);
 	for (uint32_t i = 0; i < info->memmap_entries; i++)
 		add_range(map[i].addr, map[i].size, map[i].type);
+
+	boot_info.rsdp = info->rsdp_paddr;
 
 	if (info->module_count > 0) {
 		const struct hvm_modlist_entry *module = phys_to_virt(info->modlist_paddr);

@@ -28,6 +28,7 @@ struct boot_info {
 	uint64_t initrd_start, initrd_end;	/* physical; both 0 when none */
 	uint64_t usable_bytes;			/* sum of usable ranges */
 	uint64_t max_usable;			/* end of the highest usable range */
+	uint64_t rsdp;				/* ACPI RSDP, physical; 0 if not given */
 };
 
 extern struct boot_info boot_info;

@@ -2,7 +2,6 @@
  * arch/x86_64/cpu.c - CPU feature discovery and the protection bits calf turns on.
  */
 #include "arch/x86_64/cpu.h"
-#include "kernel/printk.h"
 
 struct cpu_features cpu_features;
 
@@ -33,7 +32,11 @@ static void read_features(void)
 void cpu_init(void)
 {
 	read_features();
+	cpu_enable_protections();
+}
 
+void cpu_enable_protections(void)
+{
 	/* boot.S already set EFER.NXE and CR0.WP; state them again so this is the one
 	 * place that says which protections are on. */
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
@@ -45,10 +48,6 @@ void cpu_init(void)
 	if (cpu_features.smap)
 		cr4 |= CR4_SMAP;
 	write_cr4(cr4);
-
-	printk("cpu: %s, nx %s, smep %s, smap %s, 1g pages %s\n", cpu_features.vendor,
-	       cpu_features.nx ? "on" : "absent", cpu_features.smep ? "on" : "absent",
-	       cpu_features.smap ? "on" : "absent", cpu_features.pdpe1gb ? "yes" : "no");
 }
 
 void user_access_begin(void)

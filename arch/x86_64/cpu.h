@@ -144,6 +144,9 @@ extern struct cpu_features cpu_features;
 /* Read CPUID and switch on the protections calf relies on (NXE, WP, SMEP, SMAP). */
 void cpu_init(void);
 
+/* Only the second half, for the other CPUs (the features are read once). */
+void cpu_enable_protections(void);
+
 /*
  * SMAP: user pages are off limits to the kernel except between these two calls,
  * which only the user-access routines make. No-ops when the CPU lacks SMAP.

@@ -6,15 +6,12 @@
 #include "arch/x86_64/cpu.h"
 #include "lib/string.h"
 
-#define IST_STACK_SIZE 8192
-
 /* Descriptor bits: present, DPL, code/data, executable, long mode, 4 KiB granularity. */
 #define DESC_CODE64(dpl) (0x00af9a000000ffffull | ((uint64_t)(dpl) << 45))
 #define DESC_CODE32(dpl) (0x00cf9a000000ffffull | ((uint64_t)(dpl) << 45))
 #define DESC_DATA(dpl)   (0x00cf92000000ffffull | ((uint64_t)(dpl) << 45))
 
-static uint64_t gdt[10] __attribute__((aligned(16)));
-static struct tss boot_tss __attribute__((aligned(16)));
+static struct cpu_tables boot_tables;
 static struct cpu boot_cpu;
 static uint8_t double_fault_stack[IST_STACK_SIZE] __attribute__((aligned(16)));
 static uint8_t nmi_stack[IST_STACK_SIZE] __attribute__((aligned(16)));
@@ -25,7 +22,7 @@ struct descriptor_pointer {
 } __attribute__((packed));
 
 /* A 64-bit TSS descriptor takes two GDT slots. */
-static void set_tss_descriptor(unsigned slot, struct tss *tss)
+static void set_tss_descriptor(uint64_t *gdt, unsigned slot, struct tss *tss)
 {
 	uint64_t base = (uint64_t)tss;
 	uint64_t limit = sizeof(*tss) - 1;
@@ -36,9 +33,9 @@ static void set_tss_descriptor(unsigned slot, struct tss *tss)
 	gdt[slot + 1] = base >> 32;
 }
 
-static void load_gdt(void)
+static void load_gdt(uint64_t *gdt)
 {
-	struct descriptor_pointer pointer = { sizeof(gdt) - 1, (uint64_t)gdt };
+	struct descriptor_pointer pointer = { GDT_ENTRIES * 8 - 1, (uint64_t)gdt };
 
 	__asm__ volatile(
 		"lgdt %0\n\t"
@@ -54,8 +51,12 @@ static void load_gdt(void)
 	__asm__ volatile("ltr %w0" : : "r"(SEL_TSS));
 }
 
-void gdt_init(void)
+void gdt_load_cpu(struct cpu_tables *tables, struct cpu *cpu, uint64_t double_fault_top,
+		  uint64_t nmi_top)
 {
+	uint64_t *gdt = tables->gdt;
+	struct tss *tss = &tables->tss;
+
 	gdt[0] = 0;
 	gdt[1] = DESC_CODE32(0);		/* 0x08: unused, keeps Linux's numbering */
 	gdt[2] = DESC_CODE64(0);		/* 0x10 */
@@ -64,14 +65,19 @@ void gdt_init(void)
 	gdt[5] = DESC_DATA(3);			/* 0x2b */
 	gdt[6] = DESC_CODE64(3);		/* 0x33 */
 	gdt[7] = 0;
-	memset(&boot_tss, 0, sizeof(boot_tss));
-	boot_tss.ist[IST_DOUBLE_FAULT - 1] = (uint64_t)double_fault_stack + IST_STACK_SIZE;
-	boot_tss.ist[IST_NMI - 1] = (uint64_t)nmi_stack + IST_STACK_SIZE;
-	boot_tss.iomap_base = sizeof(boot_tss);	/* no I/O bitmap: user has no ports */
-	set_tss_descriptor(SEL_TSS / 8, &boot_tss);
-	load_gdt();
+	memset(tss, 0, sizeof(*tss));
+	tss->ist[IST_DOUBLE_FAULT - 1] = double_fault_top;
+	tss->ist[IST_NMI - 1] = nmi_top;
+	tss->iomap_base = sizeof(*tss);	/* no I/O bitmap: user has no ports */
+	set_tss_descriptor(gdt, SEL_TSS / 8, tss);
+	load_gdt(gdt);
+	cpu->tss = tss;
+}
 
-	boot_cpu.tss = &boot_tss;
+void gdt_init(void)
+{
+	gdt_load_cpu(&boot_tables, &boot_cpu, (uint64_t)double_fault_stack + IST_STACK_SIZE,
+		     (uint64_t)nmi_stack + IST_STACK_SIZE);
 	percpu_init(&boot_cpu, 0);
 }
 

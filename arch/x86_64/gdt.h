@@ -18,6 +18,9 @@
 
 #define IST_DOUBLE_FAULT 1
 #define IST_NMI		 2
+#define IST_STACK_SIZE	 8192
+
+#define GDT_ENTRIES	10	/* 8 segments, then the TSS's two slots */
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -32,8 +35,22 @@ struct tss {
 	uint16_t iomap_base;
 } __attribute__((packed));
 
+/* One CPU's descriptor tables; every CPU needs its own TSS (the busy bit, the
+ * stacks), and so its own GDT to point at it. */
+struct cpu_tables {
+	uint64_t gdt[GDT_ENTRIES];
+	struct tss tss;
+} __attribute__((aligned(16)));
+
+struct cpu;
+
 /* Load the GDT and TSS for the boot CPU, and its per-CPU area. */
 void gdt_init(void);
+
+/* Fill and load this CPU's GDT and TSS (IST stacks at the given tops) and
+ * record the TSS in cpu; gdt_init does this for the boot CPU, smp.c for the others. */
+void gdt_load_cpu(struct cpu_tables *tables, struct cpu *cpu, uint64_t double_fault_top,
+		  uint64_t nmi_top);
 
 /* The stack the CPU switches to on an interrupt from user mode. */
 void tss_set_kernel_stack(uint64_t top);

@@ -48,7 +48,12 @@ void idt_init(void)
 	set_gate(2, IST_NMI, 0);
 	set_gate(3, 0, 3);	/* int3 and into may be used by user programs */
 	set_gate(4, 0, 3);
+	idt_load();
+}
 
+/* Every CPU uses the one table: the IST numbers in it name slots of each CPU's own TSS. */
+void idt_load(void)
+{
 	struct {
 		uint16_t limit;
 		uint64_t base;

@@ -7,10 +7,9 @@
  * table read-only, data and bss read-write. Kernel mappings are global (kept in the
  * TLB across address-space switches). The identity map boot.S needed is gone.
  */
+#include <stddef.h>
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/cpu.h"
-#include "kernel/panic.h"
-#include "kernel/printk.h"
 
 #define ENTRIES 512
 #define INDEX(addr, level) (((addr) >> (12 + 9 * (level))) & (ENTRIES - 1))
@@ -21,7 +20,17 @@ extern char __kernel_start[], __text_start[], __text_end[], __rodata_start[],
 	__rodata_end[], __data_start[], __bss_end[], __ksyms_start[], __image_end[];
 
 static uint64_t kernel_root;
+static uint64_t direct_map_end;
 static uint64_t (*allocate)(void);
+
+/*
+ * The MMIO window: device registers (the local APIC, later the I/O APIC) and
+ * firmware tables above the direct map get 4 KiB uncached pages here. Its one leaf
+ * table is made by paging_init with the boot allocator, because arch/ has no frame
+ * allocator of its own afterwards; the window only grows (nothing is unmapped).
+ */
+static uint64_t *mmio_table;
+static unsigned mmio_used;	/* pages of the window handed out */
 
 uint64_t paging_kernel_root(void)
 {
@@ -80,18 +89,52 @@ static void map_image(uint64_t *pml4)
 	}
 }
 
+/* The window's leaf table; it shares slot 511 with the image, which already exists
+ * in every address space, so mapping into it later needs no copying. */
+static void make_mmio_window(uint64_t *pml4)
+{
+	uint64_t *pdpt = next_table(&pml4[INDEX(MMIO_WINDOW_BASE, 3)]);
+	uint64_t *pd = next_table(&pdpt[INDEX(MMIO_WINDOW_BASE, 2)]);
+
+	mmio_table = next_table(&pd[INDEX(MMIO_WINDOW_BASE, 1)]);
+}
+
 void paging_init(uint64_t max_phys, uint64_t (*alloc_table)(void))
 {
 	allocate = alloc_table;
 	kernel_root = allocate();
+	direct_map_end = max_phys;
 	uint64_t *pml4 = phys_to_virt(kernel_root);
 
 	/* Pre-create every kernel-half top-level entry the direct map needs, so user
 	 * address spaces can copy the kernel half once and never miss an update. */
 	map_direct(pml4, max_phys);
 	map_image(pml4);
+	make_mmio_window(pml4);
 	write_cr3(kernel_root);
-	printk("paging: direct map of %lu MiB with %s pages, kernel image %lu KiB\n",
-	       max_phys >> 20, cpu_features.pdpe1gb ? "1 GiB" : "2 MiB",
-	       (uint64_t)(__image_end - __kernel_start) >> 10);
+}
+
+uint64_t paging_direct_map_end(void)
+{
+	return direct_map_end;
+}
+
+void *paging_map_mmio(uint64_t phys, uint64_t size)
+{
+	const uint64_t flags = PTE_PRESENT | PTE_WRITE | PTE_PCD | PTE_PWT | PTE_GLOBAL | PTE_NX;
+	uint64_t first = phys & ~0xffful;
+	unsigned pages = (unsigned)((phys + size - first + 0xfff) >> 12);
+
+	if (size == 0 || pages > MMIO_WINDOW_PAGES - mmio_used)
+		return NULL;
+	uint64_t virt = MMIO_WINDOW_BASE + ((uint64_t)mmio_used << 12);
+	for (unsigned i = 0; i < pages; i++)
+		mmio_table[mmio_used + i] = (first + ((uint64_t)i << 12)) | flags;
+	mmio_used += pages;
+	return (void *)(virt + (phys - first));
+}
+
+uint64_t paging_image_bytes(void)
+{
+	return (uint64_t)(__image_end - __kernel_start);
 }

@@ -20,7 +20,8 @@ struct cpu {
 	struct cpu *self;		/* %gs:0, so C can find the area */
 	uint64_t kernel_stack_top;	/* %gs:8, loaded by syscall entry */
 	uint64_t user_rsp;		/* %gs:16, scratch for syscall entry */
-	unsigned id;
+	unsigned id;			/* 0 = boot CPU, then the order started */
+	uint32_t apic_id;		/* read from its own local APIC (smp.c) */
 	struct tss *tss;
 	void *current;			/* the running task (sched/task.h) */
 };

@@ -4,14 +4,15 @@
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/pic.h"
-#include "kernel/printk.h"
-#include "kernel/panic.h"
-#include "lib/ksyms.h"
+#include "arch/x86_64/power.h"
+#include "lib/format.h"
 
 static irq_handler_t irq_handlers[IRQ_COUNT];
 static fault_handler_t page_fault_handler;
 static user_exception_handler_t user_exception_handler;
 static void (*return_to_user_hook)(struct trap_frame *frame);
+static fatal_handler_t fatal_handler;
+static uint64_t unexpected_vectors;
 
 struct extable_entry {
 	uint64_t instruction, fixup;
@@ -40,6 +41,29 @@ void trap_set_return_to_user_hook(void (*hook)(struct trap_frame *frame))
 {
 	return_to_user_hook = hook;
 }
+
+void trap_set_fatal_handler(fatal_handler_t handler)
+{
+	fatal_handler = handler;
+}
+
+void arch_fatal(const struct trap_frame *frame, const char *fmt, ...)
+{
+	char reason[160];
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, args);
+	va_end(args);
+	if (fatal_handler)
+		fatal_handler(frame, reason);
+	machine_exit(EXIT_STATUS_PANIC);
+}
+
+uint64_t trap_unexpected_vectors(void)
+{
+	return unexpected_vectors;
+}
 static uint64_t irq_counts[IRQ_COUNT];
 
 static const char *const exception_names[32] = {
@@ -63,7 +87,7 @@ const char *trap_name(uint64_t vector)
 void irq_register(unsigned irq, irq_handler_t handler)
 {
 	if (irq >= IRQ_COUNT)
-		panic("irq_register: no IRQ line %u", irq);
+		arch_fatal(NULL, "irq_register: no IRQ line %u", irq);
 	irq_handlers[irq] = handler;
 	pic_unmask(irq);
 }
@@ -73,29 +97,13 @@ uint64_t irq_count(unsigned irq)
 	return irq < IRQ_COUNT ? irq_counts[irq] : 0;
 }
 
-void trap_print_registers(const struct trap_frame *f)
-{
-	char symbol[KSYMS_NAME_MAX + 32];
-
-	ksyms_describe(f->rip, symbol, sizeof(symbol));
-	printk("RIP: %04lx:%016lx %s\n", f->cs, f->rip, symbol);
-	printk("RSP: %04lx:%016lx RFLAGS: %08lx\n", f->ss, f->rsp, f->rflags);
-	printk("RAX: %016lx RBX: %016lx RCX: %016lx\n", f->rax, f->rbx, f->rcx);
-	printk("RDX: %016lx RSI: %016lx RDI: %016lx\n", f->rdx, f->rsi, f->rdi);
-	printk("RBP: %016lx R08: %016lx R09: %016lx\n", f->rbp, f->r8, f->r9);
-	printk("R10: %016lx R11: %016lx R12: %016lx\n", f->r10, f->r11, f->r12);
-	printk("R13: %016lx R14: %016lx R15: %016lx\n", f->r13, f->r14, f->r15);
-	printk("CR0: %016lx CR2: %016lx CR3: %016lx CR4: %016lx\n",
-	       read_cr0(), read_cr2(), read_cr3(), read_cr4());
-}
-
 /* A page fault the kernel cannot explain: say exactly what was touched, and how. */
 static void __attribute__((noreturn)) report_page_fault(struct trap_frame *f)
 {
 	uint64_t address = read_cr2();
 	uint64_t code = f->error_code;
 
-	panic_trap(f, "page fault at address %016lx: %s %s in %s mode%s%s",
+	arch_fatal(f, "page fault at address %016lx: %s %s in %s mode%s%s",
 		   address,
 		   code & PF_FETCH ? "instruction fetch" : code & PF_WRITE ? "write" : "read",
 		   code & PF_PRESENT ? "violating protection" : "of a non-present page",
@@ -115,7 +123,7 @@ static void handle_exception(struct trap_frame *f)
 		user_exception_handler(f);
 		return;
 	}
-	panic_trap(f, "%s (vector %lu, error code %#lx) in %s mode", trap_name(f->vector),
+	arch_fatal(f, "%s (vector %lu, error code %#lx) in %s mode", trap_name(f->vector),
 		   f->vector, f->error_code, (f->cs & 3) ? "user" : "kernel");
 }
 
@@ -139,7 +147,7 @@ void trap_dispatch(struct trap_frame *frame)
 	else if (frame->vector < VECTOR_IRQ_BASE + IRQ_COUNT)
 		handle_irq(frame);
 	else
-		printk("trap: unexpected vector %lu\n", frame->vector);
+		unexpected_vectors++;
 	if ((frame->cs & 3) && return_to_user_hook)
 		return_to_user_hook(frame);
 }

@@ -58,14 +58,29 @@ uint64_t extable_fixup(uint64_t rip);
 /* Load the IDT. Interrupts stay disabled until the caller enables them. */
 void idt_init(void);
 
+/* Load the IDT idt_init built on this CPU (the other CPUs, as they start). */
+void idt_load(void);
+
 typedef void (*irq_handler_t)(struct trap_frame *frame);
 void irq_register(unsigned irq, irq_handler_t handler);
 
 /* Called from entry.S only. */
 void trap_dispatch(struct trap_frame *frame);
 
-/* Print a trap frame's registers (used by panic reports). */
-void trap_print_registers(const struct trap_frame *frame);
+/*
+ * What arch/ cannot handle is a kernel bug, reported by the layer above (kernel/
+ * panic.c registers itself before anything can go wrong): a fault nobody claimed,
+ * with its frame, or a broken boot-time invariant, with frame NULL. arch_fatal
+ * formats the reason and calls that handler; before one is registered it stops the
+ * machine with EXIT_STATUS_PANIC, since arch/ has no log of its own.
+ */
+typedef void (*fatal_handler_t)(const struct trap_frame *frame, const char *reason);
+void trap_set_fatal_handler(fatal_handler_t handler);
+__attribute__((noreturn, format(printf, 2, 3)))
+void arch_fatal(const struct trap_frame *frame, const char *fmt, ...);
+
+/* Interrupt vectors that arrived with no handler at all (none should). */
+uint64_t trap_unexpected_vectors(void);
 
 /* Human name of an exception vector ("page fault"), or "interrupt". */
 const char *trap_name(uint64_t vector);

@@ -61,27 +61,7 @@ for mode in cow copy sharedpt; do
 		--append "fork_mode=$mode sharedpt_min_resident=0 sharedpt_small=0 mm_audit" \
 		-- "$command" > "$output" 2>/dev/null
 	code=$?
-	awk -v mode="$mode" '
-	/^=== begin / { program = mode $3; sub("/tests/", "/", program); plan = 0; seen = 0; next }
-	/^=== end / {
-		status = $4
-		if (plan == 0 || seen != plan)
-			print "not ok - " program ": reported " seen " of " plan " planned tests"
-		else if (status != 0)
-			print "not ok - " program ": exited with status " status
-		program = ""
-		next
-	}
-	program != "" && /^1\.\.[0-9]+$/ { plan = substr($0, 4) + 0; next }
-	program != "" && /^(not )?ok [0-9]+/ {
-		seen++
-		line = $0
-		sub(/^(not )?ok [0-9]+ (- )?/, "", line)
-		print (/^not ok/ ? "not ok - " : "ok - ") program ": " line
-		next
-	}
-	program != "" && /^# / { print "# " program ": " substr($0, 3) }
-	' "$output"
+	relay_program_tap "$mode" "$output"
 	check "fork_mode=$mode: calf-run of all test programs finished (status $code)" \
 		test "$code" = 0
 	check "fork_mode=$mode: test programs were found and run" grep -q '^=== end ' "$output"

@@ -11,6 +11,7 @@
 
 #include "fs/internal.h"
 #include "tests/host/fs_host.h"
+#include "fs/fdtable.h"
 
 static struct fs_info fs_host_fs = { .refs = 1 };	/* its cwd and umask */
 struct task fs_host_task = { .fs = &fs_host_fs };
@@ -94,10 +95,17 @@ static bool fake_group_in_session(int pgid, int sid)
 	return pgid > 0;
 }
 
+/* No process limits on the host: descriptors go up to the table's own cap. */
+static uint64_t fake_nofile_limit(void)
+{
+	return FD_MAX;
+}
+
 static const struct fs_jobctl_ops fake_jobctl = {
 	.current_ids = fake_current_ids,
 	.id_in_use = fake_id_in_use,
 	.group_in_session = fake_group_in_session,
+	.nofile_limit = fake_nofile_limit,
 };
 
 /* sched/signal.h's upcalls: record what is sent; nothing is ever pending. */

@@ -1,6 +1,6 @@
 /*
- * Host tests for user address spaces: mm/pagetable.c, mm/vma.c, mm/mm.c and
- * mm/fault.c over the simulated machine of tests/host/mm_host.c.
+ * Host tests for user address spaces: mm/pagetable.c, mm/pte.c, mm/vma.c, mm/mm.c,
+ * mm/fork.c and mm/fault.c over the simulated machine of tests/host/mm_host.c.
  *
  * Every test ends by destroying its address spaces and checking that the free-frame
  * count is back at its baseline (nothing leaked) and that the allocator's own
@@ -345,6 +345,51 @@ static void test_sharedpt_shares_tables(void **state)
 	check_no_leak();
 }
 
+/* pt_unshare takes exactly the tables serving its range, leaves the entries as
+ * they were, and without memory for a copy takes nothing. */
+static void test_sharedpt_unshare_range(void **state)
+{
+	(void)state;
+	const uint64_t table_span = 512 * PAGE_SIZE;
+	struct mm *parent = mm_create();
+
+	mm_fork_mode = FORK_MODE_SHAREDPT;
+	mm_sharedpt_min_resident = 0;
+	mm_sharedpt_level = 0;
+	mm_map(parent, BASE, 2 * table_span, RW, 0);
+	assert_int_equal(user_write(parent, BASE, 'a'), 0);
+	assert_int_equal(user_write(parent, BASE + table_span, 'b'), 0);
+	struct mm *child = mm_fork(parent);
+	assert_non_null(child);
+	assert_ptr_equal(pt_lookup(parent->root, BASE), pt_lookup(child->root, BASE));
+
+	assert_int_equal(pt_unshare(child->root, BASE, BASE + PAGE_SIZE), 0);
+	assert_true(pt_table_entry(child->root, BASE) & PTE_WRITE);
+	assert_ptr_not_equal(pt_lookup(parent->root, BASE), pt_lookup(child->root, BASE));
+	assert_ptr_equal(frame_of(parent, BASE), frame_of(child, BASE));
+	assert_int_equal(*page_of(child, BASE), 'a');
+	/* The next table is not in the range: still shared. */
+	assert_false(pt_table_entry(child->root, BASE + table_span) & PTE_WRITE);
+	assert_ptr_equal(pt_lookup(parent->root, BASE + table_span),
+			 pt_lookup(child->root, BASE + table_span));
+
+	mm_host_fail_nth(1);
+	assert_int_equal(pt_unshare(child->root, BASE + table_span, BASE + table_span + 1), -ENOMEM);
+	mm_host_fail_nth(0);
+	assert_ptr_equal(pt_lookup(parent->root, BASE + table_span),
+			 pt_lookup(child->root, BASE + table_span));
+
+	struct mm *live[] = { parent, child };
+	char report[256];
+	assert_int_equal(audit(live, 2, report, sizeof(report)), 0);
+	mm_put(child);
+	mm_put(parent);
+	mm_fork_mode = FORK_MODE_COW;
+	mm_sharedpt_min_resident = 1024;
+	mm_sharedpt_level = 1;
+	check_no_leak();
+}
+
 /* sharedpt forks a small process as cow does. */
 static void test_sharedpt_small_process_forks_as_cow(void **state)
 {
@@ -671,6 +716,61 @@ static void test_cow_kernel_write(void **state)
 	assert_int_equal(mm_copy_in(child, BASE, "k", 1), 0);
 	assert_int_equal(*page_of(child, BASE), 'k');
 	assert_int_equal(*page_of(parent, BASE), 'p');
+	mm_put(child);
+	mm_put(parent);
+	check_no_leak();
+}
+
+/* The kernel's writes go through the one fault resolver, with their own rules:
+ * protection does not apply, the stack does not grow, a frame someone else holds
+ * is copied even where the entry stays read-only, and nothing counts as a fault. */
+static void test_kernel_write_resolver(void **state)
+{
+	(void)state;
+	struct mm *parent = mm_create();
+	uint64_t top = MM_STACK_TOP;
+
+	mm_map(parent, BASE, 2 * PAGE_SIZE, PROT_READ, 0);
+	mm_map(parent, BASE + 4 * PAGE_SIZE, PAGE_SIZE, RW, VMA_SHARED);
+	mm_map(parent, top - PAGE_SIZE, PAGE_SIZE, RW, VMA_GROWSDOWN | VMA_STACK);
+	struct mm_counters counters = parent->counters;
+	struct vm_stats stats = vm_stats;
+
+	/* No region, or below the stack: -EFAULT, and the stack stays as it was. */
+	assert_int_equal(mm_copy_in(parent, BASE + 2 * PAGE_SIZE, "x", 1), -EFAULT);
+	assert_int_equal(mm_copy_in(parent, top - 2 * PAGE_SIZE, "x", 1), -EFAULT);
+	assert_int_equal(mm_find_vma(parent, top - 1)->start, top - PAGE_SIZE);
+	/* A read-only region: a zeroed frame, written, its entry read-only. */
+	assert_int_equal(mm_copy_in(parent, BASE, "r", 1), 0);
+	assert_int_equal(*page_of(parent, BASE), 'r');
+	assert_false(pte_of(parent, BASE) & PTE_WRITE);
+	assert_int_equal(parent->resident_pages, 1);
+	assert_int_equal(parent->counters.faults, counters.faults);
+	assert_int_equal(parent->counters.zero_fills, counters.zero_fills);
+	assert_int_equal(vm_stats.zero_fill, stats.zero_fill);
+	assert_int_equal(vm_stats.pgfault, stats.pgfault);
+
+	/* Shared with a child: the writer's frame is copied, read-only entry or not. */
+	assert_int_equal(mm_copy_in(parent, BASE + 4 * PAGE_SIZE, "s", 1), 0);
+	struct mm *child = mm_fork(parent);
+	assert_non_null(child);
+	assert_ptr_equal(frame_of(parent, BASE), frame_of(child, BASE));
+	assert_int_equal(mm_copy_in(child, BASE, "c", 1), 0);
+	assert_ptr_not_equal(frame_of(parent, BASE), frame_of(child, BASE));
+	assert_int_equal(*page_of(child, BASE), 'c');
+	assert_int_equal(*page_of(parent, BASE), 'r');
+	assert_int_equal(vm_stats.cow_copy - stats.cow_copy, 1);
+	/* The parent's frame is its own again: written in place, no fault of any kind. */
+	assert_int_equal(mm_copy_in(parent, BASE, "R", 1), 0);
+	assert_int_equal(*page_of(parent, BASE), 'R');
+	assert_int_equal(vm_stats.cow_fault - stats.cow_fault, 1);
+	/* A shared region's frame is everyone's: written in place, seen by both. */
+	assert_int_equal(mm_copy_in(child, BASE + 4 * PAGE_SIZE, "S", 1), 0);
+	assert_int_equal(*page_of(parent, BASE + 4 * PAGE_SIZE), 'S');
+
+	struct mm *live[] = { parent, child };
+	char report[256];
+	assert_int_equal(audit(live, 2, report, sizeof(report)), 0);
 	mm_put(child);
 	mm_put(parent);
 	check_no_leak();
@@ -1333,6 +1433,69 @@ static void test_file_end_of_file(void **state)
 	check_no_leak();
 }
 
+/*
+ * sharedpt: truncation cannot fail. With no frame for a table's copy, the lost
+ * pages are cleared through the table still shared, which every address space
+ * using it does alike; the anonymous pages under the same table stay, each
+ * address space's resident count is right, and nothing leaks.
+ */
+static void test_sharedpt_truncate_without_memory(void **state)
+{
+	(void)state;
+	mm_fork_mode = FORK_MODE_SHAREDPT;
+	mm_sharedpt_min_resident = 0;
+	mm_sharedpt_small_pages = 0;	/* share every region's tables */
+	for (int level = 0; level < MM_SHAREDPT_LEVELS; level++) {
+		struct fake_file f;
+		struct mm *parent = mm_create();
+
+		mm_sharedpt_level = level;
+		fake_init(&f, 8 * PAGE_SIZE);
+		mm_map_file(parent, BASE, 8 * PAGE_SIZE, RW, 0, &f.backing, 0);
+		mm_map(parent, BASE + 8 * PAGE_SIZE, 4 * PAGE_SIZE, RW, 0);
+		assert_int_equal(mm_populate(parent, BASE, 8 * PAGE_SIZE), 0);
+		assert_int_equal(user_write(parent, BASE, 'p'), 0);	/* a private copy */
+		for (int i = 8; i < 12; i++)
+			assert_int_equal(user_write(parent, BASE + i * PAGE_SIZE, 'a' + i), 0);
+		struct mm *child = mm_fork(parent);
+		struct mm *grandchild = mm_fork(child);
+		assert_non_null(child);
+		assert_non_null(grandchild);
+		assert_ptr_equal(pt_lookup(parent->root, BASE), pt_lookup(grandchild->root, BASE));
+
+		mm_host_fail_all(true);
+		fake_truncate(&f, 2 * PAGE_SIZE);
+		mm_host_fail_all(false);
+
+		struct mm *spaces[] = { parent, child, grandchild };
+		for (int s = 0; s < 3; s++) {
+			struct mm *mm = spaces[s];
+			assert_int_equal(mm->resident_pages, 2 + 4);
+			assert_int_equal(*page_of(mm, BASE), 'p');
+			assert_int_equal(*page_of(mm, BASE + PAGE_SIZE), 0x41);
+			assert_null(page_of(mm, BASE + 2 * PAGE_SIZE));
+			assert_int_equal(mm_fault(mm, BASE + 7 * PAGE_SIZE, FAULT_READ), -EIO);
+			for (int i = 8; i < 12; i++)
+				assert_int_equal(*page_of(mm, BASE + i * PAGE_SIZE), 'a' + i);
+		}
+		char report[256];
+		assert_int_equal(audit(spaces, 3, report, sizeof(report)), 0);
+		/* The tables are still shared, and work on as ever: the child writes. */
+		assert_int_equal(user_write(child, BASE + 9 * PAGE_SIZE, 'c'), 0);
+		assert_int_equal(*page_of(parent, BASE + 9 * PAGE_SIZE), 'a' + 9);
+		assert_int_equal(audit(spaces, 3, report, sizeof(report)), 0);
+		mm_put(grandchild);
+		mm_put(child);
+		mm_put(parent);
+		fake_release(&f);
+		check_no_leak();
+	}
+	mm_fork_mode = FORK_MODE_COW;
+	mm_sharedpt_min_resident = 1024;
+	mm_sharedpt_level = 1;
+	mm_sharedpt_small_pages = 512;
+}
+
 /* A shared mapping of a file not open for writing may never become writable. */
 static void test_file_nowrite(void **state)
 {
@@ -1453,7 +1616,7 @@ static void audit_refcounts(struct mm **spaces)
 
 	for (int i = 0; i < SPACES; i++)
 		if (spaces[i])
-			pt_for_each_table(spaces[i]->root, 0, MM_STACK_TOP, PT_READ_SHARED, count_table,
+			pt_for_each_table(spaces[i]->root, 0, MM_STACK_TOP, count_table,
 					  &audit);
 	for (size_t pfn = 0; pfn < count; pfn++) {
 		struct page *page = pfn_to_page(pfn);
@@ -1730,6 +1893,7 @@ int main(void)
 		cmocka_unit_test_setup(test_find_free_top_down, setup),
 		cmocka_unit_test_setup(test_cow_shares_then_copies_then_reuses, setup),
 		cmocka_unit_test_setup(test_sharedpt_shares_tables, setup),
+		cmocka_unit_test_setup(test_sharedpt_unshare_range, setup),
 		cmocka_unit_test_setup(test_sharedpt_small_process_forks_as_cow, setup),
 		cmocka_unit_test_setup(test_sharedpt_upper_levels, setup),
 		cmocka_unit_test_setup(test_sharedpt_stack_forked_by_entries, setup),
@@ -1738,6 +1902,7 @@ int main(void)
 		cmocka_unit_test_setup(test_cow_fault_out_of_memory, setup),
 		cmocka_unit_test_setup(test_cow_survives_mprotect, setup),
 		cmocka_unit_test_setup(test_cow_kernel_write, setup),
+		cmocka_unit_test_setup(test_kernel_write_resolver, setup),
 		cmocka_unit_test_setup(test_shared_stays_shared, setup),
 		cmocka_unit_test_setup(test_fork_mode_names, setup),
 		cmocka_unit_test_setup(test_unmap_frees_page_tables, setup),
@@ -1748,6 +1913,7 @@ int main(void)
 		cmocka_unit_test_setup(test_file_private_fork, setup),
 		cmocka_unit_test_setup(test_file_split_and_merge, setup),
 		cmocka_unit_test_setup(test_file_end_of_file, setup),
+		cmocka_unit_test_setup(test_sharedpt_truncate_without_memory, setup),
 		cmocka_unit_test_setup(test_file_nowrite, setup),
 		cmocka_unit_test_setup(test_file_loader_write, setup),
 		cmocka_unit_test_setup(test_file_fault_out_of_memory, setup),

@@ -1,7 +1,7 @@
 /*
- * arch/x86_64/backtrace.c - frame-pointer backtraces.
+ * kernel/backtrace.c - frame-pointer backtraces.
  */
-#include "arch/x86_64/backtrace.h"
+#include "kernel/backtrace.h"
 #include "arch/x86_64/paging.h"
 #include "lib/ksyms.h"
 #include "kernel/printk.h"

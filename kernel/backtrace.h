@@ -1,13 +1,13 @@
 /*
- * arch/x86_64/backtrace.h - walking the frame-pointer chain.
+ * kernel/backtrace.h - walking the frame-pointer chain.
  *
  * The kernel is built with frame pointers, so each frame starts with the caller's
  * %rbp followed by the return address. The walk stops at a zero %rbp (boot.S and
  * new kernel stacks end the chain that way), or at anything that does not look like
  * a kernel stack address, so a corrupt chain cannot fault during a panic.
  */
-#ifndef CALF_ARCH_BACKTRACE_H
-#define CALF_ARCH_BACKTRACE_H
+#ifndef CALF_KERNEL_BACKTRACE_H
+#define CALF_KERNEL_BACKTRACE_H
 
 #include <stdint.h>
 

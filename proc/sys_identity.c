@@ -1,5 +1,5 @@
 /*
- * syscall/identity.c - who a process is: ids, process groups, sessions.
+ * proc/sys_identity.c - who a process is: ids, process groups, sessions.
  *
  * Processes start as root (uid 0); the set*id calls follow Linux's rules, with root
  * the only privileged identity (there are no finer capabilities).

@@ -1,6 +1,8 @@
 /*
- * syscall/memory.c - the memory system calls: brk, mmap, munmap, mprotect, madvise,
- * mincore.
+ * syscall/sys_memory.c - the memory system calls: brk, mmap, munmap, mprotect,
+ * madvise, mincore, msync, mlock, munlock. They live in syscall/ because they need
+ * several layers at once: mm (the regions), fs (the files mapped) and proc (the
+ * caller's address space and limits).
  *
  * Argument checking follows Linux's order (do_mmap) so programs see the same errno.
  * Anonymous shared memory is created at mmap time, so that fork shares its frames.

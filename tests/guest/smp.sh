@@ -1,0 +1,29 @@
+#!/bin/sh
+# Multiprocessor boot (docs/smp.md): with -smp 1, 2 and 4 calf says that many CPUs
+# are online, with their APIC ids, and still reaches init and runs a command; the
+# in-kernel smp self-tests pass at -smp 4; without ACPI tables it stays on one CPU.
+. "$(dirname "$0")/lib.sh"
+
+for n in 1 2 4; do
+	log=$OUT/smp-$n.log
+	output=$(CALF_RUN_LOG=$log "$ROOT/tools/calf-run" --smp $n -- 'echo init ran' 2>/dev/null)
+	code=$?
+	ids=$(seq -s ' ' 0 $((n - 1)))
+	cpus=CPUs
+	[ $n -eq 1 ] && cpus=CPU
+	check "-smp $n: 'smp: $n $cpus online (APIC ids $ids)'" \
+		log_has "smp: $n $cpus online (APIC ids $ids)"
+	check "-smp $n: no CPU left out" sh -c "! grep -q 'left out' '$log'"
+	check "-smp $n: init runs a command (status $code)" \
+		test "$output" = "init ran" -a "$code" -eq 0
+done
+
+SMP=4 boot smp-selftest "selftest=smp" 120
+sed -n 's/^\(not ok\|ok\) [0-9]* - /\1 - kernel at -smp 4: /p' "$log"
+check "-smp 4: smp self-tests pass (status $status)" test "$status" = 0
+
+SMP=2 QEMU_EXTRA="-machine acpi=off" boot smp-noacpi "selftest=smp" 120
+check "no ACPI: falls back to one CPU and says why" \
+	log_has "smp: no ACPI RSDP found; running on one CPU"
+check "no ACPI: 1 CPU online" log_has "smp: 1 CPU online"
+check "no ACPI: smp self-tests pass (status $status)" test "$status" = 0
