@@ -1,5 +1,6 @@
 /*
- * syscall/time.c - clocks and sleeping.
+ * proc/sys_time.c - the clock and sleep system calls. They live in proc/ because
+ * the CPU-time clocks add up a thread group's ticks; sleeping is sched/'s.
  *
  * CLOCK_MONOTONIC is the PIT-based clock since boot; CLOCK_REALTIME adds the RTC's
  * reading at boot. Process CPU-time clocks count timer ticks.
