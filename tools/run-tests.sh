@@ -74,6 +74,8 @@ host|guest|all) ;;
 esac
 
 if [ "$which" = all ] || [ "$which" = host ]; then
+	# The layers only point down (docs/design.md): read from the sources.
+	run_suite "source/layers" sh tools/layers.sh --tap
 	for test in build/host/test_*; do
 		[ -x "$test" ] || continue
 		CMOCKA_MESSAGE_OUTPUT=TAP run_suite "host/$(basename "$test")" "$test"
