@@ -80,6 +80,11 @@ const struct fs_jobctl_ops proc_jobctl_ops = {
 	.nofile_limit = nofile_limit,
 };
 
+unsigned proc_table_size(void)
+{
+	return proc_count;
+}
+
 struct proc *proc_init_process(void)
 {
 	return proc_find(1);

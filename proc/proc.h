@@ -195,6 +195,10 @@ static inline struct proc *task_proc(struct task *task)
  * or runs in process context on the one CPU (see above). */
 struct proc *proc_find(int pid);
 
+/* How many entries the process table has, threads included (sysinfo's procs,
+ * which Linux counts as threads). */
+unsigned proc_table_size(void);
+
 /* Is id some process's pid, process group or session (Linux: its struct pid exists)?
  * For F_SETOWN (through fs/jobctl.h) and choosing a free pid. */
 bool proc_id_in_use(int id);

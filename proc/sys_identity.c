@@ -7,6 +7,7 @@
 #include "kernel/syscall.h"
 #include "proc/proc.h"
 #include "proc/thread.h"
+#include "proc/internal.h"
 #include "mm/uaccess.h"
 #include "lib/list.h"
 
@@ -194,10 +195,10 @@ SYSCALL_DEFINE1(getsid, int, pid)
 	return proc ? proc->sid : -ESRCH;
 }
 
-/* Is some process in the session a member of group pgid? */
+/* Is some live process in the session a member of group pgid? (fs/jobctl.h's
+ * proc_group_in_session counts zombies too, as the terminal's checks want.) */
 static bool group_in_session(int pgid, int sid)
 {
-	extern struct list_node all_procs;
 	struct list_node *node;
 
 	list_for_each(node, &all_procs) {

@@ -9,6 +9,7 @@
 #include "arch/x86_64/context.h"
 #include "arch/x86_64/cpu.h"
 #include "proc/proc.h"
+#include "sched/sched.h"
 #include "kernel/printk.h"
 
 #define SYSCALL(number, name) \
@@ -58,8 +59,6 @@ static long unimplemented(uint64_t number)
 	return -ENOSYS;
 }
 
-/* Set by proc/: signals and rescheduling on the way back to user mode. */
-void sched_return_to_user(struct trap_frame *frame);
 
 void syscall_dispatch(struct trap_frame *frame)
 {

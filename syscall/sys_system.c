@@ -43,14 +43,13 @@ struct sysinfo_user {
 
 SYSCALL_DEFINE1(sysinfo, struct sysinfo_user *, out)
 {
-	extern unsigned proc_count;
 	struct sysinfo_user info;
 
 	memset(&info, 0, sizeof(info));
 	info.uptime = clock_monotonic_ns() / 1000000000ull;
 	info.totalram = frames_managed() * PAGE_SIZE;
 	info.freeram = frames_free() * PAGE_SIZE;
-	info.procs = proc_count;
+	info.procs = proc_table_size();
 	info.mem_unit = 1;
 	return copy_to_user(out, &info, sizeof(info));
 }
