@@ -466,11 +466,8 @@ static void set_name(struct proc *proc, const char *path)
  * address space, vfork parent), then the new one comes in. */
 static void commit(struct exec_state *s, struct proc *proc)
 {
-	proc_release_resources(proc, PROC_RELEASE_EXEC);
-	proc->task.mm = s->mm;
+	proc_release_resources(proc, PROC_RELEASE_EXEC, s->mm);
 	s->mm = NULL;
-	if (proc == current_proc())
-		mm_activate(proc->task.mm);
 	proc->exe = s->file;		/* with its denial of writes */
 	s->file = NULL;
 	s->inode = NULL;

@@ -147,7 +147,7 @@ void thread_exit(int wait_status)
 		wait_status = group->exit_status;
 	if (group->live == 1 && group->tgid == 1)
 		init_died(wait_status);
-	proc_release_resources(proc, PROC_RELEASE_EXIT);
+	proc_release_resources(proc, PROC_RELEASE_EXIT, NULL);
 	if (mm_audit_on_exit) {
 		char report[256];
 		proc_mm_audit(report, sizeof(report), "after an exit");

@@ -136,7 +136,7 @@ static void undo_clone(struct proc *child)
 {
 	if (child->group && child->group->leader != child)
 		child->group->live--;	/* a thread that never ran */
-	proc_release_resources(child, PROC_RELEASE_UNDO);
+	proc_release_resources(child, PROC_RELEASE_UNDO, NULL);
 	proc_free(child);
 }
 

@@ -30,7 +30,9 @@ enum proc_release {
 	PROC_RELEASE_EXEC,	/* the old program goes: close-on-exec, the thread
 				 * keeps its table, cwd and dispositions */
 };
-void proc_release_resources(struct proc *proc, enum proc_release why);
+/* For an exec, next is the new program's address space: the thread takes it in
+ * place of the old one (the CPU goes straight from one to the other). */
+void proc_release_resources(struct proc *proc, enum proc_release why, struct mm *next);
 
 /* proc.c */
 struct proc *proc_alloc(void);		/* a fresh pid, kernel stack and FPU area */

@@ -15,9 +15,9 @@
  *      unix collector), so the thread lets go of its table before anything else
  *      of it is torn down, and none of that code finds the table half-gone.
  *   3. the program (exe): its denial of writes is lifted.
- *   4. the address space: the CPU leaves it for the kernel's table (through mm/)
- *      if it is the running one, then the reference is dropped; the last user
- *      frees the memory.
+ *   4. the address space: the CPU leaves it (through mm/) if it is the running
+ *      one, for the new program's when execve brings one, else for the kernel's
+ *      table; then the reference is dropped and the last user frees the memory.
  *   5. vfork: a parent waiting for this child to stop using its memory may go on,
  *      which is true only once step 4 is done.
  *   6. cwd and umask (fs_info) and signal dispositions (sighand), unless execve
@@ -59,25 +59,28 @@ static void release_exe(struct proc *proc)
 	proc->exe = NULL;
 }
 
-static void release_mm(struct proc *proc)
+static void release_mm(struct proc *proc, struct mm *next)
 {
 	struct mm *mm = proc->task.mm;
 
-	if (!mm)
-		return;
-	if (proc == current_proc())
-		mm_switch_to_kernel();
-	proc->task.mm = NULL;
-	mm_put(mm);
+	proc->task.mm = next;
+	if (proc == current_proc()) {
+		if (next)
+			mm_activate(next);
+		else if (mm)
+			mm_switch_to_kernel();
+	}
+	if (mm)
+		mm_put(mm);
 }
 
-void proc_release_resources(struct proc *proc, enum proc_release why)
+void proc_release_resources(struct proc *proc, enum proc_release why, struct mm *next)
 {
 	if (proc == current_proc())
 		futex_exit(proc);
 	release_files(proc, why);
 	release_exe(proc);
-	release_mm(proc);
+	release_mm(proc, next);
 	vfork_release(proc);
 	if (why != PROC_RELEASE_EXEC)
 		thread_exit_release(proc);
