@@ -57,7 +57,7 @@ void mm_host_shutdown(void)
 static void release_held_locks(void)
 {
 	while (nheld > 0)
-		held[--nheld]->locked = 0;
+		held[--nheld]->holder = NULL;
 }
 
 struct page *mm_host_boot(uint64_t size, const struct mm_host_range *ranges, size_t n)
@@ -206,11 +206,11 @@ void panic(const char *fmt, ...)
 
 void spin_lock(struct spinlock *lock)
 {
-	if (lock->locked)
+	if (lock->holder)
 		panic("spinlock %s: acquired twice", lock->name);
 	if (nheld == MAX_HELD_LOCKS)
 		panic("spinlock %s: more than %d locks held", lock->name, MAX_HELD_LOCKS);
-	lock->locked = 1;
+	lock->holder = lock;	/* the host is one CPU: any non-NULL mark */
 	held[nheld++] = lock;
 }
 
@@ -218,9 +218,9 @@ void spin_unlock(struct spinlock *lock)
 {
 	unsigned i;
 
-	if (!lock->locked)
+	if (!lock->holder)
 		panic("spinlock %s: released while not held", lock->name);
-	lock->locked = 0;
+	lock->holder = NULL;
 	for (i = 0; i < nheld && held[i] != lock; i++)
 		;
 	if (i < nheld)
@@ -229,7 +229,7 @@ void spin_unlock(struct spinlock *lock)
 
 bool spin_is_held(const struct spinlock *lock)
 {
-	return lock->locked;
+	return lock->holder != NULL;
 }
 
 unsigned mm_host_locks_held(void)
