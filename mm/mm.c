@@ -547,12 +547,12 @@ void mm_usage(struct mm *mm, struct mm_usage *usage)
 
 void mm_activate(struct mm *mm)
 {
-	pt_activate(mm->root);
+	tlb_activate(mm->root);
 }
 
 /* The kernel's own table holds no user mapping: the CPU waits there while the
  * address space it left may be freed (exit, execve). */
 void mm_switch_to_kernel(void)
 {
-	pt_activate(hw_kernel_root());
+	tlb_activate(hw_kernel_root());
 }

@@ -57,8 +57,8 @@ uint64_t pt_create(void)
 	if (!page)
 		return 0;
 	page->table.present = 0;	/* counts user entries only */
+	page->table.cpus = 0;		/* loaded nowhere yet (mm/tlb.h) */
 	uint64_t root = page_to_phys(page);
-	tlb_root_init(root);
 	memcpy(table_at(root) + USER_ENTRIES, table_at(hw_kernel_root()) + USER_ENTRIES,
 	       USER_ENTRIES * sizeof(pte_t));
 	return root;
@@ -614,14 +614,11 @@ void pt_prune(uint64_t root, const struct pt_range *range)
 	 * entries until it has flushed, so a table freed now could be reused under
 	 * it: the empty tables stay for a later prune or the exit (memory only).
 	 */
-	if (tlb_loaded_elsewhere(root))
+	if (hw_several_cpus() && tlb_loaded_elsewhere(root))
 		return;
 	/* The CPU may cache upper-level entries: none may lead to a freed table. */
 	if (r.start < r.end && prune_level(root, ROOT_LEVEL, 0, &r))
 		tlb_flush_root_all(root);
 }
 
-void pt_activate(uint64_t root)
-{
-	tlb_activate(root);
-}
+

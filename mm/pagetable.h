@@ -154,8 +154,6 @@ struct pt_stats {
 };
 extern struct pt_stats pt_stats;
 
-/* Make root the CPU's address space (and this CPU one of its mask's: mm/tlb.h).
- * Every TLB flush goes through mm/tlb.h. */
-void pt_activate(uint64_t root);
+/* Loading a root (tlb_activate) and every TLB flush go through mm/tlb.h. */
 
 #endif

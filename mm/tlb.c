@@ -34,11 +34,6 @@ bool tlb_loaded_elsewhere(uint64_t root)
 	return __atomic_load_n(cpus_of(root), __ATOMIC_RELAXED) & ~(1ul << hw_cpu_id());
 }
 
-void tlb_root_init(uint64_t root)
-{
-	*cpus_of(root) = 0;
-}
-
 static void flush_local(uint64_t start, uint64_t end)
 {
 	if (end == FLUSH_ALL || (end - start) / PAGE_SIZE > FLUSH_ALL_ABOVE) {

@@ -40,9 +40,6 @@ void tlb_flush_root_all(uint64_t root);
 /* Whether a CPU other than this one has root loaded. */
 bool tlb_loaded_elsewhere(uint64_t root);
 
-/* A fresh root loaded nowhere (pt_create). */
-void tlb_root_init(uint64_t root);
-
 /* Make root this CPU's address space, moving this CPU's bit to its mask. Masks
  * are kept only once several CPUs are online (hw_several_cpus), which is during
  * boot, before any address space exists. */
