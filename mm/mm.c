@@ -51,7 +51,8 @@ struct unmap_gather {
 	uint64_t start, end;		/* what was cleared; start > end: nothing */
 	bool all;			/* a shared table was taken: flush it all */
 	bool defer;			/* other CPUs have it loaded */
-	struct list_node freed;		/* frames to free after the flush (page->link) */
+	struct page *freed;		/* frames to free after the flush, chained
+					 * through page->link.next */
 };
 
 static void unmap_begin(struct unmap_gather *g, struct mm *mm, uint64_t *resident_pages)
@@ -62,7 +63,7 @@ static void unmap_begin(struct unmap_gather *g, struct mm *mm, uint64_t *residen
 	g->end = 0;
 	g->all = false;
 	g->defer = hw_several_cpus() && (tlb_cpus(mm) & ~(1ul << hw_cpu_id()));
-	list_init(&g->freed);
+	g->freed = NULL;
 }
 
 /* A frame whose last reference this is waits on g->freed (its link is unused
@@ -70,9 +71,10 @@ static void unmap_begin(struct unmap_gather *g, struct mm *mm, uint64_t *residen
 static void defer_frame(struct unmap_gather *g, struct page *page)
 {
 	if (page->refcount == 1 &&
-	    (page->kind == PAGE_ANON || page->kind == PAGE_CACHE))
-		list_push_back(&g->freed, &page->link);
-	else
+	    (page->kind == PAGE_ANON || page->kind == PAGE_CACHE)) {
+		page->link.next = g->freed ? &g->freed->link : NULL;
+		g->freed = page;
+	} else
 		frame_put(page);
 }
 
@@ -80,26 +82,39 @@ static void defer_frame(struct unmap_gather *g, struct page *page)
  * Clear the entries of one leaf table and drop their frames, taking each off the
  * resident count (see mm_object_truncate for truncation's scratch count).
  */
-static int unmap_table(pte_t *entries, unsigned first, unsigned last, uint64_t address,
-		       void *opaque)
+static void __attribute__((noinline)) unmap_table_deferring(pte_t *entries, unsigned first,
+							    unsigned last, struct unmap_gather *g)
 {
-	struct unmap_gather *g = opaque;
-	bool defer = g->defer;
-	uint64_t dropped = 0;
-
-	(void)address;
 	for (unsigned i = first; i <= last; i++) {
 		pte_t pte = entries[i];
 		if (!pte_maps_frame(pte))
 			continue;
 		entries[i] = 0;
-		dropped++;
-		if (defer)
-			defer_frame(g, pte_page(pte));
-		else
-			frame_put(pte_page(pte));
+		(*g->resident_pages)--;
+		defer_frame(g, pte_page(pte));
 	}
-	*g->resident_pages -= dropped;
+}
+
+/* The loop every exit runs over every page: kept as lean as before SMP. */
+static int unmap_table(pte_t *entries, unsigned first, unsigned last, uint64_t address,
+		       void *opaque)
+{
+	struct unmap_gather *g = opaque;
+	uint64_t *resident_pages = g->resident_pages;
+
+	(void)address;
+	if (g->defer) {
+		unmap_table_deferring(entries, first, last, g);
+		return 0;
+	}
+	for (unsigned i = first; i <= last; i++) {
+		pte_t pte = entries[i];
+		if (!pte_maps_frame(pte))
+			continue;
+		entries[i] = 0;
+		(*resident_pages)--;
+		frame_put(pte_page(pte));
+	}
 	return 0;
 }
 
@@ -113,19 +128,26 @@ static void unmap_pages(struct unmap_gather *g, uint64_t start, uint64_t end)
 		g->end = end;
 }
 
+static void __attribute__((noinline)) free_gathered(struct page *page)
+{
+	while (page) {
+		struct page *next = page->link.next ?
+				    list_entry(page->link.next, struct page, link) : NULL;
+		list_init(&page->link);
+		frame_put(page);
+		page = next;
+	}
+}
+
 /* One flush for everything the operation cleared, then the frames held back. */
-static void unmap_finish(struct unmap_gather *g)
+static inline void unmap_finish(struct unmap_gather *g)
 {
 	if (g->all)
 		tlb_flush_mm(g->mm);
 	else if (g->start < g->end)
 		tlb_flush_range(g->mm, g->start, g->end);
-	while (!list_empty(&g->freed)) {
-		struct page *page = list_entry(g->freed.next, struct page, link);
-		list_remove(&page->link);
-		list_init(&page->link);
-		frame_put(page);
-	}
+	if (g->freed)
+		free_gathered(g->freed);
 }
 
 void mm_put(struct mm *mm)
