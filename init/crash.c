@@ -5,6 +5,7 @@
 #include "init/crash.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/spinlock.h"
 #include "lib/string.h"
 
 #define CRASH_FUNCTION static void __attribute__((noinline))
@@ -55,6 +56,17 @@ CRASH_FUNCTION crash_explicit_panic(void)
 	panic("crash: explicit panic requested on the command line");
 }
 
+/* A CPU taking a lock it holds would spin forever: the lock catches it by name. */
+CRASH_FUNCTION crash_recursive_lock(void)
+{
+	static struct spinlock lock = SPINLOCK_INIT("crash_lock");
+
+	printk("crash: taking a spinlock twice\n");
+	spin_lock(&lock);
+	spin_lock(&lock);
+	spin_unlock(&lock);
+}
+
 static const struct {
 	const char *kind;
 	void (*trigger)(void);
@@ -65,6 +77,7 @@ static const struct {
 	{ "ud", crash_invalid_opcode },
 	{ "div0", crash_divide_by_zero },
 	{ "panic", crash_explicit_panic },
+	{ "spinlock", crash_recursive_lock },
 };
 
 void crash_trigger(const char *kind)

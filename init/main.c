@@ -17,6 +17,7 @@
 #include "init/crash.h"
 #include "init/monitor.h"
 #include "init/selftest.h"
+#include "arch/x86_64/percpu.h"
 #include "init/smp.h"
 #include "mm/frame.h"
 #include "mm/mm.h"
@@ -139,6 +140,7 @@ void kernel_main(uint64_t start_info_phys)
 {
 	char value[64];
 
+	percpu_boot_init();
 	serial_init(SERIAL_COM1);
 	if (serial_init(SERIAL_COM2))
 		log_port = SERIAL_COM2;

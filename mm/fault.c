@@ -38,6 +38,7 @@
 #include "mm/mm.h"
 #include "mm/pagetable.h"
 #include "mm/pte.h"
+#include "mm/tlb.h"
 #include "mm/fault.h"
 #include "mm/vma.h"
 
@@ -139,7 +140,7 @@ static int break_cow(struct mm *mm, const struct vma *vma, pte_t *pte, uint64_t 
 		vm_stats.cow_copy++;
 	}
 	*pte = mm_page_pte(vma, old);
-	pt_flush_page(mm->root, address);
+	tlb_flush_page(mm, address);
 	return 0;
 }
 
@@ -261,7 +262,7 @@ resolve(struct mm *mm, uint64_t address, enum fault_access access, enum fault_by
 		return break_cow(mm, vma, pte, address);
 	case FAULT_FIX_FLAGS:
 		*pte = mm_page_pte(vma, pte_page(*pte));
-		pt_flush_page(mm->root, address);
+		tlb_flush_page(mm, address);
 		return 0;
 	case FAULT_NOTHING:
 		return 0;

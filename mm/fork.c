@@ -31,6 +31,7 @@
 #include "mm/mm.h"
 #include "mm/pagetable.h"
 #include "mm/pte.h"
+#include "mm/tlb.h"
 #include "mm/vma.h"
 
 enum fork_mode mm_fork_mode = FORK_MODE_COW;
@@ -284,7 +285,7 @@ struct mm *mm_fork(struct mm *parent)
 	/* The parent's entries may have lost their write bit: no stale TLB entry may
 	 * let it write a frame the child now shares. (Also after a failure: the
 	 * entries stay read-only, and the next write takes the frame back in place.) */
-	pt_flush_all(parent->root);
+	tlb_flush_mm(parent);
 	if (error) {
 		mm_put(child);
 		return NULL;

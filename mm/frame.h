@@ -52,6 +52,8 @@ struct page {
 		struct {
 			uint16_t present;	/* a page table above the leaves: its
 						 * present entries (mm/pagetable.c) */
+			uint64_t cpus;		/* a root: the CPUs that have it
+						 * loaded (mm/tlb.h) */
 		} table;
 		uint64_t private;
 	};

@@ -35,6 +35,9 @@
 #include "kernel/panic.h"
 #include "kernel/spinlock.h"
 #include "arch/x86_64/paging.h"
+#include "arch/x86_64/percpu.h"
+#include "arch/x86_64/ipi.h"
+#include "arch/x86_64/smp.h"
 
 #define MM_INJECT_FAILURE()	false
 #define MM_POISON(addr, len)	((void)(addr), (void)(len))
@@ -50,6 +53,14 @@ static inline void hw_flush_page(uint64_t address) { invlpg(address); }
 static inline void hw_flush_all(void) { write_cr3(read_cr3()); }
 static inline uint64_t hw_active_root(void) { return read_cr3() & PTE_ADDR_MASK; }
 static inline void hw_activate(uint64_t root) { write_cr3(root); }
+/* Which CPU this is, and the shootdown of [start, end) (end UINT64_MAX: all) on
+ * the other CPUs in cpus, returning once each has flushed (mm/tlb.c). */
+static inline unsigned hw_cpu_id(void) { return this_cpu()->id; }
+static inline bool hw_several_cpus(void) { return smp_several_cpus; }
+static inline void hw_flush_remote(uint64_t cpus, uint64_t start, uint64_t end)
+{
+	ipi_tlb_flush(cpus, start, end);
+}
 #endif
 
 #include "lib/list.h"

@@ -7,6 +7,7 @@
 #include "mm/mm.h"
 #include "mm/pagetable.h"
 #include "mm/pte.h"
+#include "mm/tlb.h"
 #include "mm/fault.h"
 #include "mm/vma.h"
 
@@ -36,20 +37,76 @@ void mm_get(struct mm *mm)
 }
 
 /*
- * Clear the entries of one leaf table and drop their frames, taking each off
- * the resident count *opaque points at (the address space's, or truncation's
- * scratch: see mm_object_truncate). The TLB is flushed once for the whole
- * range afterwards (unmap_pages): with one CPU and a kernel that touches no
- * user page in between, no stale entry can be used before then. (With more
- * CPUs the frames would have to wait for the flush, as Linux's mmu_gather
- * makes them.)
+ * One unmapping operation (Linux's mmu_gather, reduced): the span it cleared, for
+ * one TLB flush at the end, and the frames it dropped the last reference to while
+ * another CPU had the address space loaded. Those may still be reached through that
+ * CPU's stale entries, so they go back to the allocator only after the flush has
+ * been acknowledged (unmap_finish). With no other CPU in the mask when the
+ * operation starts, frames are freed at once: a CPU can join only by loading the
+ * root, and (step 3's rule) not while an operation on its address space runs.
  */
+struct unmap_gather {
+	struct mm *mm;
+	uint64_t *resident_pages;	/* the address space's, or truncation's scratch */
+	uint64_t start, end;		/* what was cleared; start > end: nothing */
+	bool all;			/* a shared table was taken: flush it all */
+	bool defer;			/* other CPUs have it loaded */
+	struct page *freed;		/* frames to free after the flush, chained
+					 * through page->link.next */
+};
+
+static void unmap_begin(struct unmap_gather *g, struct mm *mm, uint64_t *resident_pages)
+{
+	g->mm = mm;
+	g->resident_pages = resident_pages;
+	g->start = UINT64_MAX;
+	g->end = 0;
+	g->all = false;
+	g->defer = hw_several_cpus() && (tlb_cpus(mm) & ~(1ul << hw_cpu_id()));
+	g->freed = NULL;
+}
+
+/* A frame whose last reference this is waits on g->freed (its link is unused
+ * while it is allocated to a user page); any other reference is simply dropped. */
+static void defer_frame(struct unmap_gather *g, struct page *page)
+{
+	if (page->refcount == 1 &&
+	    (page->kind == PAGE_ANON || page->kind == PAGE_CACHE)) {
+		page->link.next = g->freed ? &g->freed->link : NULL;
+		g->freed = page;
+	} else
+		frame_put(page);
+}
+
+/*
+ * Clear the entries of one leaf table and drop their frames, taking each off the
+ * resident count (see mm_object_truncate for truncation's scratch count).
+ */
+static void __attribute__((noinline)) unmap_table_deferring(pte_t *entries, unsigned first,
+							    unsigned last, struct unmap_gather *g)
+{
+	for (unsigned i = first; i <= last; i++) {
+		pte_t pte = entries[i];
+		if (!pte_maps_frame(pte))
+			continue;
+		entries[i] = 0;
+		(*g->resident_pages)--;
+		defer_frame(g, pte_page(pte));
+	}
+}
+
+/* The loop every exit runs over every page: kept as lean as before SMP. */
 static int unmap_table(pte_t *entries, unsigned first, unsigned last, uint64_t address,
 		       void *opaque)
 {
-	uint64_t *resident_pages = opaque;
+	struct unmap_gather *g = opaque;
+	uint64_t *resident_pages = g->resident_pages;
 
 	(void)address;
+	if (g->defer) {
+		unmap_table_deferring(entries, first, last, g);
+		return 0;
+	}
 	for (unsigned i = first; i <= last; i++) {
 		pte_t pte = entries[i];
 		if (!pte_maps_frame(pte))
@@ -61,24 +118,36 @@ static int unmap_table(pte_t *entries, unsigned first, unsigned last, uint64_t a
 	return 0;
 }
 
-/* Invalidating page by page is cheaper than a full flush only for a few pages. */
-#define FLUSH_ALL_ABOVE 32
-
-static void flush_range(struct mm *mm, uint64_t start, uint64_t end)
+/* Unmap [start, end), which pt_unshare has made this address space's own. */
+static void unmap_pages(struct unmap_gather *g, uint64_t start, uint64_t end)
 {
-	if ((end - start) / PAGE_SIZE > FLUSH_ALL_ABOVE) {
-		pt_flush_all(mm->root);
-		return;
-	}
-	for (uint64_t address = start; address < end; address += PAGE_SIZE)
-		pt_flush_page(mm->root, address);
+	pt_for_each_table(g->mm->root, start, end, unmap_table, g);
+	if (start < g->start)
+		g->start = start;
+	if (end > g->end)
+		g->end = end;
 }
 
-/* Unmap [start, end), which pt_unshare has made this address space's own. */
-static void unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
+static void __attribute__((noinline)) free_gathered(struct page *page)
 {
-	pt_for_each_table(mm->root, start, end, unmap_table, &mm->resident_pages);
-	flush_range(mm, start, end);
+	while (page) {
+		struct page *next = page->link.next ?
+				    list_entry(page->link.next, struct page, link) : NULL;
+		list_init(&page->link);
+		frame_put(page);
+		page = next;
+	}
+}
+
+/* One flush for everything the operation cleared, then the frames held back. */
+static inline void unmap_finish(struct unmap_gather *g)
+{
+	if (g->all)
+		tlb_flush_mm(g->mm);
+	else if (g->start < g->end)
+		tlb_flush_range(g->mm, g->start, g->end);
+	if (g->freed)
+		free_gathered(g->freed);
 }
 
 void mm_put(struct mm *mm)
@@ -92,16 +161,21 @@ void mm_put(struct mm *mm)
 	 * after this one needs (those before it are gone already). A table others
 	 * still use is dropped whole, entries and all (pt_release).
 	 */
+	struct unmap_gather g;
+	unmap_begin(&g, mm, &mm->resident_pages);
 	list_for_each_safe(node, next, &mm->vmas) {
 		struct vma *vma = list_entry(node, struct vma, link);
 		struct pt_range range = { vma->start, vma->end, 0, UINT64_MAX };
 		if (next != &mm->vmas)
 			range.ceiling = list_entry(next, struct vma, link)->start;
-		pt_release(mm->root, vma->start, vma->end, unmap_table, &mm->resident_pages);
+		pt_release(mm->root, vma->start, vma->end, unmap_table, &g);
 		pt_prune(mm->root, &range);
 		vma_destroy(vma);
 	}
-	pt_flush_all(mm->root);
+	/* Loaded nowhere by now (mm_put's contract), so this flushes nothing. */
+	g.start = 0;
+	g.end = MM_STACK_TOP;
+	unmap_finish(&g);
 	pt_destroy(mm->root);
 	kfree(mm);
 }
@@ -130,16 +204,22 @@ int mm_unmap(struct mm *mm, uint64_t start, uint64_t length)
 
 	if ((start & ~PAGE_MASK) || length == 0 || end < start)
 		return -EINVAL;
-	if (pt_unshare(mm->root, start, end) || vma_split(mm, start) || vma_split(mm, end))
+	struct unmap_gather g;
+	unmap_begin(&g, mm, &mm->resident_pages);
+	if (pt_unshare_deferred(mm->root, start, end, &g.all) || vma_split(mm, start) ||
+	    vma_split(mm, end)) {
+		unmap_finish(&g);
 		return -ENOMEM;
+	}
 
 	struct vma *vma = vma_first_ending_after(mm, start);
 	while (vma && vma->start < end) {
 		struct vma *next = vma_next(mm, vma);
-		unmap_pages(mm, vma->start, vma->end);
+		unmap_pages(&g, vma->start, vma->end);
 		vma_destroy(vma);
 		vma = next;
 	}
+	unmap_finish(&g);
 	free_unused_tables(mm, start, end, vma);
 	return 0;
 }
@@ -258,9 +338,12 @@ void mm_object_truncate(struct mm_object *object, uint64_t first)
 		struct vma *vma = list_entry(node, struct vma, object_link);
 		if (!truncated_part(vma, first, &from))
 			continue;
-		pt_unshare(vma->mm->root, from, vma->end);	/* failing is fine: above */
-		pt_for_each_table(vma->mm->root, from, vma->end, unmap_table, &uncounted);
-		flush_range(vma->mm, from, vma->end);
+		struct unmap_gather g;
+		unmap_begin(&g, vma->mm, &uncounted);
+		/* failing is fine: above */
+		pt_unshare_deferred(vma->mm->root, from, vma->end, &g.all);
+		unmap_pages(&g, from, vma->end);
+		unmap_finish(&g);
 	}
 }
 
@@ -306,8 +389,12 @@ int mm_discard(struct mm *mm, uint64_t start, uint64_t length)
 	uint64_t end = start + page_up(length), reached = start;
 	bool hole = false;
 
-	if (pt_unshare(mm->root, start, end))
+	struct unmap_gather g;
+	unmap_begin(&g, mm, &mm->resident_pages);
+	if (pt_unshare_deferred(mm->root, start, end, &g.all)) {
+		unmap_finish(&g);
 		return -ENOMEM;
+	}
 	/* Like Linux, the mapped parts are discarded even when the range has holes. */
 	for (struct vma *vma = vma_first_ending_after(mm, start); vma && vma->start < end;
 	     vma = vma_next(mm, vma)) {
@@ -315,9 +402,10 @@ int mm_discard(struct mm *mm, uint64_t start, uint64_t length)
 		uint64_t to = vma->end < end ? vma->end : end;
 		hole |= from > reached;
 		if (!(vma->flags & VMA_SHARED))
-			unmap_pages(mm, from, to);
+			unmap_pages(&g, from, to);
 		reached = to;
 	}
+	unmap_finish(&g);
 	return hole || reached < end ? -ENOMEM : 0;
 }
 
@@ -331,8 +419,8 @@ static int protect_one(pte_t *pte, uint64_t address, void *opaque)
 {
 	struct protect_context *c = opaque;
 
+	(void)address;
 	*pte = mm_page_pte(c->vma, pte_page(*pte));
-	pt_flush_page(c->mm->root, address);
 	return 0;
 }
 
@@ -353,8 +441,13 @@ int mm_protect(struct mm *mm, uint64_t start, uint64_t length, unsigned prot)
 			return -EACCES;
 		at = vma->end;
 	}
-	if (pt_unshare(mm->root, start, end) || vma_split(mm, start) || vma_split(mm, end))
+	bool taken = false;
+	if (pt_unshare_deferred(mm->root, start, end, &taken) || vma_split(mm, start) ||
+	    vma_split(mm, end)) {
+		if (taken)
+			tlb_flush_mm(mm);
 		return -ENOMEM;
+	}
 
 	struct vma *vma = mm_find_vma(mm, start);
 	while (vma && vma->start < end) {
@@ -366,6 +459,11 @@ int mm_protect(struct mm *mm, uint64_t start, uint64_t length, unsigned prot)
 		pt_for_each_mapped(mm->root, vma->start, vma->end, protect_one, &context);
 		vma = vma_next(mm, vma);
 	}
+	/* Once, for every region changed (and every table taken). */
+	if (taken)
+		tlb_flush_mm(mm);
+	else
+		tlb_flush_range(mm, start, end);
 	vma_merge_range(mm, start, end);
 	return 0;
 }
@@ -471,12 +569,12 @@ void mm_usage(struct mm *mm, struct mm_usage *usage)
 
 void mm_activate(struct mm *mm)
 {
-	pt_activate(mm->root);
+	tlb_activate(mm->root);
 }
 
 /* The kernel's own table holds no user mapping: the CPU waits there while the
  * address space it left may be freed (exit, execve). */
 void mm_switch_to_kernel(void)
 {
-	pt_activate(hw_kernel_root());
+	tlb_activate(hw_kernel_root());
 }

@@ -35,6 +35,7 @@
 #include "mm/internal.h"
 #include "mm/frame.h"
 #include "mm/pagetable.h"
+#include "mm/tlb.h"
 
 #define ENTRIES 512
 #define USER_ENTRIES 256	/* PML4 slots 0..255 are user space */
@@ -56,6 +57,7 @@ uint64_t pt_create(void)
 	if (!page)
 		return 0;
 	page->table.present = 0;	/* counts user entries only */
+	page->table.cpus = 0;		/* loaded nowhere yet (mm/tlb.h) */
 	uint64_t root = page_to_phys(page);
 	memcpy(table_at(root) + USER_ENTRIES, table_at(hw_kernel_root()) + USER_ENTRIES,
 	       USER_ENTRIES * sizeof(pte_t));
@@ -250,7 +252,7 @@ static pte_t *descend(uint64_t root, uint64_t address, int level, bool create)
 			} else if (create) {
 				if (own_table(entry, l - 1))
 					return NULL;
-				pt_flush_page(root, address);
+				tlb_flush_root(root, address, address + PAGE_SIZE);
 			}
 		}
 		table = table_at(*entry & PTE_ADDR_MASK);
@@ -390,8 +392,10 @@ static int walk_tables(uint64_t table, int level, uint64_t base, uint64_t start,
 	return result;
 }
 
-static int walk(uint64_t root, uint64_t start, uint64_t end, enum walk_shared shared,
-		pt_table_fn fn, void *context)
+/* taken: NULL to flush root here when a table was taken, else the caller will
+ * (and learns whether it must). */
+static int walk_reporting(uint64_t root, uint64_t start, uint64_t end,
+			  enum walk_shared shared, pt_table_fn fn, void *context, bool *taken)
 {
 	bool changed = false;
 	struct pt_walk w = { fn, context, shared, &changed };
@@ -401,9 +405,17 @@ static int walk(uint64_t root, uint64_t start, uint64_t end, enum walk_shared sh
 	if (start >= end)
 		return 0;
 	int result = walk_tables(root, ROOT_LEVEL, 0, start, end, &w);
-	if (changed)
-		pt_flush_all(root);
+	if (taken)
+		*taken |= changed;
+	else if (changed)
+		tlb_flush_root_all(root);
 	return result;
+}
+
+static int walk(uint64_t root, uint64_t start, uint64_t end, enum walk_shared shared,
+		pt_table_fn fn, void *context)
+{
+	return walk_reporting(root, start, end, shared, fn, context, NULL);
 }
 
 int pt_for_each_table(uint64_t root, uint64_t start, uint64_t end, pt_table_fn fn,
@@ -415,6 +427,11 @@ int pt_for_each_table(uint64_t root, uint64_t start, uint64_t end, pt_table_fn f
 int pt_unshare(uint64_t root, uint64_t start, uint64_t end)
 {
 	return walk(root, start, end, WALK_UNSHARE, NULL, NULL);
+}
+
+int pt_unshare_deferred(uint64_t root, uint64_t start, uint64_t end, bool *taken)
+{
+	return walk_reporting(root, start, end, WALK_UNSHARE, NULL, NULL, taken);
 }
 
 void pt_release(uint64_t root, uint64_t start, uint64_t end, pt_table_fn fn, void *context)
@@ -592,25 +609,16 @@ void pt_prune(uint64_t root, const struct pt_range *range)
 
 	if (r.end > USER_END)
 		r.end = USER_END;
+	/*
+	 * Another CPU with root loaded may walk a table through its cached upper
+	 * entries until it has flushed, so a table freed now could be reused under
+	 * it: the empty tables stay for a later prune or the exit (memory only).
+	 */
+	if (hw_several_cpus() && tlb_loaded_elsewhere(root))
+		return;
 	/* The CPU may cache upper-level entries: none may lead to a freed table. */
 	if (r.start < r.end && prune_level(root, ROOT_LEVEL, 0, &r))
-		pt_flush_all(root);
+		tlb_flush_root_all(root);
 }
 
-void pt_flush_page(uint64_t root, uint64_t address)
-{
-	if (hw_active_root() == root)
-		hw_flush_page(address);
-}
 
-void pt_flush_all(uint64_t root)
-{
-	if (hw_active_root() == root)
-		hw_flush_all();
-}
-
-void pt_activate(uint64_t root)
-{
-	if (hw_active_root() != root)
-		hw_activate(root);
-}

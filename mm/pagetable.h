@@ -82,6 +82,15 @@ static inline bool pte_maps_frame(pte_t pte)
 int pt_unshare(uint64_t root, uint64_t start, uint64_t end);
 
 /*
+ * pt_unshare without its flush, for an operation that flushes once at its end:
+ * *taken becomes true when a table was taken, and the caller must then flush all
+ * of root (tlb_flush_mm) before the operation returns, also on failure. Until
+ * then stale entries lead only to the old table, which still maps the same
+ * frames read-only and is not changed by anyone meanwhile.
+ */
+int pt_unshare_deferred(uint64_t root, uint64_t start, uint64_t end, bool *taken);
+
+/*
  * Visit every leaf table that serves [start, end): fn gets the table's entries
  * and the slots [first, last] inside the range, the first at `address`. For
  * walks that do the same to many entries (fork, unmapping a whole region), where
@@ -145,12 +154,6 @@ struct pt_stats {
 };
 extern struct pt_stats pt_stats;
 
-/* Flush one user address, or the whole address space, from this CPU's TLB
- * (only matters if root is the loaded one). */
-void pt_flush_page(uint64_t root, uint64_t address);
-void pt_flush_all(uint64_t root);
-
-/* Make root the CPU's address space. */
-void pt_activate(uint64_t root);
+/* Loading a root (tlb_activate) and every TLB flush go through mm/tlb.h. */
 
 #endif

@@ -13,11 +13,13 @@
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/rtc.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/ipi.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
 #include "fs/fs.h"
 #include "mm/mm.h"
 #include "mm/pagetable.h"
+#include "mm/tlb.h"
 #include "lib/errno.h"
 #include "lib/format.h"
 #include "lib/string.h"
@@ -120,6 +122,12 @@ static long show_vmstat(int pid, char *buf, size_t size)
 	add(&t, "file_fault %lu\n", vm_stats.file_fault);
 	add(&t, "file_fault_around %lu\n", vm_stats.file_fault_around);
 	add(&t, "file_copy %lu\n", vm_stats.file_copy);
+	/* TLB shootdown, as Linux counts it with CONFIG_DEBUG_TLBFLUSH: flushes that
+	 * sent IPIs, IPIs served, and this CPU's own flushes (whole, and by page). */
+	add(&t, "nr_tlb_remote_flush %lu\n", ipi_stats.tlb_sent);
+	add(&t, "nr_tlb_remote_flush_received %lu\n", ipi_stats.tlb_received);
+	add(&t, "nr_tlb_local_flush_all %lu\n", tlb_stats.local_flush_all);
+	add(&t, "nr_tlb_local_flush_one %lu\n", tlb_stats.local_flush_one);
 	return t.length;
 }
 

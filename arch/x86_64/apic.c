@@ -54,6 +54,11 @@ void lapic_enable(bool boot_cpu)
 	write_reg(REG_SPURIOUS, SPURIOUS_ENABLE | VECTOR_APIC_SPURIOUS);
 }
 
+bool lapic_lint0_masked(void)
+{
+	return read_reg(REG_LVT_LINT0) & LVT_MASKED;
+}
+
 uint32_t lapic_id(void)
 {
 	return read_reg(REG_ID) >> 24;

@@ -28,6 +28,9 @@ bool lapic_map(uint64_t base);
  * keeps LINT0 as ExtINT (the PIC) and LINT1 as NMI; the others mask LINT0. */
 void lapic_enable(bool boot_cpu);
 
+/* Whether this CPU's LINT0 (the PIC's line) is masked: true on every AP. */
+bool lapic_lint0_masked(void);
+
 /* This CPU's APIC id. */
 uint32_t lapic_id(void);
 

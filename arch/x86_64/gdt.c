@@ -81,6 +81,11 @@ void gdt_init(void)
 	percpu_init(&boot_cpu, 0);
 }
 
+void percpu_boot_init(void)
+{
+	percpu_init(&boot_cpu, 0);
+}
+
 void percpu_init(struct cpu *cpu, unsigned id)
 {
 	cpu->self = cpu;

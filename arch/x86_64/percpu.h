@@ -29,6 +29,10 @@ struct cpu {
 /* Point %gs at this CPU's area. */
 void percpu_init(struct cpu *cpu, unsigned id);
 
+/* The boot CPU's, first thing in kernel_main: spinlocks (printk's too) record their
+ * holder through %gs. gdt_init sets it again after loading the segments. */
+void percpu_boot_init(void);
+
 static inline struct cpu *this_cpu(void)
 {
 	struct cpu *cpu;

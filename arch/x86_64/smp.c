@@ -31,6 +31,7 @@ _Static_assert(__builtin_offsetof(struct trampoline_params, kernel_cr3) == TP_KE
 	       sizeof(struct trampoline_params) == TP_SIZE, "trampoline.S's TP_* offsets");
 
 static uint64_t online_mask;
+bool smp_several_cpus;
 static struct cpu *cpus[SMP_MAX_CPUS];
 
 /* The parameter block in the copy at TRAMPOLINE_PHYS. */
@@ -150,11 +151,15 @@ struct cpu *smp_cpu(unsigned id)
 	return cpus[id];
 }
 
-/* Nothing to do yet: interrupts stay off, so only INIT or NMI wakes it. */
+/*
+ * Nothing to run yet, but IPIs to answer (TLB shootdowns, remote calls): sleep with
+ * interrupts on. Only IPIs arrive: LINT0 is masked, so the PIC reaches the boot
+ * CPU alone, and no APIC timer is armed.
+ */
 static void __attribute__((noreturn)) park(void)
 {
 	for (;;)
-		__asm__ volatile("cli; hlt" ::: "memory");
+		cpu_idle();
 }
 
 void smp_ap_main(struct ap_memory *memory)
@@ -171,6 +176,7 @@ void smp_ap_main(struct ap_memory *memory)
 	lapic_enable(false);
 	cpu->apic_id = lapic_id();
 	cpus[cpu->id] = cpu;
+	__atomic_store_n(&smp_several_cpus, true, __ATOMIC_RELEASE);
 	__atomic_or_fetch(&online_mask, 1ul << cpu->id, __ATOMIC_RELEASE);
 	park();
 }

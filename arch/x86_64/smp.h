@@ -6,7 +6,8 @@
  * and supplies the memory: the three temporary page-table frames the trampoline
  * needs, and one struct ap_memory per AP. An AP that comes online sets up its own
  * GDT, TSS, IDT, %gs area, control registers, syscall MSRs and local APIC, marks
- * itself online, and parks (interrupts off, hlt) until a later step gives it work.
+ * itself online, and idles (interrupts on, hlt) answering IPIs (arch/x86_64/ipi.h)
+ * until a later step gives it work.
  */
 #ifndef CALF_ARCH_SMP_H
 #define CALF_ARCH_SMP_H
@@ -81,6 +82,13 @@ enum ap_start_result {
  * in wait-for-startup and no longer touches memory: the caller may free *memory.
  */
 enum ap_start_result smp_start_ap(unsigned id, uint32_t apic_id, struct ap_memory *memory);
+
+/*
+ * Set (once, for good) when the first AP comes online, which is during boot before
+ * any user address space exists: mm/tlb.c keeps CPU masks and sends shootdowns
+ * only then, so one CPU pays nothing for them.
+ */
+extern bool smp_several_cpus;
 
 /* Bit n set: CPU id n is online. */
 uint64_t smp_online_mask(void);

@@ -3,6 +3,7 @@
  */
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/ipi.h"
 #include "arch/x86_64/pic.h"
 #include "arch/x86_64/power.h"
 #include "lib/format.h"
@@ -146,6 +147,8 @@ void trap_dispatch(struct trap_frame *frame)
 		handle_exception(frame);
 	else if (frame->vector < VECTOR_IRQ_BASE + IRQ_COUNT)
 		handle_irq(frame);
+	else if (ipi_is_vector(frame->vector))
+		ipi_dispatch(frame);
 	else
 		unexpected_vectors++;
 	if ((frame->cs & 3) && return_to_user_hook)

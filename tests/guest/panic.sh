@@ -22,3 +22,4 @@ crash_case exec-data 'page fault at address ffffffff8[0-9a-f]+: instruction fetc
 crash_case ud 'invalid opcode \(vector 6' crash_invalid_opcode
 crash_case div0 'divide error \(vector 0' crash_divide_by_zero
 crash_case panic 'crash: explicit panic requested' crash_explicit_panic
+crash_case spinlock 'spinlock crash_lock: acquired twice on CPU 0' crash_recursive_lock

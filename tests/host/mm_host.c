@@ -57,7 +57,7 @@ void mm_host_shutdown(void)
 static void release_held_locks(void)
 {
 	while (nheld > 0)
-		held[--nheld]->locked = 0;
+		held[--nheld]->holder = NULL;
 }
 
 struct page *mm_host_boot(uint64_t size, const struct mm_host_range *ranges, size_t n)
@@ -69,6 +69,9 @@ struct page *mm_host_boot(uint64_t size, const struct mm_host_range *ranges, siz
 	failures = 0;
 	panic_message[0] = '\0';
 	panic_count = 0;
+	mm_host_cpu = 0;
+	mm_host_several_cpus = false;
+	mm_host_shootdowns = (struct mm_host_shootdown){ 0 };
 
 	arena_size = (size + PAGE_SIZE - 1) & PAGE_MASK;
 	arena = aligned_alloc(PAGE_SIZE, arena_size);
@@ -203,11 +206,11 @@ void panic(const char *fmt, ...)
 
 void spin_lock(struct spinlock *lock)
 {
-	if (lock->locked)
+	if (lock->holder)
 		panic("spinlock %s: acquired twice", lock->name);
 	if (nheld == MAX_HELD_LOCKS)
 		panic("spinlock %s: more than %d locks held", lock->name, MAX_HELD_LOCKS);
-	lock->locked = 1;
+	lock->holder = lock;	/* the host is one CPU: any non-NULL mark */
 	held[nheld++] = lock;
 }
 
@@ -215,9 +218,9 @@ void spin_unlock(struct spinlock *lock)
 {
 	unsigned i;
 
-	if (!lock->locked)
+	if (!lock->holder)
 		panic("spinlock %s: released while not held", lock->name);
-	lock->locked = 0;
+	lock->holder = NULL;
 	for (i = 0; i < nheld && held[i] != lock; i++)
 		;
 	if (i < nheld)
@@ -226,7 +229,7 @@ void spin_unlock(struct spinlock *lock)
 
 bool spin_is_held(const struct spinlock *lock)
 {
-	return lock->locked;
+	return lock->holder != NULL;
 }
 
 unsigned mm_host_locks_held(void)
@@ -258,6 +261,8 @@ void mm_host_unpoison(const void *addr, size_t len)
 
 /* ------------------------------------------------------------------ page tables */
 
+unsigned mm_host_cpu;
+struct mm_host_shootdown mm_host_shootdowns;
 static uint64_t active_root;
 static unsigned tlb_flushes;
 
@@ -286,6 +291,29 @@ void hw_flush_page(uint64_t address)
 void hw_flush_all(void)
 {
 	tlb_flushes++;
+}
+
+
+
+
+bool mm_host_several_cpus;
+
+bool hw_several_cpus(void)
+{
+	return mm_host_several_cpus;
+}
+
+unsigned hw_cpu_id(void)
+{
+	return mm_host_cpu;
+}
+
+void hw_flush_remote(uint64_t cpus, uint64_t start, uint64_t end)
+{
+	mm_host_shootdowns.count++;
+	mm_host_shootdowns.cpus = cpus;
+	mm_host_shootdowns.start = start;
+	mm_host_shootdowns.end = end;
 }
 
 unsigned mm_host_tlb_flushes(void)

@@ -89,6 +89,22 @@ void hw_flush_page(uint64_t address);
 void hw_flush_all(void);
 unsigned mm_host_tlb_flushes(void);
 
+/*
+ * The host is CPU mm_host_cpu (0 unless a test says otherwise); hw_flush_remote
+ * records each shootdown the mm code asks for: how many, and the last one's CPUs
+ * and range, so tests can check one per operation with the right span.
+ */
+extern unsigned mm_host_cpu;
+extern bool mm_host_several_cpus;	/* false: CPU masks are not kept */
+unsigned hw_cpu_id(void);
+bool hw_several_cpus(void);
+void hw_flush_remote(uint64_t cpus, uint64_t start, uint64_t end);
+struct mm_host_shootdown {
+	unsigned count;
+	uint64_t cpus, start, end;
+};
+extern struct mm_host_shootdown mm_host_shootdowns;
+
 /* The user-copy routines mm/uaccess.c would call; unused by host tests. */
 size_t arch_user_copy(void *dst, const void *src, size_t size);
 size_t arch_user_clear(void *dst, size_t size);

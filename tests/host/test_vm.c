@@ -18,6 +18,7 @@
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
 #include "mm/pagetable.h"
+#include "mm/tlb.h"
 #include "lib/errno.h"
 #include "lib/string.h"
 #include "tests/host/mm_host.h"
@@ -657,6 +658,104 @@ static void test_cow_shares_then_copies_then_reuses(void **state)
 	assert_int_equal(user_write(parent, BASE + 3 * PAGE_SIZE, 'Z'), 0);
 	assert_int_equal(vm_stats.cow_copy - before.cow_copy, 1);
 	mm_put(parent);
+	check_no_leak();
+}
+
+/* ------------------------------------------------------------ TLB shootdown */
+
+/* Pretend CPU 1 has mm loaded: what a second CPU's tlb_activate leaves. */
+static void loaded_elsewhere(struct mm *mm)
+{
+	mm_host_several_cpus = true;
+	pfn_to_page(mm->root >> PAGE_SHIFT)->table.cpus |= 1ul << 1;
+}
+
+/* One shootdown since *count, to CPU 1 alone, for [start, end). */
+static void expect_one_shootdown(unsigned *count, uint64_t start, uint64_t end)
+{
+	assert_int_equal(mm_host_shootdowns.count, *count + 1);
+	assert_int_equal(mm_host_shootdowns.cpus, 1ul << 1);
+	assert_int_equal(mm_host_shootdowns.start, start);
+	assert_int_equal(mm_host_shootdowns.end, end);
+	*count = mm_host_shootdowns.count;
+}
+
+/*
+ * Every operation that removes or weakens entries of an address space loaded on
+ * another CPU sends that CPU one shootdown for its whole range, not one per page;
+ * frames unmapped meanwhile are freed only after it.
+ */
+static void test_shootdown_once_per_operation(void **state)
+{
+	(void)state;
+	struct mm *mm = mm_create();
+	unsigned count = 0;
+
+	mm_map(mm, BASE, 16 * PAGE_SIZE, RW, 0);
+	for (int i = 0; i < 16; i++)
+		assert_int_equal(user_write(mm, BASE + i * PAGE_SIZE, 'a' + i), 0);
+	loaded_elsewhere(mm);
+	assert_int_equal(tlb_cpus(mm), 1ul << 1);
+
+	/* munmap across two regions (mprotect split them first). */
+	assert_int_equal(mm_protect(mm, BASE + 2 * PAGE_SIZE, 2 * PAGE_SIZE, PROT_READ), 0);
+	expect_one_shootdown(&count, BASE + 2 * PAGE_SIZE, BASE + 4 * PAGE_SIZE);
+	size_t free_before = frames_free();
+	assert_int_equal(mm_unmap(mm, BASE + PAGE_SIZE, 4 * PAGE_SIZE), 0);
+	expect_one_shootdown(&count, BASE + PAGE_SIZE, BASE + 5 * PAGE_SIZE);
+	assert_int_equal(frames_free() - free_before, 4);	/* after the flush */
+	/* MADV_DONTNEED. */
+	assert_int_equal(mm_discard(mm, BASE + 8 * PAGE_SIZE, 3 * PAGE_SIZE), 0);
+	expect_one_shootdown(&count, BASE + 8 * PAGE_SIZE, BASE + 11 * PAGE_SIZE);
+	/* fork write-protects the parent: one flush of everything. */
+	struct mm *child = mm_fork(mm);
+	assert_non_null(child);
+	expect_one_shootdown(&count, 0, UINT64_MAX);
+	/* A copy-on-write break: that page. */
+	assert_int_equal(user_write(mm, BASE + 12 * PAGE_SIZE, 'z'), 0);
+	expect_one_shootdown(&count, BASE + 12 * PAGE_SIZE, BASE + 13 * PAGE_SIZE);
+	/* The child is loaded nowhere: its changes send nothing. */
+	assert_int_equal(user_write(child, BASE + 13 * PAGE_SIZE, 'y'), 0);
+	assert_int_equal(mm_unmap(child, BASE, 16 * PAGE_SIZE), 0);
+	assert_int_equal(mm_host_shootdowns.count, count);
+	mm_put(child);
+	pfn_to_page(mm->root >> PAGE_SHIFT)->table.cpus = 0;
+	mm_put(mm);
+	check_no_leak();
+}
+
+/* sharedpt: a child taking a shared table for its own in munmap flushes once. */
+static void test_shootdown_sharedpt_unshare(void **state)
+{
+	(void)state;
+	struct mm *parent = mm_create();
+	unsigned count = 0;
+
+	mm_fork_mode = FORK_MODE_SHAREDPT;
+	mm_sharedpt_min_resident = 0;
+	mm_sharedpt_level = 0;
+	mm_map(parent, BASE, 512 * PAGE_SIZE, RW, 0);
+	assert_int_equal(user_write(parent, BASE, 'a'), 0);
+	struct mm *child = mm_fork(parent);
+	assert_non_null(child);
+	loaded_elsewhere(child);
+	/* munmap through a shared table: taking it and clearing, one flush of all. */
+	assert_int_equal(mm_unmap(child, BASE + 256 * PAGE_SIZE, PAGE_SIZE), 0);
+	expect_one_shootdown(&count, 0, UINT64_MAX);
+	assert_true(pt_table_entry(child->root, BASE) & PTE_WRITE);
+	/* Taken already: nothing to flush. */
+	assert_int_equal(pt_unshare(child->root, BASE, BASE + PAGE_SIZE), 0);
+	assert_int_equal(mm_host_shootdowns.count, count);
+	/* An emptied table is kept while another CPU may walk it. */
+	uint64_t tables = pt_count_tables(child->root);
+	assert_int_equal(mm_unmap(child, BASE, 512 * PAGE_SIZE), 0);
+	assert_int_equal(pt_count_tables(child->root), tables);
+	pfn_to_page(child->root >> PAGE_SHIFT)->table.cpus = 0;
+	mm_put(child);
+	mm_put(parent);
+	mm_fork_mode = FORK_MODE_COW;
+	mm_sharedpt_min_resident = 1024;
+	mm_sharedpt_level = 1;
 	check_no_leak();
 }
 
@@ -1892,6 +1991,8 @@ int main(void)
 		cmocka_unit_test_setup(test_stack_grows_down, setup),
 		cmocka_unit_test_setup(test_find_free_top_down, setup),
 		cmocka_unit_test_setup(test_cow_shares_then_copies_then_reuses, setup),
+		cmocka_unit_test_setup(test_shootdown_once_per_operation, setup),
+		cmocka_unit_test_setup(test_shootdown_sharedpt_unshare, setup),
 		cmocka_unit_test_setup(test_sharedpt_shares_tables, setup),
 		cmocka_unit_test_setup(test_sharedpt_unshare_range, setup),
 		cmocka_unit_test_setup(test_sharedpt_small_process_forks_as_cow, setup),

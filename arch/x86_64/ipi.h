@@ -1,0 +1,55 @@
+/*
+ * arch/x86_64/ipi.h - interrupts between CPUs: TLB shootdown and "run this on that
+ * CPU" (docs/smp.md, step 2).
+ *
+ * Both are synchronous: the sender returns once every target has done the work and
+ * said so. One request of each kind is in flight at a time; a sender waiting for
+ * its turn, or for acknowledgements, serves any request aimed at itself meanwhile,
+ * so two CPUs shooting at each other with interrupts off cannot deadlock. The
+ * vectors sit above every PIC line and below the APIC's spurious vector; the local
+ * APIC delivers them and the handler acknowledges through its EOI register.
+ */
+#ifndef CALF_ARCH_IPI_H
+#define CALF_ARCH_IPI_H
+
+#include <stdint.h>
+#include <stdbool.h>
+
+#define VECTOR_IPI_TLB		0xf0
+#define VECTOR_IPI_CALL		0xf1
+
+/* Ranges above this many pages are flushed whole (a CR3 reload). */
+#define TLB_FLUSH_ALL_ABOVE	32
+/* end for "the whole address space" (the TLB entries of every user address). */
+#define TLB_FLUSH_ALL		UINT64_MAX
+
+/*
+ * Make each CPU in `cpus` (a mask of CPU ids; the caller's own bit and offline CPUs
+ * are ignored) drop its TLB entries for user addresses [start, end), or all of
+ * them when end is TLB_FLUSH_ALL, and wait until all of them have. Counted in
+ * ipi_stats.tlb_sent when some CPU was sent the IPI.
+ */
+void ipi_tlb_flush(uint64_t cpus, uint64_t start, uint64_t end);
+
+/* Run fn(arg) on CPU id (in its interrupt handler) and wait for it to return.
+ * false when id is not online or is the caller (call fn yourself then). */
+bool ipi_call(unsigned id, void (*fn)(void *arg), void *arg);
+
+/* Flush [start, end) (or all) from this CPU's TLB; returns pages invalidated one
+ * by one, 0 for a whole flush. */
+uint64_t ipi_flush_local(uint64_t start, uint64_t end);
+
+/* Linux's nr_tlb_remote_flush and nr_tlb_remote_flush_received. */
+struct ipi_stats {
+	uint64_t tlb_sent;	/* shootdowns that sent at least one IPI */
+	uint64_t tlb_received;	/* flush requests served, on all CPUs */
+	uint64_t calls;		/* functions run for another CPU */
+};
+extern struct ipi_stats ipi_stats;
+
+/* For trap_dispatch: vector is one of the above. */
+struct trap_frame;
+bool ipi_is_vector(uint64_t vector);
+void ipi_dispatch(struct trap_frame *frame);
+
+#endif
