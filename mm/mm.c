@@ -204,6 +204,11 @@ int mm_unmap(struct mm *mm, uint64_t start, uint64_t length)
 
 	if ((start & ~PAGE_MASK) || length == 0 || end < start)
 		return -EINVAL;
+	/* Nothing mapped there (every mmap without a hint, and exec's): no entry to
+	 * clear, no table to unshare or give back, since unmapping prunes as it goes. */
+	struct vma *first = vma_first_ending_after(mm, start);
+	if (!first || first->start >= end)
+		return 0;
 	struct unmap_gather g;
 	unmap_begin(&g, mm, &mm->resident_pages);
 	if (pt_unshare_deferred(mm->root, start, end, &g.all) || vma_split(mm, start) ||
