@@ -12,16 +12,10 @@
  * replaces the temporary table with the real one.
  */
 #include "arch/x86_64/paging.h"
+#include "arch/x86_64/long_mode.h"
 
 #define PHYS(sym) ((sym) - KERNEL_VIRT_BASE)
 
-#define CR0_PE (1 << 0)
-#define CR0_WP (1 << 16)
-#define CR0_PG (1 << 31)
-#define CR4_PAE (1 << 5)
-#define MSR_EFER 0xc0000080
-#define EFER_LME (1 << 8)
-#define EFER_NXE (1 << 11)
 
 #define BOOT_STACK_SIZE 16384
 
@@ -54,23 +48,9 @@ pvh_start:
 
 	movl $PHYS(boot_stack_top), %esp
 
-	/* Long mode needs PAE paging with a 4-level table in CR3. */
-	movl %cr4, %eax
-	orl $CR4_PAE, %eax
-	movl %eax, %cr4
+	/* Long mode with the temporary tables, which map this code where it runs. */
 	movl $PHYS(boot_pml4), %eax
-	movl %eax, %cr3
-
-	/* EFER: long mode, and no-execute so the real tables may use PTE_NX. */
-	movl $MSR_EFER, %ecx
-	rdmsr
-	orl $(EFER_LME | EFER_NXE), %eax
-	wrmsr
-
-	/* Paging on (this activates long mode); WP so the kernel honours read-only PTEs. */
-	movl %cr0, %eax
-	orl $(CR0_PG | CR0_WP | CR0_PE), %eax
-	movl %eax, %cr0
+	ENTER_LONG_MODE
 
 	lgdt PHYS(boot_gdt_pointer)
 	ljmp $0x10, $PHYS(long_mode_entry)

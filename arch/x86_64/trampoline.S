@@ -18,16 +18,9 @@
  * nor the temporary table, and calls smp_ap_main on the AP's stack.
  */
 #include "arch/x86_64/smp.h"
+#include "arch/x86_64/long_mode.h"
 
 #define T(label) ((label) - trampoline_start + TRAMPOLINE_PHYS)
-
-#define CR0_PE (1 << 0)
-#define CR0_WP (1 << 16)
-#define CR0_PG (1 << 31)
-#define CR4_PAE (1 << 5)
-#define MSR_EFER 0xc0000080
-#define EFER_LME (1 << 8)
-#define EFER_NXE (1 << 11)
 
 	.section .rodata.trampoline, "a"
 	.balign 16
@@ -50,19 +43,8 @@ trampoline_32:
 	movw %ax, %ds
 	movw %ax, %es
 	movw %ax, %ss
-	movl %cr4, %eax
-	orl $CR4_PAE, %eax
-	movl %eax, %cr4
 	movl T(trampoline_params) + TP_TEMP_CR3, %eax
-	movl %eax, %cr3
-	/* NXE before paging: the kernel's entries carry NX, reserved without it. */
-	movl $MSR_EFER, %ecx
-	rdmsr
-	orl $(EFER_LME | EFER_NXE), %eax
-	wrmsr
-	movl %cr0, %eax
-	orl $(CR0_PG | CR0_WP | CR0_PE), %eax
-	movl %eax, %cr0
+	ENTER_LONG_MODE
 	ljmpl $0x10, $T(trampoline_64)
 
 	.code64
