@@ -57,13 +57,7 @@ pvh_start:
 
 	.code64
 long_mode_entry:
-	movw $0x18, %ax
-	movw %ax, %ds
-	movw %ax, %es
-	movw %ax, %ss
-	xorw %ax, %ax
-	movw %ax, %fs
-	movw %ax, %gs
+	LOAD_KERNEL_DATA_SEGMENTS
 	/* Still running at the physical address; continue at the linked one. */
 	movabsq $higher_half_entry, %rax
 	jmp *%rax

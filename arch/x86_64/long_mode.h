@@ -35,6 +35,19 @@
 	orl $(CR0_PG | CR0_WP | CR0_PE), %eax
 	movl %eax, %cr0
 .endm
+
+/* The first thing in 64-bit code after that far jump: the kernel's data segment
+ * (selector 0x18 in both the boot and the trampoline GDT) in ds, es and ss; fs
+ * and gs null until their bases are set. */
+.macro LOAD_KERNEL_DATA_SEGMENTS
+	movw $0x18, %ax
+	movw %ax, %ds
+	movw %ax, %es
+	movw %ax, %ss
+	xorw %ax, %ax
+	movw %ax, %fs
+	movw %ax, %gs
+.endm
 #endif
 
 #endif

@@ -49,13 +49,7 @@ trampoline_32:
 
 	.code64
 trampoline_64:
-	movw $0x18, %ax
-	movw %ax, %ds
-	movw %ax, %es
-	movw %ax, %ss
-	xorw %ax, %ax
-	movw %ax, %fs
-	movw %ax, %gs
+	LOAD_KERNEL_DATA_SEGMENTS
 	/* Everything from the parameter block into registers: the block is reused for
 	 * the next AP as soon as this one is online. */
 	movq T(trampoline_params) + TP_KERNEL_CR3, %rbx
