@@ -100,7 +100,7 @@ $(BUILD)/bench/%: bench/%.c bench/bench.h
 
 # The syscall fuzzer (tests/fuzz/, several files, musl) goes to /tests/fuzz/fuzz.
 FUZZ_BIN := $(BUILD)/fuzz/fuzz
-$(FUZZ_BIN): $(wildcard tests/fuzz/*.c tests/fuzz/*.h) syscall/syscalls.def
+$(FUZZ_BIN): $(wildcard tests/fuzz/*.c tests/fuzz/*.h) user/readfile.h syscall/syscalls.def
 	@mkdir -p $(dir $@)
 	musl-gcc $(USER_CFLAGS) $(filter %.c,$^) -o $@
 

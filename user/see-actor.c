@@ -25,6 +25,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "readfile.h"
 
 #define PAGE 4096
 #define MAX_ARGS 8
@@ -54,20 +55,7 @@ static void answer(const char *text)
  * byte, so that nothing meant for the other process is consumed. */
 static int next_command(char *line, size_t size)
 {
-	size_t n = 0;
-	char c;
-
-	for (;;) {
-		ssize_t got = read(commands, &c, 1);
-		if (got <= 0)
-			return 0;
-		if (c == '\n')
-			break;
-		if (n + 1 < size)
-			line[n++] = c;
-	}
-	line[n] = 0;
-	return 1;
+	return read_fd_line(commands, line, size);
 }
 
 static void do_fork(void)

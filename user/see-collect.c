@@ -44,6 +44,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "readfile.h"
 
 #define PAGE 4096
 #define USER_TOP 0x800000000000ull	/* pagemap of [vsyscall] and above: not asked */
@@ -87,35 +88,13 @@ static void die(const char *what)
 /* One answer line from an actor into `line`; 0 at EOF. */
 static int read_answer(struct actor *a, char *line, size_t size)
 {
-	size_t n = 0;
-	char c;
-
-	for (;;) {
-		ssize_t got = read(a->answers, &c, 1);
-		if (got <= 0)
-			return 0;
-		if (c == '\n')
-			break;
-		if (n + 1 < size)
-			line[n++] = c;
-	}
-	line[n] = 0;
-	return 1;
+	return read_fd_line(a->answers, line, size);
 }
 
 /* The whole of a small file into `text`; its length, or -1. */
 static long read_file(const char *path)
 {
-	int fd = open(path, O_RDONLY);
-	long total = 0, n;
-
-	if (fd < 0)
-		return -1;
-	while ((n = read(fd, text + total, sizeof text - 1 - total)) > 0)
-		total += n;
-	close(fd);
-	text[total] = 0;
-	return total;
+	return read_small_file(path, text, sizeof text);
 }
 
 /* /proc/PID/stat's state, parent and command; 0 when the process is gone. */

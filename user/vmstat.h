@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "readfile.h"
 
 struct vm_snapshot {
 	long mem_free_kb;
@@ -25,16 +26,7 @@ static char vm_text[8192];
 /* The whole of a small file into vm_text; its length, or -1. */
 static inline long vm_read_file(const char *path)
 {
-	int fd = open(path, O_RDONLY);
-	long total = 0, n;
-
-	if (fd < 0)
-		return -1;
-	while ((n = read(fd, vm_text + total, sizeof vm_text - 1 - total)) > 0)
-		total += n;
-	close(fd);
-	vm_text[total] = 0;
-	return total;
+	return read_small_file(path, vm_text, sizeof vm_text);
 }
 
 /* The number after "name" + separator at the start of a line of vm_text, or -1. */

@@ -21,6 +21,7 @@
  * arguments (the fuzzer run as a script interpreter, say) make it exit at once.
  */
 #include "fuzz.h"
+#include "../../user/readfile.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -101,16 +102,7 @@ static long field(const char *name)
 
 static long read_file(const char *path)
 {
-	int fd = open(path, O_RDONLY);
-	long total = 0, n;
-
-	if (fd < 0)
-		return -1;
-	while ((n = read(fd, text + total, sizeof text - 1 - total)) > 0)
-		total += n;
-	close(fd);
-	text[total] = 0;
-	return total;
+	return read_small_file(path, text, sizeof text);
 }
 
 /* Pages of page cache our own output holds, when it goes to a regular file. */
