@@ -7,6 +7,7 @@
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/smp.h"
+#include "arch/x86_64/timer.h"
 #include "kernel/printk.h"
 #include "lib/format.h"
 #include "mm/frame.h"
@@ -163,4 +164,8 @@ void smp_init(void)
 	if (madt.cpu_count > 1)
 		start_aps();
 	log_online();
+	if (smp_cpus_online() > 1) {
+		timer_calibrate_local();
+		printk("smp: APIC timer: %u counts per tick\n", timer_local_counts_per_tick());
+	}
 }

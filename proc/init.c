@@ -11,6 +11,9 @@
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "lib/string.h"
+#include "lib/format.h"
+#include "mm/kmalloc.h"
+#include "arch/x86_64/smp.h"
 #include "mm/uaccess.h"
 
 void proc_traps_init(void);
@@ -37,6 +40,7 @@ static void first_run(struct task *task)
 
 static const struct sched_hooks hooks = {
 	.tick = tick,
+	.clock_tick = itimer_expire_real,
 	.switched = thread_reap_dead,
 	.first_run = first_run,
 	.return_to_user = signal_deliver_pending,
@@ -49,6 +53,27 @@ static void start_scheduling(void)
 	task_signal_ops_register(&signal_task_ops);
 	fs_jobctl_register(&proc_jobctl_ops);
 	sched_init(&idle.task, &hooks);
+}
+
+/*
+ * Each other CPU's idle task, a process like pid 0 (so whatever asks the running
+ * task for its process gets one) but in no table: "swapper/N", as Linux names them.
+ */
+static void add_other_cpus(void)
+{
+	for (unsigned id = 1; id < SMP_MAX_CPUS; id++) {
+		if (!smp_cpu(id))
+			continue;
+		struct proc *idle_cpu = kmalloc(sizeof(*idle_cpu));
+		if (!idle_cpu) {
+			printk("smp: no memory for CPU %u's idle task; it stays parked\n", id);
+			continue;
+		}
+		memset(idle_cpu, 0, sizeof(*idle_cpu));
+		snprintf(idle_cpu->name, sizeof(idle_cpu->name), "swapper/%u", id);
+		rlimits_set_defaults(idle_cpu->limits);
+		sched_add_cpu(id, &idle_cpu->task);
+	}
 }
 
 static const char *const init_environment[] = {
@@ -81,5 +106,7 @@ void proc_start_init(const char *path, const char *const argv[])
 	printk("calf: starting %s as pid 1\n", path);
 	init->task.kernel_rsp = context_prepare_first_run(init->frame);
 	sched_make_runnable(&init->task);
+	add_other_cpus();
+	sched_start_other_cpus();
 	sched_idle_loop();
 }

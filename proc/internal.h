@@ -67,7 +67,8 @@ void jobctl_notify_parent(struct proc *child, int code, int status);
 void jobctl_exit(struct proc *dying);
 
 /* itimer.c */
-void itimer_tick(struct proc *running, bool from_user);	/* timer interrupt */
+void itimer_tick(struct proc *running, bool from_user);	/* every CPU's tick */
+void itimer_expire_real(void);					/* the clock's tick */
 void itimer_exit(struct proc *proc);
 void itimer_transfer(struct proc *to, struct proc *from);	/* execve's de_thread */
 

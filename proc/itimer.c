@@ -64,7 +64,7 @@ static void charge_cpu_timer(struct proc *proc, int which, int sig)
 	send_expiry(proc, sig);
 }
 
-void itimer_tick(struct proc *running, bool from_user)
+void itimer_expire_real(void)
 {
 	uint64_t now = clock_monotonic_ns();
 	struct list_node *node, *next;
@@ -74,6 +74,10 @@ void itimer_tick(struct proc *running, bool from_user)
 		if (proc->itimer_value_ns[ITIMER_REAL] <= now)
 			expire_real(proc, now);
 	}
+}
+
+void itimer_tick(struct proc *running, bool from_user)
+{
 	if (running && running->group) {
 		running = proc_leader(running);	/* the timers are the process's */
 		/* ITIMER_VIRTUAL counts user time only; ITIMER_PROF user and system. */

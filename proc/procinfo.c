@@ -3,6 +3,7 @@
  * (fs/proc/ in Linux: meminfo.c, array.c, task_mmu.c), with calf's numbers.
  */
 #include <stdarg.h>
+#include "arch/x86_64/smp.h"
 #include "proc/procinfo.h"
 #include "proc/procmem.h"
 #include "fs/procfs.h"
@@ -183,7 +184,13 @@ static long show_stat(int pid, char *buf, size_t size)
 
 	(void)pid;
 	add(&t, "cpu  %lu 0 %lu %lu 0 0 0 0 0 0\n", user, system, idle);
-	add(&t, "cpu0 %lu 0 %lu %lu 0 0 0 0 0 0\n", user, system, idle);
+	for (unsigned id = 0; id < SMP_MAX_CPUS; id++) {
+		if (!smp_cpu(id))
+			continue;
+		struct sched_cpu_ticks ticks = sched_cpu_ticks(id);
+		add(&t, "cpu%u %lu 0 %lu %lu 0 0 0 0 0 0\n", id, ticks.user, ticks.system,
+		    ticks.idle);
+	}
 	for (unsigned irq = 0; irq < IRQ_COUNT; irq++)
 		interrupts += irq_count(irq);
 	add(&t, "intr %lu", interrupts);

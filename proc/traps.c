@@ -8,6 +8,7 @@
  * Other exceptions from user mode become their Linux signals, with Linux's si_code
  * and si_addr.
  */
+#include "kernel/kernel_lock.h"
 #include "proc/internal.h"
 #include "arch/x86_64/context.h"
 #include "arch/x86_64/cpu.h"
@@ -151,4 +152,5 @@ void proc_traps_init(void)
 	trap_set_page_fault_handler(page_fault);
 	trap_set_user_exception_handler(user_exception);
 	trap_set_return_to_user_hook(sched_return_to_user);
+	trap_set_kernel_entry_hooks(kernel_lock_enter, kernel_lock_exit);
 }

@@ -22,25 +22,44 @@
  * interrupt.
  */
 #include "sched/sched.h"
+#include "kernel/kernel_lock.h"
+#include "kernel/panic.h"
 #include "sched/signal.h"
 #include "sched/wait.h"
 #include "arch/x86_64/context.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/gdt.h"
+#include "arch/x86_64/ipi.h"
+#include "arch/x86_64/smp.h"
 #include "arch/x86_64/timer.h"
 #include "mm/mm.h"
 #include "lib/errno.h"
 
+/* One queue for all CPUs, under the kernel lock: whichever CPU looks first
+ * takes the task at its head, which balances the load by itself. */
 static struct list_node run_queue = LIST_HEAD_INIT(run_queue);
-static struct task *idle;
 /* proc/'s hooks, copied: a call through them is one instruction, as a direct one. */
 static struct sched_hooks hooks;
-static volatile bool need_resched;
-/* Time-stamp counter readings: when the current task's slice began, at the
- * last tick, and the length of the last tick between them (the TSC's rate is
- * not known, but a tick's worth of it is). */
-static uint64_t slice_start_tsc, last_tick_tsc, tick_tsc;
 static struct list_node timed_sleepers = LIST_HEAD_INIT(timed_sleepers);
+
+/* What the scheduler keeps for each CPU. */
+struct sched_cpu {
+	struct task *idle;	/* runs when nothing else can, halting */
+	bool need_resched;	/* the running task's slice is over */
+	/* Time-stamp counter readings: when the current task's slice began, at the
+	 * last tick, and the length of the last tick between them (the TSC's rate
+	 * is not known, but a tick's worth of it is). */
+	uint64_t slice_start_tsc, last_tick_tsc, tick_tsc;
+	struct sched_cpu_ticks ticks;
+};
+static struct sched_cpu sched_cpus[SMP_MAX_CPUS];
+/* CPUs halted in their idle loop that no wake-up has been sent to yet. */
+static uint64_t idle_cpus;
+
+static inline struct sched_cpu *here(void)
+{
+	return &sched_cpus[this_cpu()->id];
+}
 
 static void wake(struct task *task);
 
@@ -81,56 +100,132 @@ static void update_load_averages(void)
 	}
 }
 
-static void tick(bool from_user)
+/* The clock's tick: the boot CPU's (the PIT's) alone. */
+static void clock_tick(void)
 {
-	struct task *task = current_task();
-
 	wake_expired_sleepers();
-	if (!task || task == idle) {
+	hooks.clock_tick();
+	if (++sched_stats.ticks_since_load % LOAD_INTERVAL == 0)
+		update_load_averages();
+}
+
+static void account_tick(struct sched_cpu *cpu, struct task *task, bool from_user)
+{
+	if (!task || task == cpu->idle) {
+		cpu->ticks.idle++;
 		sched_stats.idle_ticks++;
 	} else if (from_user) {
 		task->ticks_user++;
+		cpu->ticks.user++;
 		sched_stats.user_ticks++;
 	} else {
 		task->ticks_system++;
+		cpu->ticks.system++;
 		sched_stats.system_ticks++;
 	}
-	hooks.tick(task != idle ? task : NULL, from_user);
-	if (++sched_stats.ticks_since_load % LOAD_INTERVAL == 0)
-		update_load_averages();
+}
+
+/* Every CPU's tick (the boot CPU's PIT, the others' APIC timers). */
+static void tick(bool from_user)
+{
+	struct sched_cpu *cpu = here();
+	struct task *task = current_task();
+
+	if (cpu == &sched_cpus[0])
+		clock_tick();
+	account_tick(cpu, task, from_user);
+	hooks.tick(task != cpu->idle ? task : NULL, from_user);
 	uint64_t now = rdtsc();
-	tick_tsc = now - last_tick_tsc;
-	last_tick_tsc = now;
-	if (now - slice_start_tsc >= tick_tsc / 2)
-		need_resched = true;
+	cpu->tick_tsc = now - cpu->last_tick_tsc;
+	cpu->last_tick_tsc = now;
+	if (now - cpu->slice_start_tsc >= cpu->tick_tsc / 2)
+		cpu->need_resched = true;
 }
 
 void sched_restart_slice(void)
 {
-	slice_start_tsc = rdtsc();
+	here()->slice_start_tsc = rdtsc();
 }
 
 unsigned sched_nr_running(void)
 {
 	struct list_node *node;
-	struct task *task = current_task();
-	unsigned count = task && task != idle && task->state == TASK_RUNNABLE;
+	unsigned count = 0;
 
+	for (unsigned id = 0; id < SMP_MAX_CPUS; id++) {
+		struct cpu *cpu = smp_cpu(id);
+		struct task *task = cpu ? cpu->current : NULL;
+		count += task && task != sched_cpus[id].idle && task->state == TASK_RUNNABLE;
+	}
 	list_for_each(node, &run_queue)
 		count++;
 	return count;
 }
 
-void sched_init(struct task *idle_task, const struct sched_hooks *task_hooks)
+struct sched_cpu_ticks sched_cpu_ticks(unsigned id)
 {
-	idle = idle_task;
-	hooks = *task_hooks;
+	return id < SMP_MAX_CPUS ? sched_cpus[id].ticks : (struct sched_cpu_ticks){ 0 };
+}
+
+static void init_idle(unsigned id, struct task *idle)
+{
 	idle->state = TASK_RUNNABLE;
+	idle->is_idle = true;
 	list_init(&idle->run_link);
 	list_init(&idle->wait_link);
 	list_init(&idle->timer_link);
-	this_cpu()->current = idle;
+	sched_cpus[id].idle = idle;
+}
+
+void sched_init(struct task *idle_task, const struct sched_hooks *task_hooks)
+{
+	hooks = *task_hooks;
+	init_idle(0, idle_task);
+	this_cpu()->current = idle_task;
 	timer_set_tick_hook(tick);
+}
+
+void sched_add_cpu(unsigned id, struct task *idle_task)
+{
+	if (id == 0 || id >= SMP_MAX_CPUS || !smp_cpu(id))
+		panic("sched: no CPU %u to add", id);
+	init_idle(id, idle_task);
+}
+
+/* On each other CPU, once it is released: become its idle task and tick. */
+static void __attribute__((noreturn)) other_cpu_main(void)
+{
+	irq_disable();
+	this_cpu()->current = here()->idle;
+	timer_start_local();
+	sched_idle_loop();
+}
+
+void sched_start_other_cpus(void)
+{
+	uint64_t flags = irq_save();
+	bool any = false;
+
+	for (unsigned id = 1; id < SMP_MAX_CPUS; id++)
+		any |= sched_cpus[id].idle != NULL;
+	if (any) {
+		kernel_lock_start();
+		smp_release_aps(other_cpu_main);
+	}
+	irq_restore(flags);
+}
+
+/* A task was queued: if this CPU is busy and another idles, wake that one. */
+static void kick_idle_cpu(void)
+{
+	uint64_t self = 1ul << this_cpu()->id;
+	uint64_t others = idle_cpus & ~self;
+
+	if (!others || current_task() == here()->idle)
+		return;
+	unsigned id = __builtin_ctzll(others);
+	idle_cpus &= ~(1ul << id);
+	ipi_wake(id);
 }
 
 void sched_make_runnable(struct task *task)
@@ -138,8 +233,10 @@ void sched_make_runnable(struct task *task)
 	uint64_t flags = irq_save();
 
 	task->state = TASK_RUNNABLE;
-	if (task != idle && list_empty(&task->run_link))
+	if (!task->is_idle && list_empty(&task->run_link)) {
 		list_push_back(&run_queue, &task->run_link);
+		kick_idle_cpu();
+	}
 	irq_restore(flags);
 }
 
@@ -168,35 +265,44 @@ void process_first_run_tail(void)
 {
 	struct task *task = current_task();
 
+	kernel_lock_set_depth(1);	/* as if it had entered from user mode */
 	resume(task);
 	hooks.switched();
 	hooks.first_run(task);
+	kernel_lock_exit();
 }
 
 void schedule(void)
 {
 	struct task *prev = current_task();
+	struct sched_cpu *cpu = here();
 
-	need_resched = false;
+	cpu->need_resched = false;
 	/*
 	 * prev goes to the back of the queue before the next is chosen: a task
 	 * alone on the queue is chosen again. (Choosing first switched such a
 	 * task to idle on every tick, which halted until the next interrupt and
 	 * took the rest of the tick from it.)
 	 */
-	if (prev->state == TASK_RUNNABLE && prev != idle)
+	if (prev->state == TASK_RUNNABLE && prev != cpu->idle)
 		list_push_back(&run_queue, &prev->run_link);
 	struct list_node *node = list_pop_front(&run_queue);
-	struct task *next = node ? list_entry(node, struct task, run_link) : idle;
+	struct task *next = node ? list_entry(node, struct task, run_link) : cpu->idle;
 
-	slice_start_tsc = rdtsc();
+	cpu->slice_start_tsc = rdtsc();
 	if (next == prev)
 		return;
+	/* The kernel lock passes to next with the CPU; its depth is each task's. */
+	unsigned lock_depth = kernel_lock_depth();
+	if (!kernel_lock_held())
+		panic("schedule: CPU %u switches tasks without the kernel lock",
+		      this_cpu()->id);
 	if (prev->fpu_state)
 		fpu_save(prev->fpu_state);
 	enter(next);
 	sched_stats.context_switches++;
 	context_switch(&prev->kernel_rsp, next->kernel_rsp);
+	kernel_lock_set_depth(lock_depth);
 	resume(prev);
 	hooks.switched();	/* a task that exited is off the CPU now */
 }
@@ -205,20 +311,32 @@ void sched_return_to_user(struct trap_frame *frame)
 {
 	for (;;) {
 		irq_disable();
-		if (need_resched)
+		if (here()->need_resched)
 			schedule();
 		hooks.return_to_user(frame);
-		if (!need_resched)
+		if (!here()->need_resched)
 			return;
 	}
 }
 
-/* The idle loop: whatever the boot flow does when there is nothing else to do. */
+/*
+ * The idle loop: what each CPU does when there is nothing else to do. It holds the
+ * kernel lock only to look at the run queue; halted it holds nothing, and is
+ * listed in idle_cpus so that the CPU queueing a task sends it a wake-up. A
+ * wake-up sent between kernel_lock_exit and hlt is not lost: interrupts are off
+ * until the `sti` right before `hlt`, which takes it then.
+ */
 void __attribute__((noreturn)) sched_idle_loop(void)
 {
+	uint64_t self = 1ul << this_cpu()->id;
+
 	for (;;) {
 		irq_disable();
+		kernel_lock_enter();
+		idle_cpus &= ~self;
 		schedule();
+		idle_cpus |= self;
+		kernel_lock_exit();
 		cpu_idle();	/* sti; hlt: wakes on the next interrupt */
 	}
 }

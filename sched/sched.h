@@ -1,14 +1,13 @@
 /*
  * sched/sched.h - the scheduler: the run queue, switching tasks, the timer tick.
  *
- * One round-robin run queue, a time slice of one timer tick (10 ms), and a
- * kernel that is not preemptible: a task gives up the CPU when it sleeps, exits,
- * or finds on its way back to user mode that its slice is over. The layer above
+ * One round-robin run queue shared by every CPU, a time slice of one timer tick
+ * (10 ms), and a kernel that is not preemptible: a task gives up the CPU when it
+ * sleeps, exits, or finds on its way back to user mode that its slice is over.
+ * Each CPU has its own idle task, slice and tick; one CPU at a time runs kernel
+ * code (kernel/kernel_lock.h), which is what protects the queue. The layer above
  * (proc/) plugs its per-task work into the few points where the scheduler passes
  * by, through struct sched_hooks, given once at sched_init.
- *
- * SMP will make the run queue, need_resched and the slice per CPU; nothing
- * outside sched/ sees them.
  */
 #ifndef CALF_SCHED_SCHED_H
 #define CALF_SCHED_SCHED_H
@@ -20,9 +19,11 @@
 struct trap_frame;
 
 struct sched_hooks {
-	/* On every timer tick (interrupts off), after the task's time is counted:
-	 * running is the interrupted task, NULL for the idle task. */
+	/* On every timer tick of every CPU (interrupts off), after the task's time
+	 * is counted: running is the interrupted task, NULL for the idle task. */
 	void (*tick)(struct task *running, bool from_user);
+	/* On every tick of the clock (the boot CPU's), before tick. */
+	void (*clock_tick)(void);
 	/* Right after every switch, on the stack of the task switched to, and at a
 	 * new task's first run: a task that exited is off the CPU by now. */
 	void (*switched)(void);
@@ -35,6 +36,12 @@ struct sched_hooks {
 /* The caller (the boot flow) becomes the idle task, which runs when nothing else
  * can; hooks is copied. Sets the timer's tick hook. */
 void sched_init(struct task *idle, const struct sched_hooks *hooks);
+
+/* Another online CPU (id > 0) will run tasks, with idle as its idle task. */
+void sched_add_cpu(unsigned id, struct task *idle);
+/* Let the CPUs added run tasks: from now on every kernel entry takes the kernel
+ * lock (kernel/kernel_lock.h). By the boot flow, right before its idle loop. */
+void sched_start_other_cpus(void);
 
 /* The idle loop: schedule, then halt until the next interrupt. Never returns. */
 void __attribute__((noreturn)) sched_idle_loop(void);
@@ -62,6 +69,12 @@ struct sched_stats {
 	uint64_t ticks_since_load;
 	unsigned long load_average[3];	/* 1, 5 and 15 minutes */
 };
-extern struct sched_stats sched_stats;
+extern struct sched_stats sched_stats;	/* the tick counts: all CPUs' sums */
+
+/* One CPU's ticks, for /proc/stat's cpuN lines. */
+struct sched_cpu_ticks {
+	uint64_t user, system, idle;
+};
+struct sched_cpu_ticks sched_cpu_ticks(unsigned id);
 
 #endif

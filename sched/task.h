@@ -16,6 +16,7 @@
 #ifndef CALF_SCHED_TASK_H
 #define CALF_SCHED_TASK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "lib/list.h"
 #include "kernel/cred.h"
@@ -53,6 +54,7 @@ struct task {
 	struct mm *mm;			/* NULL: the kernel's page tables alone */
 
 	uint64_t ticks_user, ticks_system;	/* timer ticks it was running at */
+	bool is_idle;			/* a CPU's idle task: never queued */
 
 	/* What the layers between sched/ and proc/ need of the running thread;
 	 * proc/ sets and changes them. */

@@ -5,6 +5,7 @@
  * reference, so a call that no file implements is simply NULL here: it returns
  * -ENOSYS and its name is logged the first time a program uses it.
  */
+#include "kernel/kernel_lock.h"
 #include "kernel/syscall.h"
 #include "arch/x86_64/context.h"
 #include "arch/x86_64/cpu.h"
@@ -68,9 +69,11 @@ void syscall_dispatch(struct trap_frame *frame)
 		frame,
 	};
 
+	kernel_lock_enter();
 	irq_enable();
 	current_proc()->syscall_nr = number;
 	syscall_fn handler = number < TABLE_SIZE ? table[number].handler : NULL;
 	frame->rax = handler ? handler(&args) : unimplemented(number);
 	sched_return_to_user(frame);
+	kernel_lock_exit();
 }

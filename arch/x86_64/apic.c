@@ -13,9 +13,16 @@
 #define REG_SPURIOUS	0x0f0
 #define REG_ICR_LOW	0x300
 #define REG_ICR_HIGH	0x310
+#define REG_LVT_TIMER	0x320
 #define REG_LVT_LINT0	0x350
 #define REG_LVT_LINT1	0x360
 
+#define REG_TIMER_INITIAL 0x380
+#define REG_TIMER_CURRENT 0x390
+#define REG_TIMER_DIVIDE  0x3e0
+
+#define TIMER_PERIODIC		(1u << 17)
+#define TIMER_DIVIDE_BY_16	0x3
 #define SPURIOUS_ENABLE		(1u << 8)
 #define LVT_MASKED		(1u << 16)
 #define LVT_EXTINT		(7u << 8)
@@ -96,4 +103,30 @@ bool lapic_send_fixed(uint32_t apic_id, uint8_t vector)
 void lapic_end_of_interrupt(void)
 {
 	write_reg(REG_EOI, 0);
+}
+
+/*
+ * Count the APIC timer down from its maximum, masked, for period_ns of the PIT
+ * clock (interrupts must be on: the clock needs its ticks) and return how far it
+ * got. Every CPU's timer runs at the same rate (the bus clock; QEMU's virtual
+ * clock), so the boot CPU measures once for all.
+ */
+uint32_t lapic_timer_calibrate(uint64_t period_ns)
+{
+	write_reg(REG_TIMER_DIVIDE, TIMER_DIVIDE_BY_16);
+	write_reg(REG_LVT_TIMER, LVT_MASKED);
+	uint64_t start = clock_monotonic_ns();
+	write_reg(REG_TIMER_INITIAL, UINT32_MAX);
+	while (clock_monotonic_ns() - start < period_ns)
+		cpu_relax();
+	uint32_t counted = UINT32_MAX - read_reg(REG_TIMER_CURRENT);
+	write_reg(REG_TIMER_INITIAL, 0);	/* stop it */
+	return counted;
+}
+
+void lapic_timer_start_periodic(uint32_t count, uint8_t vector)
+{
+	write_reg(REG_TIMER_DIVIDE, TIMER_DIVIDE_BY_16);
+	write_reg(REG_LVT_TIMER, TIMER_PERIODIC | vector);
+	write_reg(REG_TIMER_INITIAL, count);
 }

@@ -4,8 +4,8 @@
  *
  * calf still takes its device interrupts from the 8259 PIC, which reaches the boot
  * CPU through its local APIC's LINT0 line in "virtual wire" mode; lapic_enable keeps
- * that path open on the boot CPU and closes it on the others. The APIC timer and
- * the I/O APIC are not used yet (docs/smp.md).
+ * that path open on the boot CPU and closes it on the others. The APIC timer ticks
+ * the other CPUs (timer.c); the I/O APIC is not used yet (docs/smp.md).
  */
 #ifndef CALF_ARCH_APIC_H
 #define CALF_ARCH_APIC_H
@@ -43,6 +43,11 @@ uint32_t lapic_id(void);
 bool lapic_send_init(uint32_t apic_id);
 bool lapic_send_startup(uint32_t apic_id, uint8_t page);
 bool lapic_send_fixed(uint32_t apic_id, uint8_t vector);
+
+/* The APIC timer (divided by 16): how many counts pass in period_ns of the PIT
+ * clock (interrupts on), and a periodic interrupt every count counts on vector. */
+uint32_t lapic_timer_calibrate(uint64_t period_ns);
+void lapic_timer_start_periodic(uint32_t count, uint8_t vector);
 
 /* Acknowledge the interrupt being handled (for vectors the APIC delivered). */
 void lapic_end_of_interrupt(void);

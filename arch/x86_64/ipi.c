@@ -78,7 +78,7 @@ static void serve_call(void)
 	__atomic_and_fetch(&call_request.pending, ~bit, __ATOMIC_RELEASE);
 }
 
-static void serve_all(void)
+void ipi_serve_pending(void)
 {
 	serve_tlb();
 	serve_call();
@@ -87,7 +87,7 @@ static void serve_all(void)
 static void lock_slot(uint32_t *lock)
 {
 	while (__atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE)) {
-		serve_all();
+		ipi_serve_pending();
 		cpu_relax();
 	}
 }
@@ -111,7 +111,7 @@ static void wait_for(const uint64_t *pending, const char *what)
 	uint64_t deadline = clock_monotonic_ns() + ACK_TIMEOUT_NS;
 
 	while (__atomic_load_n(pending, __ATOMIC_ACQUIRE)) {
-		serve_all();
+		ipi_serve_pending();
 		if (clock_monotonic_ns() > deadline)
 			arch_fatal(NULL, "ipi: no %s acknowledgement from CPUs %#lx", what,
 				   __atomic_load_n(pending, __ATOMIC_ACQUIRE));
@@ -156,6 +156,15 @@ bool ipi_call(unsigned id, void (*fn)(void *arg), void *arg)
 	unlock_slot(&call_request.lock);
 	irq_restore(flags);
 	return true;
+}
+
+void ipi_wake(unsigned id)
+{
+	struct cpu *cpu = smp_cpu(id);
+
+	if (cpu && !lapic_send_fixed(cpu->apic_id, VECTOR_IPI_WAKE))
+		arch_fatal(NULL, "ipi: wake-up not sent to CPU %u", id);
+	ipi_stats.wakes++;
 }
 
 bool ipi_is_vector(uint64_t vector)

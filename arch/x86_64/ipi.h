@@ -17,6 +17,7 @@
 
 #define VECTOR_IPI_TLB		0xf0
 #define VECTOR_IPI_CALL		0xf1
+#define VECTOR_IPI_WAKE		0xf2
 
 /* Ranges above this many pages are flushed whole (a CR3 reload). */
 #define TLB_FLUSH_ALL_ABOVE	32
@@ -39,15 +40,26 @@ bool ipi_call(unsigned id, void (*fn)(void *arg), void *arg);
  * by one, 0 for a whole flush. */
 uint64_t ipi_flush_local(uint64_t start, uint64_t end);
 
+/* Serve the requests aimed at this CPU now; interrupts off. For code that spins
+ * with interrupts off waiting for another CPU (the kernel lock), which may be
+ * waiting for this one. */
+void ipi_serve_pending(void);
+
+/* Wake CPU id from hlt (VECTOR_IPI_WAKE), without waiting: an ordinary interrupt
+ * there, so it takes the kernel lock and, coming from user mode, passes by the
+ * scheduler and signal delivery on its way back. */
+void ipi_wake(unsigned id);
+
 /* Linux's nr_tlb_remote_flush and nr_tlb_remote_flush_received. */
 struct ipi_stats {
 	uint64_t tlb_sent;	/* shootdowns that sent at least one IPI */
 	uint64_t tlb_received;	/* flush requests served, on all CPUs */
 	uint64_t calls;		/* functions run for another CPU */
+	uint64_t wakes;		/* wake-ups sent (ipi_wake) */
 };
 extern struct ipi_stats ipi_stats;
 
-/* For trap_dispatch: vector is one of the above. */
+/* For trap_dispatch: vector is a TLB or call request (not a wake-up). */
 struct trap_frame;
 bool ipi_is_vector(uint64_t vector);
 void ipi_dispatch(struct trap_frame *frame);

@@ -5,6 +5,7 @@
  * and park.
  */
 #include "arch/x86_64/smp.h"
+#include "arch/x86_64/ipi.h"
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/context.h"
 #include "arch/x86_64/cpu.h"
@@ -151,15 +152,29 @@ struct cpu *smp_cpu(unsigned id)
 	return cpus[id];
 }
 
+static void (*ap_entry)(void);
+
+void smp_release_aps(void (*entry)(void))
+{
+	__atomic_store_n(&ap_entry, entry, __ATOMIC_RELEASE);
+	for (unsigned id = 1; id < SMP_MAX_CPUS; id++)
+		if (smp_cpu(id))
+			ipi_wake(id);
+}
+
 /*
- * Nothing to run yet, but IPIs to answer (TLB shootdowns, remote calls): sleep with
- * interrupts on. Only IPIs arrive: LINT0 is masked, so the PIC reaches the boot
- * CPU alone, and no APIC timer is armed.
+ * Until smp_release_aps, nothing to run, but IPIs to answer (TLB shootdowns,
+ * remote calls): sleep with interrupts on. Only IPIs arrive: LINT0 is masked, so
+ * the PIC reaches the boot CPU alone, and no APIC timer is armed yet.
  */
 static void __attribute__((noreturn)) park(void)
 {
-	for (;;)
+	for (;;) {
+		void (*entry)(void) = __atomic_load_n(&ap_entry, __ATOMIC_ACQUIRE);
+		if (entry)
+			entry();
 		cpu_idle();
+	}
 }
 
 void smp_ap_main(struct ap_memory *memory)

@@ -97,6 +97,9 @@ unsigned smp_cpus_online(void);
 /* CPU id's per-CPU area, or NULL when it is not online. */
 struct cpu *smp_cpu(unsigned id);
 
+/* Make every parked AP call entry (which does not return), on its own stack. */
+void smp_release_aps(void (*entry)(void));
+
 /* Where the trampoline ends up, on the AP's own stack (trampoline.S). */
 void __attribute__((noreturn)) smp_ap_main(struct ap_memory *memory);
 #endif

@@ -2,6 +2,7 @@
  * arch/x86_64/timer.c - PIT channel 0 as the periodic tick and the clock source.
  */
 #include "arch/x86_64/timer.h"
+#include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/pic.h"
 #include "arch/x86_64/trap.h"
@@ -18,6 +19,36 @@ static void (*tick_hook)(bool from_user);
 static void timer_interrupt(struct trap_frame *frame)
 {
 	ticks++;
+	if (tick_hook)
+		tick_hook((frame->cs & 3) == 3);
+}
+
+/* The other CPUs' tick: their local APIC timer, at the PIT's rate. */
+#define CALIBRATION_NS	50000000ull
+static uint32_t apic_counts_per_tick;
+
+void timer_calibrate_local(void)
+{
+	uint64_t counted = lapic_timer_calibrate(CALIBRATION_NS);
+
+	apic_counts_per_tick = counted * (1000000000ull / TIMER_HZ) / CALIBRATION_NS;
+	if (apic_counts_per_tick == 0)
+		apic_counts_per_tick = 1;
+}
+
+uint32_t timer_local_counts_per_tick(void)
+{
+	return apic_counts_per_tick;
+}
+
+void timer_start_local(void)
+{
+	lapic_timer_start_periodic(apic_counts_per_tick, VECTOR_LOCAL_TIMER);
+}
+
+void timer_local_interrupt(struct trap_frame *frame)
+{
+	lapic_end_of_interrupt();
 	if (tick_hook)
 		tick_hook((frame->cs & 3) == 3);
 }

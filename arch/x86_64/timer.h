@@ -25,7 +25,20 @@ uint64_t timer_ticks(void);
 /* Nanoseconds since timer_init; never goes backwards. */
 uint64_t clock_monotonic_ns(void);
 
-/* Called on every tick, in interrupt context, after the clock advanced; from_user
+/*
+ * The other CPUs tick with their local APIC timers (on VECTOR_LOCAL_TIMER), set to
+ * the PIT's rate by timer_calibrate_local, which the boot CPU runs once with
+ * interrupts on (it takes 50 ms). Each AP calls timer_start_local for itself.
+ * Their ticks call the same hook; the clock advances only with the PIT's.
+ */
+#define VECTOR_LOCAL_TIMER 0xef
+void timer_calibrate_local(void);
+uint32_t timer_local_counts_per_tick(void);
+void timer_start_local(void);
+struct trap_frame;
+void timer_local_interrupt(struct trap_frame *frame);
+
+/* Called on every tick of every CPU, in interrupt context, after the clock advanced; from_user
  * says whether the tick interrupted user mode. */
 void timer_set_tick_hook(void (*hook)(bool from_user));
 

@@ -4,6 +4,8 @@
 #include "arch/x86_64/trap.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/ipi.h"
+#include "arch/x86_64/apic.h"
+#include "arch/x86_64/timer.h"
 #include "arch/x86_64/pic.h"
 #include "arch/x86_64/power.h"
 #include "lib/format.h"
@@ -12,6 +14,8 @@ static irq_handler_t irq_handlers[IRQ_COUNT];
 static fault_handler_t page_fault_handler;
 static user_exception_handler_t user_exception_handler;
 static void (*return_to_user_hook)(struct trap_frame *frame);
+static void nothing(void) {}
+static void (*enter_hook)(void) = nothing, (*exit_hook)(void) = nothing;
 static fatal_handler_t fatal_handler;
 static uint64_t unexpected_vectors;
 
@@ -41,6 +45,12 @@ void trap_set_user_exception_handler(user_exception_handler_t handler)
 void trap_set_return_to_user_hook(void (*hook)(struct trap_frame *frame))
 {
 	return_to_user_hook = hook;
+}
+
+void trap_set_kernel_entry_hooks(void (*enter)(void), void (*exit)(void))
+{
+	enter_hook = enter;
+	exit_hook = exit;
 }
 
 void trap_set_fatal_handler(fatal_handler_t handler)
@@ -141,16 +151,29 @@ static void handle_irq(struct trap_frame *f)
 		irq_handlers[irq](f);
 }
 
+/*
+ * TLB and call requests are served at once, without the kernel lock (their
+ * senders hold it and wait); everything else runs between the entry hooks.
+ */
 void trap_dispatch(struct trap_frame *frame)
 {
+	if (ipi_is_vector(frame->vector)) {
+		ipi_dispatch(frame);
+		return;
+	}
+	enter_hook();
 	if (frame->vector < 32)
 		handle_exception(frame);
 	else if (frame->vector < VECTOR_IRQ_BASE + IRQ_COUNT)
 		handle_irq(frame);
-	else if (ipi_is_vector(frame->vector))
-		ipi_dispatch(frame);
+	else if (frame->vector == VECTOR_LOCAL_TIMER)
+		timer_local_interrupt(frame);
+	else if (frame->vector == VECTOR_IPI_WAKE)
+		lapic_end_of_interrupt();	/* waking was the point */
 	else
 		unexpected_vectors++;
 	if ((frame->cs & 3) && return_to_user_hook)
 		return_to_user_hook(frame);
+	irq_disable();
+	exit_hook();
 }
