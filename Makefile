@@ -15,6 +15,11 @@ KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
 	-mno-red-zone -mgeneral-regs-only -mcmodel=kernel \
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
 	-I. -MMD -MP
+# make KDEBUG=1 (or `make debug-kernel`: build/debug/calf.elf) adds the debug
+# checks: the lock checker (kernel/spinlock.h).
+ifeq ($(KDEBUG),1)
+KCFLAGS += -DCALF_DEBUG
+endif
 KASFLAGS := -I. -MMD -MP -D__ASSEMBLER__
 KLDFLAGS := -nostdlib -static -no-pie -z max-page-size=4096 -z noexecstack \
 	--no-warn-rwx-segments -T arch/x86_64/kernel.ld
@@ -24,8 +29,12 @@ KSRCS := $(sort $(wildcard arch/x86_64/*.c arch/x86_64/*.S lib/*.c kernel/*.c mm
 KOBJS := $(patsubst %,$(BUILD)/kernel/%.o,$(basename $(KSRCS)))
 KERNEL := $(BUILD)/calf.elf
 
-.PHONY: all
+.PHONY: all debug-kernel
 all: $(KERNEL)
+
+# The same kernel with the debug checks, in its own build directory.
+debug-kernel:
+	@$(MAKE) -s BUILD=$(BUILD)/debug KDEBUG=1 $(BUILD)/debug/calf.elf
 
 $(BUILD)/kernel/%.o: %.c
 	@mkdir -p $(dir $@)

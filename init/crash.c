@@ -67,6 +67,20 @@ CRASH_FUNCTION crash_recursive_lock(void)
 	spin_unlock(&lock);
 }
 
+/* Two locks of one level held together: the lock checker of a debug build
+ * (kernel/spinlock.h) names both; other builds take them and go on. */
+CRASH_FUNCTION crash_lock_order(void)
+{
+	static struct spinlock first = SPINLOCK_INIT("crash_first");
+	static struct spinlock second = SPINLOCK_INIT("crash_second");
+
+	printk("crash: taking two spinlocks of one level\n");
+	spin_lock(&first);
+	spin_lock(&second);
+	spin_unlock(&second);
+	spin_unlock(&first);
+}
+
 static const struct {
 	const char *kind;
 	void (*trigger)(void);
@@ -78,6 +92,7 @@ static const struct {
 	{ "div0", crash_divide_by_zero },
 	{ "panic", crash_explicit_panic },
 	{ "spinlock", crash_recursive_lock },
+	{ "lock-order", crash_lock_order },
 };
 
 void crash_trigger(const char *kind)
@@ -88,5 +103,5 @@ void crash_trigger(const char *kind)
 			panic("crash=%s did not crash", kind);
 		}
 	}
-	printk("crash: unknown kind '%s' (null, write-text, exec-data, ud, div0, panic)\n", kind);
+	printk("crash: unknown kind '%s' (null, write-text, exec-data, ud, div0, panic, spinlock, lock-order)\n", kind);
 }

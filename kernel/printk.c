@@ -7,7 +7,7 @@
 #include "kernel/spinlock.h"
 
 static void (*sink)(const char *bytes, unsigned long len);
-static struct spinlock printk_lock = SPINLOCK_INIT("printk");
+static struct spinlock printk_lock = SPINLOCK_INIT_LEVEL("printk", LOCK_LEVEL_PRINTK);
 static bool panicking;
 
 void printk_panic_mode(void)

@@ -15,6 +15,63 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
 
+#ifdef CALF_DEBUG
+#include "arch/x86_64/smp.h"
+
+#define HELD_MAX 4
+struct held_locks {
+	unsigned count;
+	const struct spinlock *locks[HELD_MAX];
+};
+static struct held_locks held[SMP_MAX_CPUS];
+
+/* With interrupts off: the order is checked before waiting, so a deadlock
+ * the order would cause is reported instead of hanging. */
+static void check_order(const struct spinlock *lock)
+{
+	struct held_locks *mine = &held[this_cpu()->id];
+
+	for (unsigned i = 0; i < mine->count; i++)
+		if (mine->locks[i]->level >= lock->level && mine->locks[i] != lock)
+			panic("lock order: %s (level %u) taken while holding %s (level %u)",
+			      lock->name, lock->level, mine->locks[i]->name,
+			      mine->locks[i]->level);
+	if (mine->count == HELD_MAX)
+		panic("lock checker: more than %d spinlocks held at once", HELD_MAX);
+}
+
+static void note_taken(const struct spinlock *lock)
+{
+	struct held_locks *mine = &held[this_cpu()->id];
+
+	mine->locks[mine->count++] = lock;
+}
+
+static void note_released(const struct spinlock *lock)
+{
+	struct held_locks *mine = &held[this_cpu()->id];
+
+	for (unsigned i = mine->count; i-- > 0;)
+		if (mine->locks[i] == lock) {
+			mine->locks[i] = mine->locks[--mine->count];
+			return;
+		}
+}
+
+void spin_assert_none_held(const char *where)
+{
+	struct held_locks *mine = &held[this_cpu()->id];
+
+	if (mine->count)
+		panic("lock checker: %s held at %s on CPU %u", mine->locks[0]->name, where,
+		      this_cpu()->id);
+}
+#else
+static inline void check_order(const struct spinlock *lock) { (void)lock; }
+static inline void note_taken(const struct spinlock *lock) { (void)lock; }
+static inline void note_released(const struct spinlock *lock) { (void)lock; }
+#endif
+
 static bool try_take(struct spinlock *lock, const void *self, const void **holder)
 {
 	*holder = NULL;
@@ -40,11 +97,14 @@ void spin_lock(struct spinlock *lock)
 	uint64_t flags = irq_save();
 	const void *self = this_cpu(), *holder;
 
+	check_order(lock);
 	if (__builtin_expect(!try_take(lock, self, &holder), 0)) {
-		wait_free(lock, self, holder, flags);	/* a tail call: no frame here */
+		wait_free(lock, self, holder, flags);
+		note_taken(lock);
 		return;
 	}
 	lock->saved_flags = flags;
+	note_taken(lock);
 }
 
 void spin_unlock(struct spinlock *lock)
@@ -53,6 +113,7 @@ void spin_unlock(struct spinlock *lock)
 
 	if (lock->holder != this_cpu())
 		panic("spinlock %s: released while not held by this CPU", lock->name);
+	note_released(lock);
 	__atomic_store_n(&lock->holder, NULL, __ATOMIC_RELEASE);
 	irq_restore(flags);
 }

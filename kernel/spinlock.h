@@ -22,13 +22,41 @@ struct spinlock {
 	const void *holder;	/* the holder's struct cpu, NULL when free */
 	const char *name;	/* shown when a lock is misused */
 	uint64_t saved_flags;	/* interrupt state of the holder before it locked */
+	unsigned level;		/* its place in the lock order (below) */
 };
 
-#define SPINLOCK_INIT(lockname) { NULL, lockname, 0 }
+/*
+ * The lock order. A CPU may take a lock only while every lock it holds has a lower
+ * level; two locks of one level are never held together. Today no code nests two
+ * of these but printk (anything may print); a new nesting gets its levels here,
+ * and a debug build (make KDEBUG=1, below) checks every acquisition against them.
+ * The kernel lock (kernel_lock.h) comes before all of them.
+ */
+enum spinlock_level {
+	LOCK_LEVEL_PLAIN = 1,	/* proc_table, tty, random, frame, heap, crash */
+	LOCK_LEVEL_PRINTK,	/* printk: taken with any other held */
+};
+
+#define SPINLOCK_INIT(lockname) { NULL, lockname, 0, LOCK_LEVEL_PLAIN }
+#define SPINLOCK_INIT_LEVEL(lockname, lock_level) { NULL, lockname, 0, lock_level }
 
 void spin_lock(struct spinlock *lock);
 void spin_unlock(struct spinlock *lock);
 /* Whether some CPU holds it. */
 bool spin_is_held(const struct spinlock *lock);
+
+/*
+ * The lock checker, in kernels built with CALF_DEBUG (make KDEBUG=1; the suite
+ * boots one in tests/guest/smp.sh): each CPU keeps the locks it holds, and
+ * spin_lock panics, naming both, when the order above is broken;
+ * spin_assert_none_held panics when this CPU holds a spinlock where it must hold
+ * none: at a task switch, a sleep, the return to user mode and the idle halt. In
+ * other builds it costs nothing.
+ */
+#ifdef CALF_DEBUG
+void spin_assert_none_held(const char *where);
+#else
+static inline void spin_assert_none_held(const char *where) { (void)where; }
+#endif
 
 #endif

@@ -24,6 +24,7 @@
 #include "sched/sched.h"
 #include "kernel/kernel_lock.h"
 #include "kernel/panic.h"
+#include "kernel/spinlock.h"
 #include "sched/signal.h"
 #include "sched/wait.h"
 #include "arch/x86_64/context.h"
@@ -297,6 +298,7 @@ void schedule(void)
 	if (!kernel_lock_held())
 		panic("schedule: CPU %u switches tasks without the kernel lock",
 		      this_cpu()->id);
+	spin_assert_none_held("a task switch");
 	if (prev->fpu_state)
 		fpu_save(prev->fpu_state);
 	enter(next);
@@ -314,8 +316,10 @@ void sched_return_to_user(struct trap_frame *frame)
 		if (here()->need_resched)
 			schedule();
 		hooks.return_to_user(frame);
-		if (!here()->need_resched)
+		if (!here()->need_resched) {
+			spin_assert_none_held("the return to user mode");
 			return;
+		}
 	}
 }
 
@@ -336,6 +340,7 @@ void __attribute__((noreturn)) sched_idle_loop(void)
 		idle_cpus &= ~self;
 		schedule();
 		idle_cpus |= self;
+		spin_assert_none_held("the idle halt");
 		kernel_lock_exit();
 		cpu_idle();	/* sti; hlt: wakes on the next interrupt */
 	}
@@ -347,6 +352,7 @@ static void sleep_on(struct wait_queue *queue, enum task_state state)
 {
 	struct task *task = current_task();
 
+	spin_assert_none_held("a sleep");
 	task->state = state;
 	task->sleeping_on = queue;
 	list_push_back(&queue->sleepers, &task->wait_link);

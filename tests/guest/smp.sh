@@ -30,3 +30,26 @@ check "no ACPI: falls back to one CPU and says why" \
 	log_has "smp: no ACPI RSDP found; running on one CPU"
 check "no ACPI: 1 CPU online" log_has "smp: 1 CPU online"
 check "no ACPI: smp self-tests pass (status $status)" test "$status" = 0
+
+# The lock checker (a kernel built with make debug-kernel): it catches a broken lock
+# order by name, and finds nothing wrong while four CPUs fork, exec, write shared
+# pages from threads and wake each other.
+make -s -C "$ROOT" debug-kernel >/dev/null 2>&1
+KERNEL=$ROOT/build/debug/calf.elf boot smp-lock-order "crash=lock-order" 60
+check "debug kernel: crash=lock-order panics ($status)" test "$status" = 127
+check "debug kernel: the checker names both locks" \
+	log_has "lock order: crash_second (level 1) taken while holding crash_first (level 1)"
+
+log=$OUT/smp-debug-stress.log
+output=$(CALF_RUN_LOG=$log "$ROOT/tools/calf-run" --kdebug --smp 4 -- '
+	for i in 1 2 3 4; do (n=0; while [ $n -lt 200 ]; do n=$((n+1)); /bin/true; done) & done
+	/tests/musl/threadfork > /tmp/tf.out; echo threadfork $?
+	wait
+	grep -c "^cpu[0-9]" /proc/stat' 2>/dev/null)
+code=$?
+check "debug kernel at -smp 4: forks, execs and threads run (status $code)" \
+	test "$code" -eq 0
+check "debug kernel at -smp 4: threadfork passes" sh -c "echo '$output' | grep -qx 'threadfork 0'"
+check "debug kernel at -smp 4: /proc/stat has 4 cpuN lines" \
+	sh -c "echo '$output' | tail -1 | grep -qx 4"
+check "debug kernel at -smp 4: no panic, no lock report" sh -c "! grep -q 'panic\|lock order\|lock checker' '$log'"
