@@ -161,6 +161,8 @@ void kernel_main(uint64_t start_info_phys)
 	timer_init();
 	serial_enable_input(SERIAL_COM1);
 	irq_enable();
+	timer_calibrate_tsc();
+	printk("timer: the clock follows the TSC, measured at %lu kHz\n", timer_tsc_khz());
 	smp_init();
 	apply_fork_mode();
 	mm_audit_on_exit = cmdline_has("mm_audit");

@@ -11,13 +11,13 @@
 #include "arch/x86_64/ipi.h"
 #include "arch/x86_64/percpu.h"
 
-static bool active;
+bool kernel_lock_active;
 static struct cpu *holder;
 static unsigned depth;
 
 void kernel_lock_start(void)
 {
-	__atomic_store_n(&active, true, __ATOMIC_RELEASE);
+	__atomic_store_n(&kernel_lock_active, true, __ATOMIC_RELEASE);
 }
 
 static void __attribute__((noinline)) wait_and_take(struct cpu *self)
@@ -35,10 +35,8 @@ static void __attribute__((noinline)) wait_and_take(struct cpu *self)
 					      __ATOMIC_ACQUIRE, __ATOMIC_RELAXED));
 }
 
-void kernel_lock_enter(void)
+void kernel_lock_take(void)
 {
-	if (!active)
-		return;
 	struct cpu *self = this_cpu(), *expected = NULL;
 
 	if (holder == self) {
@@ -51,10 +49,8 @@ void kernel_lock_enter(void)
 	depth = 1;
 }
 
-void kernel_lock_exit(void)
+void kernel_lock_give(void)
 {
-	if (!active)
-		return;
 	if (holder != this_cpu() || depth == 0)
 		panic("kernel lock: released on CPU %u, which does not hold it",
 		      this_cpu()->id);
@@ -64,16 +60,26 @@ void kernel_lock_exit(void)
 
 void kernel_lock_set_depth(unsigned new_depth)
 {
-	if (active)
+	if (kernel_lock_active)
 		depth = new_depth;
 }
 
 bool kernel_lock_held(void)
 {
-	return !active || holder == this_cpu();
+	return !kernel_lock_active || holder == this_cpu();
 }
 
 unsigned kernel_lock_depth(void)
 {
 	return holder == this_cpu() ? depth : 0;
+}
+
+void kernel_lock_enter_hook(void)
+{
+	kernel_lock_enter();
+}
+
+void kernel_lock_exit_hook(void)
+{
+	kernel_lock_exit();
 }

@@ -33,10 +33,28 @@
  * any other CPU enters the kernel. */
 void kernel_lock_start(void);
 
-/* Take it (or nest, when this CPU holds it). Interrupts must be off. */
-void kernel_lock_enter(void);
+extern bool kernel_lock_active;	/* set by kernel_lock_start */
+void kernel_lock_take(void);
+void kernel_lock_give(void);
+
+/* Take it (or nest, when this CPU holds it). Interrupts must be off. Inline, so
+ * that one CPU pays a test and a branch. */
+static inline void kernel_lock_enter(void)
+{
+	if (kernel_lock_active)
+		kernel_lock_take();
+}
+
 /* Undo one kernel_lock_enter; the outermost releases. Interrupts must be off. */
-void kernel_lock_exit(void);
+static inline void kernel_lock_exit(void)
+{
+	if (kernel_lock_active)
+		kernel_lock_give();
+}
+
+/* The same, for trap_dispatch's hooks. */
+void kernel_lock_enter_hook(void);
+void kernel_lock_exit_hook(void);
 
 /* After a task switch (the CPU still holds it): the depth the task switched to
  * had when it switched out, or 1 for a new task. */

@@ -152,5 +152,5 @@ void proc_traps_init(void)
 	trap_set_page_fault_handler(page_fault);
 	trap_set_user_exception_handler(user_exception);
 	trap_set_return_to_user_hook(sched_return_to_user);
-	trap_set_kernel_entry_hooks(kernel_lock_enter, kernel_lock_exit);
+	trap_set_kernel_entry_hooks(kernel_lock_enter_hook, kernel_lock_exit_hook);
 }

@@ -46,7 +46,6 @@ static struct list_node timed_sleepers = LIST_HEAD_INIT(timed_sleepers);
 /* What the scheduler keeps for each CPU. */
 struct sched_cpu {
 	struct task *idle;	/* runs when nothing else can, halting */
-	bool need_resched;	/* the running task's slice is over */
 	/* Time-stamp counter readings: when the current task's slice began, at the
 	 * last tick, and the length of the last tick between them (the TSC's rate
 	 * is not known, but a tick's worth of it is). */
@@ -140,7 +139,7 @@ static void tick(bool from_user)
 	cpu->tick_tsc = now - cpu->last_tick_tsc;
 	cpu->last_tick_tsc = now;
 	if (now - cpu->slice_start_tsc >= cpu->tick_tsc / 2)
-		cpu->need_resched = true;
+		this_cpu()->need_resched = true;
 }
 
 void sched_restart_slice(void)
@@ -278,7 +277,7 @@ void schedule(void)
 	struct task *prev = current_task();
 	struct sched_cpu *cpu = here();
 
-	cpu->need_resched = false;
+	this_cpu()->need_resched = false;
 	/*
 	 * prev goes to the back of the queue before the next is chosen: a task
 	 * alone on the queue is chosen again. (Choosing first switched such a
@@ -313,10 +312,10 @@ void sched_return_to_user(struct trap_frame *frame)
 {
 	for (;;) {
 		irq_disable();
-		if (here()->need_resched)
-			schedule();
+		if (this_cpu()->need_resched)
+			schedule();	/* may move this task to another CPU */
 		hooks.return_to_user(frame);
-		if (!here()->need_resched) {
+		if (!this_cpu()->need_resched) {
 			spin_assert_none_held("the return to user mode");
 			return;
 		}

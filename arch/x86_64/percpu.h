@@ -12,6 +12,7 @@
 #define PERCPU_USER_RSP		16
 
 #ifndef __ASSEMBLER__
+#include <stdbool.h>
 #include <stdint.h>
 
 struct tss;
@@ -24,6 +25,7 @@ struct cpu {
 	uint32_t apic_id;		/* read from its own local APIC (smp.c) */
 	struct tss *tss;
 	void *current;			/* the running task (sched/task.h) */
+	bool need_resched;		/* its slice is over (sched/sched.c) */
 };
 
 /* Point %gs at this CPU's area. */

@@ -104,11 +104,59 @@ static uint64_t elapsed_cycles(void)
 	return cycles;
 }
 
-uint64_t clock_monotonic_ns(void)
+static uint64_t pit_clock_ns(void)
 {
 	uint64_t cycles = elapsed_cycles();
 
 	/* Split so neither product overflows 64 bits for centuries of uptime. */
 	return (cycles / PIT_INPUT_HZ) * 1000000000ull +
 	       (cycles % PIT_INPUT_HZ) * 1000000000ull / PIT_INPUT_HZ;
+}
+
+/*
+ * After timer_calibrate_tsc: the clock is the time-stamp counter, which every CPU
+ * reads alike (QEMU keeps one for the machine), scaled by what one PIT tick showed
+ * it to be worth. ns = base_ns + (tsc - base_tsc) * ns_per_cycle, the factor in
+ * 32.32 fixed point, the product in 128 bits.
+ */
+static struct {
+	bool ready;
+	uint64_t base_tsc, base_ns;
+	uint64_t ns_per_cycle_32;
+} tsc_clock;
+
+void timer_calibrate_tsc(void)
+{
+	uint64_t first_tick = ticks;
+
+	while (ticks == first_tick)	/* start right after a tick: less to read */
+		cpu_relax();
+	uint64_t start_ns = pit_clock_ns(), start_tsc = rdtsc();
+	uint64_t end_ns, end_tsc;
+	do {
+		end_ns = pit_clock_ns();
+		end_tsc = rdtsc();
+	} while (end_ns - start_ns < TSC_CALIBRATION_NS);
+	if (end_tsc <= start_tsc)
+		return;		/* no usable TSC: keep the PIT */
+	tsc_clock.ns_per_cycle_32 = ((end_ns - start_ns) << 32) / (end_tsc - start_tsc);
+	tsc_clock.base_tsc = end_tsc;
+	tsc_clock.base_ns = end_ns;
+	__atomic_store_n(&tsc_clock.ready, true, __ATOMIC_RELEASE);
+}
+
+uint64_t timer_tsc_khz(void)
+{
+	if (!tsc_clock.ready)
+		return 0;
+	return (1000000ull << 32) / tsc_clock.ns_per_cycle_32;
+}
+
+uint64_t clock_monotonic_ns(void)
+{
+	if (!__atomic_load_n(&tsc_clock.ready, __ATOMIC_ACQUIRE))
+		return pit_clock_ns();
+	uint64_t cycles = rdtsc() - tsc_clock.base_tsc;
+	return tsc_clock.base_ns +
+	       (uint64_t)(((unsigned __int128)cycles * tsc_clock.ns_per_cycle_32) >> 32);
 }

@@ -2,10 +2,10 @@
  * arch/x86_64/timer.h - the periodic timer and the monotonic clock.
  *
  * The PIT (8254) channel 0 interrupts TIMER_HZ times a second (exactly
- * PIT_INPUT_HZ / PIT_DIVISOR, about 99.998 Hz). The monotonic clock counts PIT input
- * cycles: whole ticks plus the part of the current tick read from the counter, so it
- * has sub-microsecond resolution and follows QEMU's virtual time, which makes it
- * deterministic under -icount.
+ * PIT_INPUT_HZ / PIT_DIVISOR, about 99.998 Hz). The monotonic clock first counts PIT
+ * input cycles (whole ticks plus the part of the current tick read from the
+ * counter), then, once calibrated against them, the time-stamp counter. Both follow
+ * QEMU's virtual time, which makes them deterministic under -icount.
  */
 #ifndef CALF_ARCH_TIMER_H
 #define CALF_ARCH_TIMER_H
@@ -22,8 +22,20 @@ void timer_init(void);
 /* Timer interrupts since timer_init. */
 uint64_t timer_ticks(void);
 
-/* Nanoseconds since timer_init; never goes backwards. */
+/* Nanoseconds since timer_init; never goes backwards. Read from the PIT until
+ * timer_calibrate_tsc, from the time-stamp counter after. */
 uint64_t clock_monotonic_ns(void);
+
+/*
+ * Measure the TSC against the PIT for TSC_CALIBRATION_NS (interrupts on) and make
+ * it the clock: any CPU can read it at any time, with no port I/O, and it does not
+ * depend on the boot CPU taking its tick interrupts in time, which it cannot while
+ * it waits for the kernel lock. The PIT keeps ticking (the boot CPU's tick).
+ * timer_tsc_khz: the rate measured, 0 before.
+ */
+#define TSC_CALIBRATION_NS 10000000ull
+void timer_calibrate_tsc(void);
+uint64_t timer_tsc_khz(void);
 
 /*
  * The other CPUs tick with their local APIC timers (on VECTOR_LOCAL_TIMER), set to
