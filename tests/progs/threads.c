@@ -175,6 +175,10 @@ static void test_ids_and_proc(void)
 	pthread_t t[3];
 	char path[96], comm[32] = "";
 
+	/* test_detach's threads may still be on their way out on another CPU. */
+	for (int waited = 0; status_field("/proc/self/status", "\nThreads:\t") != 1 &&
+			     waited < 2000; waited++)
+		sleep_ms(1);
 	for (long i = 0; i < 3; i++)
 		t[i] = xthread(report_ids, (void *)i);
 	for (int i = 0; i < 3; i++)
