@@ -1,5 +1,5 @@
 /*
- * sched/sched.c - the scheduler: a round-robin run queue, preemption on the timer,
+ * sched/sched.c - the scheduler: round-robin run queues per CPU, preemption on the timer,
  * sleeping and waking.
  *
  * The kernel is not preemptible: a task gives up the CPU only when it sleeps,
@@ -36,15 +36,14 @@
 #include "mm/mm.h"
 #include "lib/errno.h"
 
-/* One queue for all CPUs, under the kernel lock: whichever CPU looks first
- * takes the task at its head, which balances the load by itself. */
-static struct list_node run_queue = LIST_HEAD_INIT(run_queue);
 /* proc/'s hooks, copied: a call through them is one instruction, as a direct one. */
 static struct sched_hooks hooks;
 static struct list_node timed_sleepers = LIST_HEAD_INIT(timed_sleepers);
 
 /* What the scheduler keeps for each CPU. */
 struct sched_cpu {
+	struct list_node queue;	/* runnable tasks waiting for this CPU */
+	unsigned queued;	/* how many */
 	struct task *idle;	/* runs when nothing else can, halting */
 	/* Time-stamp counter readings: when the current task's slice began, at the
 	 * last tick, and the length of the last tick between them (the TSC's rate
@@ -55,10 +54,141 @@ struct sched_cpu {
 static struct sched_cpu sched_cpus[SMP_MAX_CPUS];
 /* CPUs halted in their idle loop that no wake-up has been sent to yet. */
 static uint64_t idle_cpus;
+/* Set when the other CPUs join (sched_start_other_cpus); until then the queue
+ * choices below take their one-CPU shortcuts. */
+static bool several_cpus;
 
 static inline struct sched_cpu *here(void)
 {
 	return &sched_cpus[this_cpu()->id];
+}
+
+/* ------------------------------------------------------------------ run queues */
+
+static void queue_on(unsigned id, struct task *task)
+{
+	task->cpu = id;
+	list_push_back(&sched_cpus[id].queue, &task->run_link);
+	sched_cpus[id].queued++;
+}
+
+static void unqueue(struct task *task)
+{
+	list_remove(&task->run_link);
+	sched_cpus[task->cpu].queued--;
+}
+
+/* A task not allowed anywhere online (its mask predates the CPUs) may run on
+ * the boot CPU, which is always there. */
+static uint64_t allowed_cpus(const struct task *task)
+{
+	uint64_t allowed = task->cpus_allowed & smp_online_mask();
+
+	return allowed ? allowed : 1;
+}
+
+/*
+ * Where a task that becomes runnable should wait: here when this CPU is idling
+ * (its idle loop runs it next); else on an idle CPU it may use, which is woken;
+ * else on the allowed CPU with the shortest queue, preferring this one, then the
+ * one it ran on last (its caches, on real hardware).
+ */
+static unsigned choose_cpu(const struct task *task, bool *wake_it)
+{
+	uint64_t allowed = allowed_cpus(task);
+	unsigned self = this_cpu()->id;
+	bool self_allowed = allowed >> self & 1;
+	uint64_t idle_elsewhere = idle_cpus & allowed & ~(1ul << self);
+
+	*wake_it = false;
+	if (self_allowed && current_task() == here()->idle)
+		return self;
+	if (idle_elsewhere) {
+		*wake_it = true;
+		return __builtin_ctzll(idle_elsewhere);
+	}
+	unsigned best = self_allowed ? self : (unsigned)__builtin_ctzll(allowed);
+	if (allowed >> task->cpu & 1 && sched_cpus[task->cpu].queued < sched_cpus[best].queued)
+		best = task->cpu;
+	for (uint64_t rest = allowed; rest; rest &= rest - 1) {
+		unsigned id = __builtin_ctzll(rest);
+		if (sched_cpus[id].queued < sched_cpus[best].queued)
+			best = id;
+	}
+	return best;
+}
+
+static void enqueue(struct task *task)
+{
+	bool wake_it;
+
+	if (!several_cpus) {
+		queue_on(0, task);
+		return;
+	}
+	unsigned id = choose_cpu(task, &wake_it);
+
+	queue_on(id, task);
+	if (wake_it) {
+		idle_cpus &= ~(1ul << id);
+		ipi_wake(id);
+	}
+}
+
+/* Whether task is some CPU's running task right now. */
+static bool on_a_cpu(const struct task *task)
+{
+	if (!several_cpus)
+		return task == current_task();
+	struct cpu *cpu = smp_cpu(task->cpu);
+
+	return cpu && cpu->current == task;
+}
+
+/* The first task on CPU id's queue that may run on CPU `on`. */
+static struct task *first_allowed(unsigned id, unsigned on)
+{
+	struct list_node *node;
+
+	list_for_each(node, &sched_cpus[id].queue) {
+		struct task *task = list_entry(node, struct task, run_link);
+		if (allowed_cpus(task) >> on & 1)
+			return task;
+	}
+	return NULL;
+}
+
+/*
+ * The next task for this CPU: the head of its own queue; with none there, one
+ * taken from the longest other queue (load balancing by stealing, which is when
+ * it matters: a CPU about to idle while tasks wait elsewhere).
+ */
+static struct task *pick_next(unsigned self)
+{
+	if (!several_cpus) {
+		struct list_node *node = list_pop_front(&sched_cpus[0].queue);
+		if (!node)
+			return NULL;
+		sched_cpus[0].queued--;
+		return list_entry(node, struct task, run_link);
+	}
+	struct task *next = first_allowed(self, self);
+
+	if (!next) {
+		unsigned busiest = self;
+		for (uint64_t rest = smp_online_mask() & ~(1ul << self); rest; rest &= rest - 1) {
+			unsigned id = __builtin_ctzll(rest);
+			if (sched_cpus[id].queued > sched_cpus[busiest].queued &&
+			    first_allowed(id, self))
+				busiest = id;
+		}
+		next = busiest != self ? first_allowed(busiest, self) : NULL;
+	}
+	if (next) {
+		unqueue(next);
+		next->cpu = self;
+	}
+	return next;
 }
 
 static void wake(struct task *task);
@@ -149,16 +279,14 @@ void sched_restart_slice(void)
 
 unsigned sched_nr_running(void)
 {
-	struct list_node *node;
 	unsigned count = 0;
 
 	for (unsigned id = 0; id < SMP_MAX_CPUS; id++) {
 		struct cpu *cpu = smp_cpu(id);
 		struct task *task = cpu ? cpu->current : NULL;
 		count += task && task != sched_cpus[id].idle && task->state == TASK_RUNNABLE;
+		count += sched_cpus[id].queued;
 	}
-	list_for_each(node, &run_queue)
-		count++;
 	return count;
 }
 
@@ -174,6 +302,9 @@ static void init_idle(unsigned id, struct task *idle)
 	list_init(&idle->run_link);
 	list_init(&idle->wait_link);
 	list_init(&idle->timer_link);
+	idle->cpus_allowed = 1ul << id;
+	idle->cpu = id;
+	list_init(&sched_cpus[id].queue);
 	sched_cpus[id].idle = idle;
 }
 
@@ -209,23 +340,27 @@ void sched_start_other_cpus(void)
 	for (unsigned id = 1; id < SMP_MAX_CPUS; id++)
 		any |= sched_cpus[id].idle != NULL;
 	if (any) {
+		several_cpus = true;
 		kernel_lock_start();
 		smp_release_aps(other_cpu_main);
 	}
 	irq_restore(flags);
 }
 
-/* A task was queued: if this CPU is busy and another idles, wake that one. */
-static void kick_idle_cpu(void)
+void sched_set_cpus_allowed(struct task *task, uint64_t cpus)
 {
-	uint64_t self = 1ul << this_cpu()->id;
-	uint64_t others = idle_cpus & ~self;
+	uint64_t flags = irq_save();
 
-	if (!others || current_task() == here()->idle)
-		return;
-	unsigned id = __builtin_ctzll(others);
-	idle_cpus &= ~(1ul << id);
-	ipi_wake(id);
+	task->cpus_allowed = cpus;
+	if (!(allowed_cpus(task) >> task->cpu & 1)) {
+		if (!list_empty(&task->run_link)) {
+			unqueue(task);
+			enqueue(task);
+		} else if (on_a_cpu(task)) {
+			smp_cpu(task->cpu)->need_resched = true;	/* moves at its next schedule */
+		}
+	}
+	irq_restore(flags);
 }
 
 void sched_make_runnable(struct task *task)
@@ -233,10 +368,8 @@ void sched_make_runnable(struct task *task)
 	uint64_t flags = irq_save();
 
 	task->state = TASK_RUNNABLE;
-	if (!task->is_idle && list_empty(&task->run_link)) {
-		list_push_back(&run_queue, &task->run_link);
-		kick_idle_cpu();
-	}
+	if (!task->is_idle && list_empty(&task->run_link) && !on_a_cpu(task))
+		enqueue(task);
 	irq_restore(flags);
 }
 
@@ -284,10 +417,16 @@ void schedule(void)
 	 * task to idle on every tick, which halted until the next interrupt and
 	 * took the rest of the tick from it.)
 	 */
-	if (prev->state == TASK_RUNNABLE && prev != cpu->idle)
-		list_push_back(&run_queue, &prev->run_link);
-	struct list_node *node = list_pop_front(&run_queue);
-	struct task *next = node ? list_entry(node, struct task, run_link) : cpu->idle;
+	unsigned self = this_cpu()->id;
+	if (prev->state == TASK_RUNNABLE && prev != cpu->idle) {
+		if (!several_cpus || allowed_cpus(prev) >> self & 1)
+			queue_on(self, prev);
+		else
+			enqueue(prev);	/* sched_setaffinity took this CPU away */
+	}
+	struct task *next = pick_next(self);
+	if (!next)
+		next = cpu->idle;
 
 	cpu->slice_start_tsc = rdtsc();
 	if (next == prev)

@@ -1,11 +1,13 @@
 /*
  * sched/sched.h - the scheduler: the run queue, switching tasks, the timer tick.
  *
- * One round-robin run queue shared by every CPU, a time slice of one timer tick
- * (10 ms), and a kernel that is not preemptible: a task gives up the CPU when it
- * sleeps, exits, or finds on its way back to user mode that its slice is over.
- * Each CPU has its own idle task, slice and tick; one CPU at a time runs kernel
- * code (kernel/kernel_lock.h), which is what protects the queue. The layer above
+ * A round-robin run queue per CPU, a time slice of one timer tick (10 ms), and a
+ * kernel that is not preemptible: a task gives up the CPU when it sleeps, exits,
+ * or finds on its way back to user mode that its slice is over. A task that
+ * becomes runnable goes to an idle CPU (woken by IPI) or the shortest queue it may
+ * use (cpus_allowed); a CPU whose queue is empty takes a task from the longest
+ * other queue. Each CPU has its own idle task, slice and tick; one CPU at a time
+ * runs kernel code (kernel/kernel_lock.h), which is what protects the queues. The layer above
  * (proc/) plugs its per-task work into the few points where the scheduler passes
  * by, through struct sched_hooks, given once at sched_init.
  */
@@ -47,6 +49,10 @@ void sched_start_other_cpus(void);
 void __attribute__((noreturn)) sched_idle_loop(void);
 
 void sched_make_runnable(struct task *task);
+/* Let task run only on the CPUs in the mask (sched_setaffinity): a queued task
+ * moves to an allowed CPU's queue at once, a running one at its next schedule
+ * (this CPU: on its way back to user mode; another: at its next tick). */
+void sched_set_cpus_allowed(struct task *task, uint64_t cpus);
 /* Give up the CPU to the next runnable task; with interrupts off. A task still
  * TASK_RUNNABLE goes to the back of the queue. */
 void schedule(void);

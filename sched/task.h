@@ -54,6 +54,9 @@ struct task {
 	struct mm *mm;			/* NULL: the kernel's page tables alone */
 
 	uint64_t ticks_user, ticks_system;	/* timer ticks it was running at */
+	/* CPUs it may run on (sched_setaffinity); the scheduler honours it. */
+	uint64_t cpus_allowed;
+	unsigned cpu;			/* the CPU whose queue it is on, or last ran on */
 	bool is_idle;			/* a CPU's idle task: never queued */
 
 	/* What the layers between sched/ and proc/ need of the running thread;
