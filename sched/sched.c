@@ -432,8 +432,8 @@ void schedule(void)
 	if (next == prev)
 		return;
 	/* The kernel lock passes to next with the CPU; its depth is each task's. */
-	unsigned lock_depth = kernel_lock_depth();
-	if (!kernel_lock_held())
+	unsigned lock_depth = several_cpus ? kernel_lock_depth() : 0;
+	if (several_cpus && !kernel_lock_held())
 		panic("schedule: CPU %u switches tasks without the kernel lock",
 		      this_cpu()->id);
 	spin_assert_none_held("a task switch");
@@ -442,7 +442,8 @@ void schedule(void)
 	enter(next);
 	sched_stats.context_switches++;
 	context_switch(&prev->kernel_rsp, next->kernel_rsp);
-	kernel_lock_set_depth(lock_depth);
+	if (several_cpus)
+		kernel_lock_set_depth(lock_depth);
 	resume(prev);
 	hooks.switched();	/* a task that exited is off the CPU now */
 }
