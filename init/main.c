@@ -131,6 +131,10 @@ static void __attribute__((noreturn)) start_userland(void)
 	frames_release(start, end);
 	printk("calf: initramfs of %lu KiB unpacked; %lu frames free\n", (end - start) >> 10,
 	       frames_free());
+	if (timer_tsc_khz())
+		printk("timer: the clock follows the TSC, measured at %lu kHz\n", timer_tsc_khz());
+	else
+		printk("timer: the clock follows the PIT (no TSC measured yet)\n");
 	cmdline_value("init", init_path, sizeof(init_path));
 	init_argv[0] = init_path;
 	proc_start_init(init_path, init_argv);
@@ -161,8 +165,6 @@ void kernel_main(uint64_t start_info_phys)
 	timer_init();
 	serial_enable_input(SERIAL_COM1);
 	irq_enable();
-	timer_calibrate_tsc();
-	printk("timer: the clock follows the TSC, measured at %lu kHz\n", timer_tsc_khz());
 	smp_init();
 	apply_fork_mode();
 	mm_audit_on_exit = cmdline_has("mm_audit");

@@ -368,8 +368,12 @@ void sched_make_runnable(struct task *task)
 	uint64_t flags = irq_save();
 
 	task->state = TASK_RUNNABLE;
-	if (!task->is_idle && list_empty(&task->run_link) && !on_a_cpu(task))
-		enqueue(task);
+	if (!task->is_idle && list_empty(&task->run_link) && !on_a_cpu(task)) {
+		if (several_cpus)
+			enqueue(task);
+		else
+			queue_on(0, task);
+	}
 	irq_restore(flags);
 }
 
@@ -552,7 +556,7 @@ static void wake(struct task *task)
 	sched_make_runnable(task);
 }
 
-void wake_up(struct wait_queue *queue)
+static void __attribute__((noinline)) wake_all(struct wait_queue *queue)
 {
 	uint64_t flags = irq_save();
 	struct list_node *node, *next;
@@ -560,6 +564,18 @@ void wake_up(struct wait_queue *queue)
 	list_for_each_safe(node, next, &queue->sleepers)
 		wake(list_entry(node, struct task, wait_link));
 	irq_restore(flags);
+}
+
+/*
+ * Most wake-ups find nobody asleep (every pipe write wakes the readers' queue and
+ * the pollers'); they cost a test. Looking without turning interrupts off is
+ * safe: no interrupt handler adds a sleeper, and other CPUs change the queue only
+ * under the kernel lock, which this CPU holds.
+ */
+void wake_up(struct wait_queue *queue)
+{
+	if (!list_empty(&queue->sleepers))
+		wake_all(queue);
 }
 
 int sched_wake_interruptible(struct task *task)

@@ -16,15 +16,18 @@ static volatile uint64_t ticks;
 static uint64_t last_cycles;	/* keeps the clock monotonic across read races */
 static void (*tick_hook)(bool from_user);
 
+static void measure_tsc(void);
+
 static void timer_interrupt(struct trap_frame *frame)
 {
 	ticks++;
+	measure_tsc();
 	if (tick_hook)
 		tick_hook((frame->cs & 3) == 3);
 }
 
 /* The other CPUs' tick: their local APIC timer, at the PIT's rate. */
-#define CALIBRATION_NS	50000000ull
+#define CALIBRATION_NS	10000000ull
 static uint32_t apic_counts_per_tick;
 
 void timer_calibrate_local(void)
@@ -114,34 +117,41 @@ static uint64_t pit_clock_ns(void)
 }
 
 /*
- * After timer_calibrate_tsc: the clock is the time-stamp counter, which every CPU
- * reads alike (QEMU keeps one for the machine), scaled by what one PIT tick showed
- * it to be worth. ns = base_ns + (tsc - base_tsc) * ns_per_cycle, the factor in
- * 32.32 fixed point, the product in 128 bits.
+ * Once measured: the clock is the time-stamp counter, which every CPU reads alike
+ * (QEMU keeps one for the machine), scaled by what TSC_CALIBRATION_NS of PIT time
+ * showed it to be worth. ns = base_ns + (tsc - base_tsc) * ns_per_cycle, the factor
+ * in 32.32 fixed point, the product in 128 bits. The measuring is done by the PIT's
+ * own interrupts while the boot goes on, so it costs the boot nothing.
  */
 static struct {
-	bool ready;
+	bool ready, failed;
+	uint64_t start_tsc, start_ns;
 	uint64_t base_tsc, base_ns;
 	uint64_t ns_per_cycle_32;
 } tsc_clock;
 
-void timer_calibrate_tsc(void)
+/* In the PIT's interrupt, until the TSC is the clock. */
+static void measure_tsc(void)
 {
-	uint64_t first_tick = ticks;
+	if (tsc_clock.ready || tsc_clock.failed)
+		return;
+	uint64_t now_ns = pit_clock_ns(), now_tsc = rdtsc();
 
-	while (ticks == first_tick)	/* start right after a tick: less to read */
-		cpu_relax();
-	uint64_t start_ns = pit_clock_ns(), start_tsc = rdtsc();
-	uint64_t end_ns, end_tsc;
-	do {
-		end_ns = pit_clock_ns();
-		end_tsc = rdtsc();
-	} while (end_ns - start_ns < TSC_CALIBRATION_NS);
-	if (end_tsc <= start_tsc)
-		return;		/* no usable TSC: keep the PIT */
-	tsc_clock.ns_per_cycle_32 = ((end_ns - start_ns) << 32) / (end_tsc - start_tsc);
-	tsc_clock.base_tsc = end_tsc;
-	tsc_clock.base_ns = end_ns;
+	if (!tsc_clock.start_tsc) {
+		tsc_clock.start_tsc = now_tsc;
+		tsc_clock.start_ns = now_ns;
+		return;
+	}
+	if (now_ns - tsc_clock.start_ns < TSC_CALIBRATION_NS)
+		return;
+	if (now_tsc <= tsc_clock.start_tsc) {
+		tsc_clock.failed = true;	/* no usable TSC: the PIT stays the clock */
+		return;
+	}
+	tsc_clock.ns_per_cycle_32 = ((now_ns - tsc_clock.start_ns) << 32) /
+				    (now_tsc - tsc_clock.start_tsc);
+	tsc_clock.base_tsc = now_tsc;
+	tsc_clock.base_ns = now_ns;
 	__atomic_store_n(&tsc_clock.ready, true, __ATOMIC_RELEASE);
 }
 

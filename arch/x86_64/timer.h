@@ -22,25 +22,22 @@ void timer_init(void);
 /* Timer interrupts since timer_init. */
 uint64_t timer_ticks(void);
 
-/* Nanoseconds since timer_init; never goes backwards. Read from the PIT until
- * timer_calibrate_tsc, from the time-stamp counter after. */
-uint64_t clock_monotonic_ns(void);
-
 /*
- * Measure the TSC against the PIT for TSC_CALIBRATION_NS (interrupts on) and make
- * it the clock: any CPU can read it at any time, with no port I/O, and it does not
- * depend on the boot CPU taking its tick interrupts in time, which it cannot while
- * it waits for the kernel lock. The PIT keeps ticking (the boot CPU's tick).
- * timer_tsc_khz: the rate measured, 0 before.
+ * Nanoseconds since timer_init; never goes backwards. Read from the PIT at first;
+ * meanwhile the PIT's interrupts measure the time-stamp counter over
+ * TSC_CALIBRATION_NS, and from then on the clock is the TSC: any CPU can read it at
+ * any time, with no port I/O, and it does not depend on the boot CPU taking its
+ * tick interrupts in time, which it cannot while it waits for the kernel lock.
+ * timer_tsc_khz: the rate measured, 0 until then (or without a usable TSC).
  */
-#define TSC_CALIBRATION_NS 10000000ull
-void timer_calibrate_tsc(void);
+#define TSC_CALIBRATION_NS 50000000ull
+uint64_t clock_monotonic_ns(void);
 uint64_t timer_tsc_khz(void);
 
 /*
  * The other CPUs tick with their local APIC timers (on VECTOR_LOCAL_TIMER), set to
  * the PIT's rate by timer_calibrate_local, which the boot CPU runs once with
- * interrupts on (it takes 50 ms). Each AP calls timer_start_local for itself.
+ * interrupts on (it takes 10 ms). Each AP calls timer_start_local for itself.
  * Their ticks call the same hook; the clock advances only with the PIT's.
  */
 #define VECTOR_LOCAL_TIMER 0xef
