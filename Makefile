@@ -221,6 +221,7 @@ help:
 	@echo "make bench      calf (each fork mode) against Linux: table, CSV, plot"
 	@echo "make fuzz       the syscall fuzzer on calf (SEED=1 MINUTES=10 FUZZ_APPEND=...)"
 	@echo "make debug      boot halted, waiting for gdb (gdb -x tools/gdbinit)"
+	@echo "make debug-kernel  build/debug/calf.elf with the lock checker (tools/calf-run --kdebug)"
 	@echo "make debug-triple  boot logging interrupts/resets to $(BUILD)/qemu.log"
 	@echo "APPEND='...'    kernel command line for run/debug"
-	@echo "SMP=N           CPUs for run/debug (default 1; the others are started and parked)"
+	@echo "SMP=N           CPUs for run/debug/test (default 1; tasks run on all of them)"
