@@ -91,7 +91,7 @@ $(BUILD)/progs/calf/%: tests/calf/%.c $(wildcard tests/progs/*.h user/*.h)
 	@mkdir -p $(dir $@)
 	musl-gcc $(USER_CFLAGS) $< -o $@
 
-# Benchmarks (bench/), musl only, go to /bench with bench/run-all.sh.
+# Benchmarks (bench/), musl only, go to /bench with bench/run-all.sh and run-smp.sh.
 BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 
 $(BUILD)/bench/%: bench/%.c bench/bench.h
@@ -105,7 +105,7 @@ $(FUZZ_BIN): $(wildcard tests/fuzz/*.c tests/fuzz/*.h) user/readfile.h syscall/s
 	musl-gcc $(USER_CFLAGS) $(filter %.c,$^) -o $@
 
 INITRAMFS := $(BUILD)/initramfs.cpio
-$(INITRAMFS): $(USER_BINS) $(PROG_BINS) $(BENCH_BINS) $(FUZZ_BIN) bench/run-all.sh $(shell find rootfs tests/scripts -type f) tools/make-initramfs.sh tools/elf-closure.sh
+$(INITRAMFS): $(USER_BINS) $(PROG_BINS) $(BENCH_BINS) $(FUZZ_BIN) bench/run-all.sh bench/run-smp.sh $(shell find rootfs tests/scripts -type f) tools/make-initramfs.sh tools/elf-closure.sh
 	tools/make-initramfs.sh $(BUILD)/initramfs $@
 
 .PHONY: initramfs
