@@ -182,8 +182,9 @@ guest-test: deps
 
 # ---------------------------------------------------------------- benchmarks
 
-# calf (each fork mode) against Linux, under -icount and in real time: a table,
-# bench/results/*.csv and fork-latency.png/.svg. See docs/benchmarks.md.
+# calf (each fork mode) against Linux, under -icount and in real time, on one CPU
+# and on four (BENCH_SMP=4: only those): tables, bench/results/*.csv and
+# fork-latency.png/.svg. See docs/benchmarks.md.
 .PHONY: bench
 bench: deps
 	@$(MAKE) --no-print-directory -s $(KERNEL) $(INITRAMFS)
