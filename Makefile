@@ -100,7 +100,7 @@ $(BUILD)/progs/calf/%: tests/calf/%.c $(wildcard tests/progs/*.h user/*.h)
 	@mkdir -p $(dir $@)
 	musl-gcc $(USER_CFLAGS) $< -o $@
 
-# Benchmarks (bench/), musl only, go to /bench with bench/run-all.sh.
+# Benchmarks (bench/), musl only, go to /bench with bench/run-all.sh and run-smp.sh.
 BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 
 $(BUILD)/bench/%: bench/%.c bench/bench.h
@@ -114,7 +114,7 @@ $(FUZZ_BIN): $(wildcard tests/fuzz/*.c tests/fuzz/*.h) user/readfile.h syscall/s
 	musl-gcc $(USER_CFLAGS) $(filter %.c,$^) -o $@
 
 INITRAMFS := $(BUILD)/initramfs.cpio
-$(INITRAMFS): $(USER_BINS) $(PROG_BINS) $(BENCH_BINS) $(FUZZ_BIN) bench/run-all.sh $(shell find rootfs tests/scripts -type f) tools/make-initramfs.sh tools/elf-closure.sh
+$(INITRAMFS): $(USER_BINS) $(PROG_BINS) $(BENCH_BINS) $(FUZZ_BIN) bench/run-all.sh bench/run-smp.sh $(shell find rootfs tests/scripts -type f) tools/make-initramfs.sh tools/elf-closure.sh
 	tools/make-initramfs.sh $(BUILD)/initramfs $@
 
 .PHONY: initramfs
@@ -191,8 +191,9 @@ guest-test: deps
 
 # ---------------------------------------------------------------- benchmarks
 
-# calf (each fork mode) against Linux, under -icount and in real time: a table,
-# bench/results/*.csv and fork-latency.png/.svg. See docs/benchmarks.md.
+# calf (each fork mode) against Linux, under -icount and in real time, on one CPU
+# and on four (BENCH_SMP=4: only those): tables, bench/results/*.csv and
+# fork-latency.png/.svg. See docs/benchmarks.md.
 .PHONY: bench
 bench: deps
 	@$(MAKE) --no-print-directory -s $(KERNEL) $(INITRAMFS)

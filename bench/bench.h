@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #define REPETITIONS 5
 
@@ -60,6 +62,34 @@ static inline void report(const char *figure, double ns)
 {
 	printf("%s %.0f ns\n", figure, ns);
 	fflush(stdout);
+}
+
+/* fork, the child's immediate _exit, the parent's waitpid, `count` times: the
+ * fork figures of fork.c, forkwriter.c and forkparallel.c. `what` names a failed
+ * fork in the message. */
+static inline void fork_exit_wait_loop(int count, const char *what)
+{
+	for (int i = 0; i < count; i++) {
+		pid_t pid = fork();
+		if (pid < 0)
+			die(what);
+		if (pid == 0)
+			_exit(0);
+		if (waitpid(pid, NULL, 0) != pid)
+			die("waitpid");
+	}
+}
+
+/* Fewer forks for bigger parents keep each size to a similar total time. */
+static inline int fork_iterations(long mib)
+{
+	if (mib <= 16)
+		return 40;
+	if (mib <= 64)
+		return 16;
+	if (mib <= 256)
+		return 6;
+	return 3;
 }
 
 #endif

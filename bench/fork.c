@@ -31,15 +31,7 @@ static long long fork_exit_wait(void *arg)
 	struct fork_run *r = arg;
 	long long start = now_ns();
 
-	for (int i = 0; i < r->iterations; i++) {
-		pid_t pid = fork();
-		if (pid < 0)
-			die("fork");
-		if (pid == 0)
-			_exit(0);
-		if (waitpid(pid, NULL, 0) != pid)
-			die("waitpid");
-	}
+	fork_exit_wait_loop(r->iterations, "fork");
 	return now_ns() - start;
 }
 
@@ -78,18 +70,6 @@ static long long parent_writes(void *arg)
 	return elapsed;
 }
 
-/* Fewer forks for bigger parents keep each size to a similar total time. */
-static int iterations_for(long mib)
-{
-	if (mib <= 16)
-		return 40;
-	if (mib <= 64)
-		return 16;
-	if (mib <= 256)
-		return 6;
-	return 3;
-}
-
 int main(int argc, char **argv)
 {
 	for (int a = 1; a < argc; a++) {
@@ -105,7 +85,7 @@ int main(int argc, char **argv)
 			for (size_t at = 0; at < bytes; at += 4096)
 				memory[at] = 1;
 		}
-		struct fork_run r = { iterations_for(mib) };
+		struct fork_run r = { fork_iterations(mib) };
 		char figure[64];
 		snprintf(figure, sizeof(figure), "fork_exit_wait_%ldMiB", mib);
 		report(figure, median_of(fork_exit_wait, &r, r.iterations));

@@ -1,30 +1,58 @@
 #!/bin/bash
 # tools/bench.sh - `make bench`: calf against Linux, figure by figure.
 #
-# Boots each kernel once per clock with bench/run-all.sh (the same initramfs for
-# both) and collects its "figure value ns" lines:
+# Boots each kernel once per clock (the same initramfs for all) and collects its
+# "figure value ns" lines. Two parts, by the number of CPUs QEMU gives the kernels:
+#
+# -smp 1: bench/run-all.sh (system call, pipe, exec, faults, fork against resident
+# memory) on
 #   linux         Debian's Linux 6.1 cloud kernel as it ships (transparent huge
 #                 pages on: big anonymous memory is mapped 2 MiB at a time)
 #   linux-nothp   the same with transparent_hugepage=never, page by page like calf
 #   calf-cow, calf-copy, calf-sharedpt   calf in each fork mode
+# -smp N (N > 1; 4 by default): bench/run-smp.sh (fork while another thread writes,
+# fork throughput with 1, 2 and 4 processes forking at once) on
+#   linux-smpN    Linux as shipped, N CPUs
+#   calf-cow-smpN calf, fork_mode=cow, N CPUs
 # Clocks: icount (-icount shift=0: one guest instruction is one nanosecond, the
-# same figures on every run and machine) and wall (real time under TCG emulation).
+# same figures on every run and machine; with several CPUs, the instructions of
+# all of them) and wall (real time under TCG emulation, where CPUs run at once).
+# docs/benchmarks.md says what each clock can and cannot show.
 #
-# Writes bench/results/{icount,wall}.csv and fork-latency.{png,svg}, and prints a
-# table of each clock with the ratios calf/Linux. Nothing here passes or fails:
-# speed is reported, not asserted.
+# Writes bench/results/{icount,wall}.csv, smpN-{icount,wall}.csv and
+# fork-latency.{png,svg}, and prints a table per part and clock with the ratios
+# calf/Linux. Nothing here passes or fails: speed is reported, not asserted.
 #
-# BENCH_SIZES="0 16 64 256 1024" picks the resident sizes (MiB) for the fork figure;
-# BENCH_CLOCKS="icount wall" the clocks.
+# BENCH_SIZES="0 16 64 256 1024" picks the resident sizes (MiB) of the -smp 1 fork
+# figure, BENCH_SMP_SIZES="0 256 1024" those of the -smp N one; BENCH_CLOCKS="icount
+# wall" the clocks; BENCH_SMP="1 4" the parts (BENCH_SMP=4: only the -smp 4 one);
+# BENCH_KERNELS="calf-cow-smp4 ..." boots only those kernels, and the tables take
+# the others' figures from their last run (bench/results/raw/, which says so).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 results=$root/bench/results
 sizes=${BENCH_SIZES:-0 16 64 256 1024}
+smp_sizes=${BENCH_SMP_SIZES:-0 256 1024}
 clocks=${BENCH_CLOCKS:-icount wall}
-kernels="linux linux-nothp calf-cow calf-copy calf-sharedpt"
+parts=${BENCH_SMP:-1 4}
+only=${BENCH_KERNELS:-}
 # Room for 1 GiB resident plus fork_mode=copy's copy of it.
 mem=3072
 export CALF_RUN_TIMEOUT=${CALF_RUN_TIMEOUT:-900}
+
+# kernels CPUS: the columns of the part with that many CPUs.
+kernels() {
+	if [ "$1" -eq 1 ]; then
+		echo "linux linux-nothp calf-cow calf-copy calf-sharedpt"
+	else
+		echo "linux-smp$1 calf-cow-smp$1"
+	fi
+}
+
+# csv_file CPUS CLOCK: where that part's figures go.
+csv_file() {
+	if [ "$1" -eq 1 ]; then echo "$results/$2.csv"; else echo "$results/smp$1-$2.csv"; fi
+}
 
 "$root/tools/deps.sh"
 make -s -C "$root" build/calf.elf initramfs
@@ -34,22 +62,31 @@ mkdir -p "$raw"
 
 # boot KERNEL CLOCK: the benchmark lines of one boot, into $raw/KERNEL.CLOCK.
 boot() {
-	local kernel=$1 clock=$2 options=(--mem "$mem")
+	local kernel=$1 clock=$2 options=(--mem "$mem") base=${1%-smp*} cpus=1 command
+	case $kernel in *-smp*) cpus=${kernel##*-smp} ;; esac
 	[ "$clock" = icount ] && options+=(--icount)
-	case $kernel in
+	if [ "$cpus" -gt 1 ]; then
+		options+=(--smp "$cpus")
+		command="/bench/run-smp.sh '$smp_sizes'"
+	else
+		command="/bench/run-all.sh '$sizes'"
+	fi
+	case $base in
 	linux) runner=linux-run ;;
 	linux-nothp) runner=linux-run; options+=(--append transparent_hugepage=never) ;;
-	calf-*) runner=calf-run; options+=(--append "fork_mode=${kernel#calf-}") ;;
+	calf-*) runner=calf-run; options+=(--append "fork_mode=${base#calf-}") ;;
 	esac
 	echo "bench: $kernel, $clock clock" >&2
-	"$root/tools/$runner" "${options[@]}" -- "/bench/run-all.sh '$sizes'" 2>/dev/null |
+	"$root/tools/$runner" "${options[@]}" -- "$command" 2>/dev/null |
 		grep -E '^[a-z_0-9A-Z]+ [0-9]+ ns$' > "$raw/$kernel.$clock" || true
 	[ -s "$raw/$kernel.$clock" ] || echo "bench: $kernel ($clock) produced nothing" >&2
 }
 
-# csv CLOCK: one row per figure, one column per kernel (empty where missing).
+# csv CPUS CLOCK: one row per figure, one column per kernel of the part (empty
+# where missing).
 csv() {
-	local clock=$1
+	local kernels clock=$2
+	kernels=$(kernels "$1")
 	{
 		echo "figure,$(echo $kernels | tr ' ' ',')"
 		# Only this script's kernels' files: tools/redis-demo keeps its own here too.
@@ -62,21 +99,38 @@ csv() {
 			done
 			echo "$row"
 		done
-	} > "$results/$clock.csv"
+	} > "$(csv_file "$1" "$clock")"
 }
 
-# table CLOCK: the CSV for people, times in readable units, ratios against Linux.
+# Times in readable units and ratios, for the tables' awk programs.
+awk_units='
+function human(ns) {
+	if (ns == "") return "-"
+	if (ns >= 1e6) return sprintf("%.2f ms", ns / 1e6)
+	if (ns >= 1e3) return sprintf("%.1f us", ns / 1e3)
+	return sprintf("%d ns", ns)
+}
+function ratio(a, b) { return (a == "" || b == "" || b == 0) ? "-" : sprintf("%.2f", a / b) }
+function rate(ns) { return (ns == "" || ns == 0) ? "-" : sprintf("%.0f/s", 1e9 / ns) }
+'
+
+# table CPUS CLOCK: the part's CSV for people, times in readable units, ratios
+# against Linux.
 table() {
+	local clock=$2
 	echo
-	echo "== $1 clock ($([ "$1" = icount ] && echo '1 ns = 1 guest instruction' || echo 'real time under TCG'))"
-	awk -F, '
-	function human(ns) {
-		if (ns == "") return "-"
-		if (ns >= 1e6) return sprintf("%.2f ms", ns / 1e6)
-		if (ns >= 1e3) return sprintf("%.1f us", ns / 1e3)
-		return sprintf("%d ns", ns)
-	}
-	function ratio(a, b) { return (a == "" || b == "" || b == 0) ? "-" : sprintf("%.2f", a / b) }
+	if [ "$1" -eq 1 ]; then
+		echo "== $clock clock ($([ "$clock" = icount ] && echo '1 ns = 1 guest instruction' || echo 'real time under TCG'))"
+		table1 "$(csv_file 1 "$clock")"
+	else
+		echo "== $clock clock, -smp $1 ($([ "$clock" = icount ] &&
+			echo '1 ns = 1 guest instruction, all CPUs counted' || echo 'real time under TCG'))"
+		table_smp "$(csv_file "$1" "$clock")"
+	fi
+}
+
+table1() {
+	awk -F, "$awk_units"'
 	NR == 1 {
 		printf "%-24s %10s %10s %10s %10s %10s  %8s %8s %8s\n", "figure", "linux", "linux-4k",
 		       "calf-cow", "calf-copy", "sharedpt", "cow/lx", "copy/lx", "spt/lx"
@@ -85,7 +139,24 @@ table() {
 	{
 		printf "%-24s %10s %10s %10s %10s %10s  %8s %8s %8s\n", $1, human($2), human($3),
 		       human($4), human($5), human($6), ratio($4, $2), ratio($5, $2), ratio($6, $2)
-	}' "$results/$1.csv"
+	}' "$1"
+}
+
+# The -smp N table: two kernels (Linux, calf), their ratio, and for the
+# throughput rows the same figures as forks per second.
+table_smp() {
+	awk -F, "$awk_units"'
+	NR == 1 {
+		printf "%-26s %12s %14s  %8s  %10s %10s\n", "figure", $2, $3, "calf/lx",
+		       "linux rate", "calf rate"
+		next
+	}
+	$1 ~ /^fork_parallel_/ {
+		printf "%-26s %12s %14s  %8s  %10s %10s\n", $1, human($2), human($3),
+		       ratio($3, $2), rate($2), rate($3)
+		next
+	}
+	{ printf "%-26s %12s %14s  %8s\n", $1, human($2), human($3), ratio($3, $2) }' "$1"
 }
 
 # plot: fork latency against resident size, from the icount figures.
@@ -117,15 +188,30 @@ plot() {
 	done
 }
 
+# selected KERNEL: whether BENCH_KERNELS (if set) names it.
+selected() {
+	[ -z "$only" ] || [[ " $only " == *" $1 "* ]]
+}
+
 for clock in $clocks; do
-	for kernel in $kernels; do
-		boot "$kernel" "$clock"
+	for cpus in $parts; do
+		for kernel in $(kernels "$cpus"); do
+			if selected "$kernel"; then
+				boot "$kernel" "$clock"
+			elif [ -s "$raw/$kernel.$clock" ]; then
+				echo "bench: $kernel not booted (BENCH_KERNELS); its $clock figures are" \
+					"from $(date -r "$raw/$kernel.$clock" '+%F %R')" >&2
+			fi
+		done
+		csv "$cpus" "$clock"
 	done
-	csv "$clock"
 done
-[ -f "$results/icount.csv" ] && plot
-for clock in $clocks; do
-	table "$clock"
+# The plot is of the -smp 1 part's icount figures: only when they were measured.
+[[ " $parts " == *" 1 "* && " $clocks " == *" icount "* ]] && plot
+for cpus in $parts; do
+	for clock in $clocks; do
+		table "$cpus" "$clock"
+	done
 done
 echo
-echo "bench: results in ${results#"$root"/}/ (CSV per clock, fork-latency.png/.svg; 0 MiB plotted at 1)"
+echo "bench: results in ${results#"$root"/}/ (CSV per part and clock, fork-latency.png/.svg; 0 MiB plotted at 1)"

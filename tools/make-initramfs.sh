@@ -6,7 +6,7 @@
 # (build/user -> /bin), guest tests (build/progs/<libc>/ -> /tests/<libc>/, calf-only
 # ones from build/progs/calf/, with ld.so and the libraries of the dynamic ones), the fuzzer (build/fuzz/fuzz -> /tests/fuzz/fuzz),
 # shell scripts (tests/scripts/ -> /tests/scripts/),
-# the benchmarks (build/bench/ and bench/run-all.sh -> /bench/).
+# the benchmarks (build/bench/, bench/run-all.sh and run-smp.sh -> /bench/).
 # The archive is cpio "newc", sorted and with fixed owners so it is reproducible.
 # tools/initramfs-add.sh appends more files to it (calf-run and linux-run's --add).
 set -e
@@ -57,6 +57,6 @@ mkdir -p tests/scripts
 cp "$root"/tests/scripts/* tests/scripts/ 2>/dev/null || true
 if [ -d "$root/build/bench" ]; then
 	mkdir -p bench
-	cp "$root"/build/bench/* "$root/bench/run-all.sh" bench/
+	cp "$root"/build/bench/* "$root/bench/run-all.sh" "$root/bench/run-smp.sh" bench/
 fi
 find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 --reproducible > "$output"

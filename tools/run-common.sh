@@ -37,3 +37,32 @@ program_closure() {
 	case $2 in *:*) ;; *) echo "$0: --add-program wants HOST:GUEST, not $2" >&2; return 1 ;; esac
 	"$root/tools/elf-closure.sh" --root "$1" "$2"
 }
+
+# run_options ARGS...: the options calf-run and linux-run share (their usage lines
+# list them), into icount, mem, smp, append and adds; the command line into
+# command. The caller defines usage (which exits) and names a temporary file in
+# closure (--add-program's list); default_smp, when set, is the CPUs without --smp.
+run_options() {
+	local lib_root=/ pair
+	icount= mem=256 smp=${default_smp:-1} append=
+	adds=()
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--icount) icount="-icount shift=0"; shift ;;
+		--mem) [ $# -ge 2 ] || usage; mem=$2; shift 2 ;;
+		--smp) [ $# -ge 2 ] || usage; smp=$2; shift 2 ;;
+		--add) [ $# -ge 2 ] || usage; adds+=("$2"); shift 2 ;;
+		--lib-root) [ $# -ge 2 ] || usage; lib_root=$2; shift 2 ;;
+		--add-program)
+			[ $# -ge 2 ] || usage
+			program_closure "$lib_root" "$2" > "$closure" || exit 2
+			while IFS= read -r pair; do adds+=("$pair"); done < "$closure"
+			shift 2 ;;
+		--append) [ $# -ge 2 ] || usage; append="$append $2"; shift 2 ;;
+		--) shift; break ;;
+		*) usage ;;
+		esac
+	done
+	[ $# -eq 1 ] || usage
+	command=$1
+}

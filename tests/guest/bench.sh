@@ -1,6 +1,7 @@
 #!/bin/sh
 # The benchmarks still run: bench/run-all.sh on calf in each fork mode, with small
-# sizes, must print every figure, well formed and nonzero. No figure is compared
+# sizes, and bench/run-smp.sh on four CPUs, must print every figure, well formed
+# and nonzero. No figure is compared
 # with anything: speed is reported by `make bench`, never asserted by a test.
 . "$(dirname "$0")/lib.sh"
 
@@ -17,4 +18,16 @@ for mode in cow copy sharedpt; do
 		check "fork_mode=$mode: $figure is reported" \
 			grep -Eq "^$figure [1-9][0-9]* ns\$" "$output"
 	done
+done
+
+# The -smp part (bench/run-smp.sh) on four CPUs, with the smallest sizes: fork
+# while a thread writes, and one and four processes forking at once.
+smp_figures="fork_exit_wait_0MiB fork_writer_0MiB fork_parallel_1 fork_parallel_4"
+output=$OUT/bench-smp4.out
+CALF_RUN_LOG=$OUT/bench-smp4.log "$ROOT/tools/calf-run" --icount --smp 4 \
+	-- "/bench/run-smp.sh 0 '1 4'" > "$output" 2>/dev/null
+code=$?
+check "-smp 4: the benchmarks ran (status $code)" test $code -eq 0
+for figure in $smp_figures; do
+	check "-smp 4: $figure is reported" grep -Eq "^$figure [1-9][0-9]* ns\$" "$output"
 done
