@@ -1,8 +1,13 @@
 /*
  * kernel/kernel_lock.c - the big kernel lock (kernel_lock.h says what it is for).
  *
- * The lock word is the holding CPU's struct cpu, as for spinlocks; the depth is
- * only ever touched by the holder, so it needs no atomics.
+ * A ticket lock: each CPU that wants it draws the next number and waits until that
+ * number is served, so CPUs get it in the order they asked. Fairness matters here
+ * as it does not for the short spinlocks: CPUs forking and exiting in a loop are
+ * in the kernel nearly all the time, and with test-and-set a thread on another
+ * CPU that takes a page fault could wait for ever (it did, under QEMU's -icount,
+ * which runs the CPUs in turn). The holder and the depth are only ever written by
+ * the holder.
  */
 #include <stddef.h>
 #include "kernel/kernel_lock.h"
@@ -12,6 +17,7 @@
 #include "arch/x86_64/percpu.h"
 
 bool kernel_lock_active;
+static uint32_t next_ticket, now_serving;
 static struct cpu *holder;
 static unsigned depth;
 
@@ -20,32 +26,27 @@ void kernel_lock_start(void)
 	__atomic_store_n(&kernel_lock_active, true, __ATOMIC_RELEASE);
 }
 
-static void __attribute__((noinline)) wait_and_take(struct cpu *self)
+static void __attribute__((noinline)) wait_for_turn(uint32_t ticket)
 {
-	struct cpu *expected;
-
-	do {
-		/* The holder may be waiting for this CPU to flush its TLB. */
-		while (__atomic_load_n(&holder, __ATOMIC_RELAXED)) {
-			ipi_serve_pending();
-			cpu_relax();
-		}
-		expected = NULL;
-	} while (!__atomic_compare_exchange_n(&holder, &expected, self, false,
-					      __ATOMIC_ACQUIRE, __ATOMIC_RELAXED));
+	/* The holder may be waiting for this CPU to flush its TLB. */
+	while (__atomic_load_n(&now_serving, __ATOMIC_ACQUIRE) != ticket) {
+		ipi_serve_pending();
+		cpu_relax();
+	}
 }
 
 void kernel_lock_take(void)
 {
-	struct cpu *self = this_cpu(), *expected = NULL;
+	struct cpu *self = this_cpu();
 
-	if (holder == self) {
+	if (__atomic_load_n(&holder, __ATOMIC_RELAXED) == self) {
 		depth++;
 		return;
 	}
-	if (!__atomic_compare_exchange_n(&holder, &expected, self, false,
-					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-		wait_and_take(self);
+	uint32_t ticket = __atomic_fetch_add(&next_ticket, 1, __ATOMIC_RELAXED);
+	if (__atomic_load_n(&now_serving, __ATOMIC_ACQUIRE) != ticket)
+		wait_for_turn(ticket);
+	__atomic_store_n(&holder, self, __ATOMIC_RELAXED);
 	depth = 1;
 }
 
@@ -54,8 +55,10 @@ void kernel_lock_give(void)
 	if (holder != this_cpu() || depth == 0)
 		panic("kernel lock: released on CPU %u, which does not hold it",
 		      this_cpu()->id);
-	if (--depth == 0)
-		__atomic_store_n(&holder, NULL, __ATOMIC_RELEASE);
+	if (--depth == 0) {
+		__atomic_store_n(&holder, NULL, __ATOMIC_RELAXED);
+		__atomic_store_n(&now_serving, now_serving + 1, __ATOMIC_RELEASE);
+	}
 }
 
 void kernel_lock_set_depth(unsigned new_depth)
@@ -66,12 +69,12 @@ void kernel_lock_set_depth(unsigned new_depth)
 
 bool kernel_lock_held(void)
 {
-	return !kernel_lock_active || holder == this_cpu();
+	return !kernel_lock_active || __atomic_load_n(&holder, __ATOMIC_RELAXED) == this_cpu();
 }
 
 unsigned kernel_lock_depth(void)
 {
-	return holder == this_cpu() ? depth : 0;
+	return __atomic_load_n(&holder, __ATOMIC_RELAXED) == this_cpu() ? depth : 0;
 }
 
 void kernel_lock_enter_hook(void)
