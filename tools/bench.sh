@@ -90,7 +90,7 @@ csv() {
 	{
 		echo "figure,$(echo $kernels | tr ' ' ',')"
 		# Only this script's kernels' files: tools/redis-demo keeps its own here too.
-		for kernel in $kernels; do cat "$raw/$kernel.$clock" 2>/dev/null; done |
+		for kernel in $kernels; do cat "$raw/$kernel.$clock" 2>/dev/null || true; done |
 			awk '{ print $1 }' | awk '!seen[$0]++' | while read -r figure; do
 			row=$figure
 			for kernel in $kernels; do
