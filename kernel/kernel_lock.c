@@ -82,7 +82,16 @@ void kernel_lock_enter_hook(void)
 	kernel_lock_enter();
 }
 
-void kernel_lock_exit_hook(void)
+void kernel_lock_exit_hook(bool to_user)
 {
 	kernel_lock_exit();
+	if (to_user)
+		kernel_lock_assert_released("a return to user mode from a trap");
+}
+
+void kernel_lock_assert_released(const char *where)
+{
+	if (kernel_lock_active && __atomic_load_n(&holder, __ATOMIC_RELAXED) == this_cpu())
+		panic("kernel lock: still held (depth %u) at %s on CPU %u", depth, where,
+		      this_cpu()->id);
 }

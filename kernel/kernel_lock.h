@@ -54,7 +54,9 @@ static inline void kernel_lock_exit(void)
 
 /* The same, for trap_dispatch's hooks. */
 void kernel_lock_enter_hook(void);
-void kernel_lock_exit_hook(void);
+void kernel_lock_exit_hook(bool to_user);
+/* Panic if this CPU holds it (where: for the message). */
+void kernel_lock_assert_released(const char *where);
 
 /* After a task switch (the CPU still holds it): the depth the task switched to
  * had when it switched out, or 1 for a new task. */

@@ -586,6 +586,11 @@ int sched_wake_interruptible(struct task *task)
 	if (task->state == TASK_SLEEPING) {
 		wake(task);
 		woke = 1;
+	} else if (several_cpus && task->cpu != this_cpu()->id && on_a_cpu(task)) {
+		/* Running on another CPU, maybe in user mode for a long while: the
+		 * wake-up interrupt makes it pass by signal delivery now (Linux's
+		 * kick_process), not at its next tick. */
+		ipi_wake(task->cpu);
 	}
 	irq_restore(flags);
 	return woke;

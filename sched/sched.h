@@ -64,7 +64,8 @@ void sched_return_to_user(struct trap_frame *frame);
 unsigned sched_nr_running(void);	/* runnable tasks, the running one included */
 
 /* A sleeper woken because of a signal: if task sleeps interruptibly, make it
- * runnable (off its wait queue) and return 1; else 0. */
+ * runnable (off its wait queue) and return 1; else 0. A task running on another
+ * CPU is interrupted there, so that it delivers the signal at once. */
 int sched_wake_interruptible(struct task *task);
 
 /* What /proc/stat and /proc/loadavg report. */

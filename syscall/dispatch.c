@@ -76,4 +76,6 @@ void syscall_dispatch(struct trap_frame *frame)
 	frame->rax = handler ? handler(&args) : unimplemented(number);
 	sched_return_to_user(frame);
 	kernel_lock_exit();
+	if (kernel_lock_active)
+		kernel_lock_assert_released("a return to user mode from a system call");
 }

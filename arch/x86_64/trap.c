@@ -15,7 +15,9 @@ static fault_handler_t page_fault_handler;
 static user_exception_handler_t user_exception_handler;
 static void (*return_to_user_hook)(struct trap_frame *frame);
 static void nothing(void) {}
-static void (*enter_hook)(void) = nothing, (*exit_hook)(void) = nothing;
+static void nothing_to_user(bool to_user) { (void)to_user; }
+static void (*enter_hook)(void) = nothing;
+static void (*exit_hook)(bool to_user) = nothing_to_user;
 static fatal_handler_t fatal_handler;
 static uint64_t unexpected_vectors;
 
@@ -47,7 +49,7 @@ void trap_set_return_to_user_hook(void (*hook)(struct trap_frame *frame))
 	return_to_user_hook = hook;
 }
 
-void trap_set_kernel_entry_hooks(void (*enter)(void), void (*exit)(void))
+void trap_set_kernel_entry_hooks(void (*enter)(void), void (*exit)(bool to_user))
 {
 	enter_hook = enter;
 	exit_hook = exit;
@@ -175,5 +177,5 @@ void trap_dispatch(struct trap_frame *frame)
 	if ((frame->cs & 3) && return_to_user_hook)
 		return_to_user_hook(frame);
 	irq_disable();
-	exit_hook();
+	exit_hook(frame->cs & 3);
 }

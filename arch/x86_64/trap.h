@@ -53,7 +53,7 @@ void trap_set_user_exception_handler(user_exception_handler_t handler);
 void trap_set_return_to_user_hook(void (*hook)(struct trap_frame *frame));
 /* Called around the handling of every trap but the TLB and call IPIs (the kernel
  * lock); exit with interrupts off, after the return-to-user hook. */
-void trap_set_kernel_entry_hooks(void (*enter)(void), void (*exit)(void));
+void trap_set_kernel_entry_hooks(void (*enter)(void), void (*exit)(bool to_user));
 
 /* The fixup address for a faulting kernel instruction, or 0 (see uaccess.S). */
 uint64_t extable_fixup(uint64_t rip);
