@@ -214,4 +214,5 @@ help:
 	@echo "make debug      boot halted, waiting for gdb (gdb -x tools/gdbinit)"
 	@echo "make debug-triple  boot logging interrupts/resets to $(BUILD)/qemu.log"
 	@echo "APPEND='...'    kernel command line for run/debug"
-	@echo "SMP=N           CPUs for run/debug (default 1; the others are started and parked)"
+	@echo "SMP=N           CPUs for run/debug and the guest tests (default 1; the others"
+	@echo "                are started and parked)"
