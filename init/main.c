@@ -13,6 +13,7 @@
 #include "arch/x86_64/serial.h"
 #include "arch/x86_64/timer.h"
 #include "arch/x86_64/trap.h"
+#include "arch/x86_64/tsc.h"
 #include "kernel/cmdline.h"
 #include "init/crash.h"
 #include "init/monitor.h"
@@ -116,6 +117,20 @@ static void apply_fork_mode(void)
 	}
 }
 
+/* The TSC's rate, for /proc/cpuinfo; measuring it needs the PIT ticking. */
+static void find_tsc_rate(void)
+{
+	tsc_calibrate();
+	if (!tsc_khz())
+		printk("tsc: none\n");
+	else if (tsc_rate_from_cpuid())
+		printk("tsc: %lu.%03lu MHz (CPUID leaf 0x15)\n", tsc_khz() / 1000,
+		       tsc_khz() % 1000);
+	else
+		printk("tsc: %lu.%03lu MHz (measured against the PIT over %u ms)\n",
+		       tsc_khz() / 1000, tsc_khz() % 1000, TSC_MEASURE_MS);
+}
+
 /* Unpack the initramfs into the root file system and start init from it. */
 static void __attribute__((noreturn)) start_userland(void)
 {
@@ -161,6 +176,7 @@ void kernel_main(uint64_t start_info_phys)
 	timer_init();
 	serial_enable_input(SERIAL_COM1);
 	irq_enable();
+	find_tsc_rate();
 	smp_init();
 	apply_fork_mode();
 	mm_audit_on_exit = cmdline_has("mm_audit");
