@@ -4,6 +4,7 @@
  */
 #include <stdarg.h>
 #include "proc/procinfo.h"
+#include "proc/cpuinfo.h"
 #include "proc/procmem.h"
 #include "fs/procfs.h"
 #include "fs/vfs.h"
@@ -738,6 +739,7 @@ static const struct procfs_entry sys_entries[] = {
 };
 
 static const struct procfs_entry root_entries[] = {
+	TEXT_FILE("cpuinfo", cpuinfo_show),
 	{ .name = "kpagecount", .mode = S_IFREG | 0400, .read_at = procmem_read_kpagecount },
 	{ .name = "kpageflags", .mode = S_IFREG | 0400, .read_at = procmem_read_kpageflags },
 	TEXT_FILE("loadavg", show_loadavg),
