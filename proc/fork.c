@@ -66,6 +66,7 @@ static void copy_identity(struct proc *child, const struct proc *parent)
 	child->task.cred = parent->task.cred;
 	memcpy(child->limits, parent->limits, sizeof(child->limits));
 	child->task.fs_base = parent->task.fs_base;
+	child->task.cpus_allowed = parent->task.cpus_allowed;	/* Linux's rule, threads too */
 	child->signal_blocked = parent->signal_blocked;
 	child->altstack_sp = parent->altstack_sp;
 	child->altstack_size = parent->altstack_size;

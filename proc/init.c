@@ -7,6 +7,7 @@
 #include "proc/internal.h"
 #include "proc/thread.h"
 #include "arch/x86_64/context.h"
+#include "arch/x86_64/smp.h"
 #include "fs/fs.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
@@ -69,6 +70,8 @@ void proc_start_init(const char *path, const char *const argv[])
 	/* As in Linux, PID 1 starts in session 0 and process group 0 (the kernel's);
 	 * a session of its own comes only from setsid(). */
 	init->pgid = init->sid = 0;
+	/* Every CPU that came online; its descendants inherit the mask (fork.c). */
+	init->task.cpus_allowed = smp_online_mask();
 	init->task.files = fdtable_create();
 	if (!init->task.files || fdtable_open_console(init->task.files) < 0)
 		panic("init: cannot open /dev/console");

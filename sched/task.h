@@ -53,6 +53,8 @@ struct task {
 	struct mm *mm;			/* NULL: the kernel's page tables alone */
 
 	uint64_t ticks_user, ticks_system;	/* timer ticks it was running at */
+	/* CPUs it may run on (sched_setaffinity); the scheduler honours it. */
+	uint64_t cpus_allowed;
 
 	/* What the layers between sched/ and proc/ need of the running thread;
 	 * proc/ sets and changes them. */
