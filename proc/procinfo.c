@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include "proc/procinfo.h"
 #include "proc/cpuinfo.h"
+#include "proc/cpumask.h"
 #include "proc/procmem.h"
 #include "fs/procfs.h"
 #include "fs/vfs.h"
@@ -291,6 +292,18 @@ static long show_pid_stat(int pid, char *buf, size_t size)
 	return t.length;
 }
 
+/* The thread's affinity, after the lines between it and SigCgt that calf leaves
+ * out (capabilities, seccomp, speculation). */
+static void add_cpus_allowed(struct text *t, const struct proc *proc)
+{
+	char hex[24], list[200];
+	uint64_t cpus = __atomic_load_n(&proc->task.cpus_allowed, __ATOMIC_RELAXED);
+
+	cpumask_format_hex(hex, sizeof(hex), cpus);
+	cpumask_format_list(list, sizeof(list), cpus);
+	add(t, "Cpus_allowed:\t%s\nCpus_allowed_list:\t%s\n", hex, list);
+}
+
 static long show_pid_status(int pid, char *buf, size_t size)
 {
 	struct proc *proc = proc_find(pid);
@@ -323,6 +336,7 @@ static long show_pid_status(int pid, char *buf, size_t size)
 	    "SigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
 	    thread_count(proc), proc->signal_pending, proc->group ? proc->group->shared_pending : 0,
 	    proc->signal_blocked, ignored, caught);
+	add_cpus_allowed(&t, proc);
 	return t.length;
 }
 
