@@ -16,6 +16,7 @@
 #include "arch/x86_64/rtc.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/ipi.h"
+#include "arch/x86_64/smp.h"
 #include "mm/frame.h"
 #include "mm/kmalloc.h"
 #include "fs/fs.h"
@@ -185,7 +186,13 @@ static long show_stat(int pid, char *buf, size_t size)
 
 	(void)pid;
 	add(&t, "cpu  %lu 0 %lu %lu 0 0 0 0 0 0\n", user, system, idle);
+	/* A line per online CPU: glibc counts them for get_nprocs when /sys is not
+	 * mounted. Only the boot CPU takes timer ticks, so it has all the time
+	 * counted so far; the others' lines stay at zero until they tick too. */
 	add(&t, "cpu0 %lu 0 %lu %lu 0 0 0 0 0 0\n", user, system, idle);
+	for (unsigned id = 1; id < SMP_MAX_CPUS; id++)
+		if (smp_cpu(id))
+			add(&t, "cpu%u 0 0 0 0 0 0 0 0 0 0\n", id);
 	for (unsigned irq = 0; irq < IRQ_COUNT; irq++)
 		interrupts += irq_count(irq);
 	add(&t, "intr %lu", interrupts);
