@@ -2,9 +2,9 @@
  * arch/x86_64/cpu_identity.h - what one CPU says it is: CPUID decoded into what
  * /proc/cpuinfo shows (a reduced Linux struct cpuinfo_x86).
  *
- * Each CPU reads its own (cpu_identity_read runs on the CPU it describes): the
- * APIC id, and what calf switched on in that CPU's CR4, differ from CPU to CPU;
- * the rest does on no machine calf knows, but nothing here assumes it. init/smp.c
+ * Each CPU reads its own (cpu_identity_read runs on the CPU it describes): its
+ * APIC id and what calf switched on in its CR4 are its own. The rest is the same
+ * on every CPU of any machine calf knows of, but nothing here assumes so. init/smp.c
  * reads the boot CPU's and each AP's as it comes online (through ipi_call) and
  * publishes them with cpu_identity_set; proc/cpuinfo.c formats them.
  *
