@@ -127,8 +127,8 @@ static void find_tsc_rate(void)
 		printk("tsc: %lu.%03lu MHz (CPUID leaf 0x15)\n", tsc_khz() / 1000,
 		       tsc_khz() % 1000);
 	else
-		printk("tsc: %lu.%03lu MHz (measured against the PIT over %u ms)\n",
-		       tsc_khz() / 1000, tsc_khz() % 1000, TSC_MEASURE_MS);
+		printk("tsc: %lu.%03lu MHz (measured against the PIT, %u times %u ms)\n",
+		       tsc_khz() / 1000, tsc_khz() % 1000, TSC_WINDOWS, TSC_WINDOW_MS);
 }
 
 /* Unpack the initramfs into the root file system and start init from it. */

@@ -49,16 +49,39 @@ static void sample(uint64_t *tsc, uint64_t *ns)
 	}
 }
 
-static uint64_t khz_measured(void)
+/* The rate over one window of the PIT clock. */
+static uint64_t khz_over_window(void)
 {
 	uint64_t tsc0, ns0, tsc1, ns1;
 
 	sample(&tsc0, &ns0);
 	do
 		sample(&tsc1, &ns1);
-	while (ns1 - ns0 < TSC_MEASURE_MS * 1000000ull);
-	/* ticks per ns times 10^6; 20 ms of a 10 GHz TSC times 10^6 fits in 64 bits. */
+	while (ns1 - ns0 < TSC_WINDOW_MS * 1000000ull);
+	/* Ticks per ns times 10^6: fits in 64 bits for windows of up to half an hour
+	 * of a 10 GHz TSC, however long a starved CPU stretches one. */
 	return (tsc1 - tsc0) * 1000000 / (ns1 - ns0);
+}
+
+/*
+ * The median of a few windows. The PIT clock counts whole ticks by their
+ * interrupts, and a busy host that keeps this virtual CPU from running for a tick
+ * or more throws a window off either way: two or more ticks held as one by the
+ * PIC make it look short; a tick not yet taken when its start was read makes it
+ * look long. Such windows are the exception, and the median ignores them.
+ */
+static uint64_t khz_measured(void)
+{
+	uint64_t windows[TSC_WINDOWS];
+
+	for (int i = 0; i < TSC_WINDOWS; i++) {
+		uint64_t khz = khz_over_window();
+		int at = i;
+		for (; at > 0 && windows[at - 1] > khz; at--)
+			windows[at] = windows[at - 1];
+		windows[at] = khz;
+	}
+	return windows[TSC_WINDOWS / 2];
 }
 
 void tsc_calibrate(void)

@@ -5,8 +5,8 @@
  * is what /proc/cpuinfo reports as "cpu MHz" and, through Linux's delay-loop
  * arithmetic, "bogomips". Where CPUID leaf 0x15 gives the crystal frequency and
  * the TSC/crystal ratio (recent Intel CPUs), the rate is exact; otherwise it is
- * measured against the PIT clock over TSC_MEASURE_MS, as Linux does when it has
- * no better source. Leaf 0x16's "base frequency" is not used: it is a nominal
+ * measured against the PIT clock, as Linux does when it has no better source:
+ * the median of TSC_WINDOWS windows of TSC_WINDOW_MS (tsc.c says why). Leaf 0x16's "base frequency" is not used: it is a nominal
  * figure in whole MHz, not necessarily the TSC's rate.
  */
 #ifndef CALF_ARCH_TSC_H
@@ -15,7 +15,8 @@
 #include <stdint.h>
 #include <stdbool.h>
 
-#define TSC_MEASURE_MS 20
+#define TSC_WINDOWS	5
+#define TSC_WINDOW_MS	5
 
 /* Find the rate: after timer_init, with interrupts on (the PIT must tick). */
 void tsc_calibrate(void);
