@@ -187,15 +187,53 @@ static uint64_t rdtsc(void)
 	return ((uint64_t)high << 32) | low;
 }
 
-/* The TSC's rate in MHz, measured here against CLOCK_MONOTONIC over 100 ms. */
+/* CLOCK_MONOTONIC with the TSC half-way through reading it; *width is how far
+ * apart the two TSC reads were (a preempted read pairs the clocks badly). */
+static long long paired(uint64_t *tsc, uint64_t *width)
+{
+	uint64_t before = rdtsc();
+	long long ns = mono_ns();
+	uint64_t after = rdtsc();
+
+	*tsc = before + (after - before) / 2;
+	*width = after - before;
+	return ns;
+}
+
+/* One 10 ms window's rate in MHz, or 0 when its pairs were not tight (1%). */
+static double window_mhz(void)
+{
+	uint64_t tsc0, tsc1, width0, width1;
+	long long start = paired(&tsc0, &width0), now;
+
+	while ((now = paired(&tsc1, &width1)) - start < 10000000)
+		;
+	if ((width0 + width1) * 100 > tsc1 - tsc0)
+		return 0;
+	return (double)(tsc1 - tsc0) * 1000.0 / (double)(now - start);
+}
+
+/*
+ * The TSC's rate in MHz, measured here against CLOCK_MONOTONIC: the median of ten
+ * windows. calf's clock counts timer interrupts, and a virtual CPU the host keeps
+ * from running for a tick or more throws a window off, either way; the median
+ * ignores the few that are.
+ */
 static double measured_mhz(void)
 {
-	long long start = mono_ns();
-	uint64_t tsc = rdtsc();
+	double windows[10];
+	int count = 0;
 
-	while (mono_ns() - start < 100000000)
-		;
-	return (double)(rdtsc() - tsc) * 1000.0 / (double)(mono_ns() - start);
+	for (int tries = 0; tries < 50 && count < 10; tries++) {
+		double mhz = window_mhz();
+		if (mhz <= 0)
+			continue;
+		int at = count++;
+		for (; at > 0 && windows[at - 1] > mhz; at--)
+			windows[at] = windows[at - 1];
+		windows[at] = mhz;
+	}
+	return count ? windows[count / 2] : 0;
 }
 
 static void test_measured_fields(void)
