@@ -5,6 +5,8 @@
 #include "init/smp.h"
 #include "arch/x86_64/acpi.h"
 #include "arch/x86_64/apic.h"
+#include "arch/x86_64/cpu_identity.h"
+#include "arch/x86_64/ipi.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/timer.h"
@@ -75,6 +77,38 @@ static void give_back_boot_tables(void)
 	}
 }
 
+/*
+ * What CPU id says it is, read on that CPU (an AP's through a remote call) and kept
+ * for /proc/cpuinfo. Without the memory for it the CPU is left out of
+ * /proc/cpuinfo, and the log says so.
+ */
+static void record_identity(unsigned id)
+{
+	struct cpu_identity *identity = kzalloc(sizeof(*identity));
+
+	if (identity && id == this_cpu()->id)
+		cpu_identity_read(identity);
+	else if (identity && !ipi_call(id, cpu_identity_read, identity)) {
+		kfree(identity);
+		identity = NULL;
+	}
+	if (!identity) {
+		printk("smp: could not record what CPU %u is; /proc/cpuinfo leaves it out\n", id);
+		return;
+	}
+	cpu_identity_set(id, identity);
+}
+
+static void log_boot_cpu(void)
+{
+	const struct cpu_identity *c = cpu_identity(this_cpu()->id);
+
+	if (c)
+		printk("cpu: %s family %u model %u stepping %u (%s), microcode %#x\n",
+		       c->vendor, c->family, c->model, c->stepping,
+		       c->model_name[0] ? c->model_name : "no brand string", c->microcode);
+}
+
 static const char *result_name(enum ap_start_result result)
 {
 	return result == AP_IPI_NOT_SENT ? "the local APIC did not send the IPIs"
@@ -121,7 +155,7 @@ static void start_aps(void)
 			continue;
 		}
 		if (start_one(next, apic_id))
-			next++;
+			record_identity(next++);
 	}
 	/* Every AP is online (on the kernel's tables) or was sent INIT: none uses
 	 * the temporary tables any more. */
@@ -155,12 +189,16 @@ void smp_init(void)
 	if (problem) {
 		printk("smp: %s; running on one CPU\n", problem);
 		smp_boot_cpu_online(0);		/* its APIC id unknown, and unused */
+		record_identity(0);
+		log_boot_cpu();
 		log_online();
 		return;
 	}
 	cpus_listed = madt.cpu_count;
 	lapic_enable(true);
 	smp_boot_cpu_online(lapic_id());
+	record_identity(0);
+	log_boot_cpu();
 	if (madt.cpu_count > 1)
 		start_aps();
 	log_online();

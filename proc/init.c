@@ -7,6 +7,7 @@
 #include "proc/internal.h"
 #include "proc/thread.h"
 #include "arch/x86_64/context.h"
+#include "arch/x86_64/smp.h"
 #include "fs/fs.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"

@@ -5,6 +5,8 @@
 #include <stdarg.h>
 #include "arch/x86_64/smp.h"
 #include "proc/procinfo.h"
+#include "proc/cpuinfo.h"
+#include "proc/cpumask.h"
 #include "proc/procmem.h"
 #include "fs/procfs.h"
 #include "fs/vfs.h"
@@ -184,6 +186,8 @@ static long show_stat(int pid, char *buf, size_t size)
 
 	(void)pid;
 	add(&t, "cpu  %lu 0 %lu %lu 0 0 0 0 0 0\n", user, system, idle);
+	/* A line per online CPU (glibc counts them for get_nprocs when /sys is not
+	 * mounted). */
 	for (unsigned id = 0; id < SMP_MAX_CPUS; id++) {
 		if (!smp_cpu(id))
 			continue;
@@ -297,6 +301,18 @@ static long show_pid_stat(int pid, char *buf, size_t size)
 	return t.length;
 }
 
+/* The thread's affinity, after the lines between it and SigCgt that calf leaves
+ * out (capabilities, seccomp, speculation). */
+static void add_cpus_allowed(struct text *t, const struct proc *proc)
+{
+	char hex[24], list[200];
+	uint64_t cpus = __atomic_load_n(&proc->task.cpus_allowed, __ATOMIC_RELAXED);
+
+	cpumask_format_hex(hex, sizeof(hex), cpus);
+	cpumask_format_list(list, sizeof(list), cpus);
+	add(t, "Cpus_allowed:\t%s\nCpus_allowed_list:\t%s\n", hex, list);
+}
+
 static long show_pid_status(int pid, char *buf, size_t size)
 {
 	struct proc *proc = proc_find(pid);
@@ -329,6 +345,7 @@ static long show_pid_status(int pid, char *buf, size_t size)
 	    "SigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
 	    thread_count(proc), proc->signal_pending, proc->group ? proc->group->shared_pending : 0,
 	    proc->signal_blocked, ignored, caught);
+	add_cpus_allowed(&t, proc);
 	return t.length;
 }
 
@@ -745,6 +762,7 @@ static const struct procfs_entry sys_entries[] = {
 };
 
 static const struct procfs_entry root_entries[] = {
+	TEXT_FILE("cpuinfo", cpuinfo_show),
 	{ .name = "kpagecount", .mode = S_IFREG | 0400, .read_at = procmem_read_kpagecount },
 	{ .name = "kpageflags", .mode = S_IFREG | 0400, .read_at = procmem_read_kpageflags },
 	TEXT_FILE("loadavg", show_loadavg),

@@ -1,10 +1,14 @@
 /*
  * proc/sys_process.c - a process's small settings, most of them asked for by every
- * libc at start-up: arch_prctl (the TLS base), prctl (the name), CPU affinity and
- * sched_yield (one CPU), getrusage (no accounting yet: zeroes).
+ * libc at start-up: arch_prctl (the TLS base), prctl (the name), CPU affinity (each
+ * thread's mask of the online CPUs), sched_yield, getrusage (no accounting yet:
+ * zeroes).
  */
+#include "sched/sched.h"
 #include "proc/proc.h"
+#include "proc/cpumask.h"
 #include "arch/x86_64/context.h"
+#include "arch/x86_64/smp.h"
 #include "mm/uaccess.h"
 #include "kernel/syscall.h"
 #include "lib/string.h"
@@ -48,39 +52,63 @@ SYSCALL_DEFINE0(sched_yield)
 	return 0;	/* the return to user mode reschedules if the slice is over */
 }
 
-/*
- * One CPU: its mask is 8 bytes. Linux's order: a size too small for the CPUs or not
- * a multiple of 8 (EINVAL; the size is an unsigned int, and its check multiplies by
- * 8, so it may wrap), the pid (ESRCH), then only the mask's own 8 bytes are
- * written, whatever the size.
- */
-SYSCALL_DEFINE3(sched_getaffinity, int, pid, unsigned, size, uint64_t *, mask)
+/* The thread pid names (0: the caller), or NULL. */
+static struct proc *affinity_target(int pid)
 {
-	uint64_t one_cpu = 1;
-
-	if (size * 8u < 1 || (size & 7))
-		return -EINVAL;
-	if (pid && !proc_find(pid))
-		return -ESRCH;
-	if (copy_to_user(mask, &one_cpu, sizeof(one_cpu)))
-		return -EFAULT;
-	return sizeof(one_cpu);
+	return pid ? proc_find(pid) : current_proc();
 }
 
 /*
- * Linux's order: the mask is read (the first 8 bytes, the only ones the one CPU
- * needs; fewer are zero-extended: EFAULT), the pid (ESRCH), then a mask without
- * CPU 0 names no CPU there is: EINVAL.
+ * The thread's mask, as far as the CPUs online go. Linux's order: a size too small
+ * for the CPUs there can be or not a multiple of 8 (EINVAL; the size is an unsigned
+ * int, and its check multiplies by 8, so it may wrap), the pid (ESRCH), then only
+ * the mask's own bytes are written, whatever the size, and their count returned.
+ */
+SYSCALL_DEFINE3(sched_getaffinity, int, pid, unsigned, size, uint64_t *, mask)
+{
+	if (size * 8u < cpumask_ids() || (size & 7))
+		return -EINVAL;
+	struct proc *proc = affinity_target(pid);
+	if (!proc)
+		return -ESRCH;
+	uint64_t cpus = __atomic_load_n(&proc->task.cpus_allowed, __ATOMIC_RELAXED) &
+			smp_online_mask();
+	if (copy_to_user(mask, &cpus, CPUMASK_BYTES))
+		return -EFAULT;
+	return CPUMASK_BYTES;
+}
+
+/* Linux's check_same_owner, or CAP_SYS_NICE (root). */
+static bool may_set_affinity(const struct proc *proc)
+{
+	const struct cred *me = &current_proc()->task.cred, *them = &proc->task.cred;
+
+	return me->euid == 0 || me->euid == them->euid || me->euid == them->uid;
+}
+
+/*
+ * Linux's order: the mask is read (its first 8 bytes at most; fewer are
+ * zero-extended: EFAULT), the pid (ESRCH), the caller's right (EPERM), then a mask
+ * without an online CPU is EINVAL. What is kept is the mask without the CPUs that
+ * are not online; a child inherits it at fork and clone, exec keeps it.
  */
 SYSCALL_DEFINE3(sched_setaffinity, int, pid, unsigned, size, const uint64_t *, mask)
 {
 	uint64_t cpus = 0;
 
-	if (copy_from_user(&cpus, mask, size < sizeof(cpus) ? size : sizeof(cpus)))
+	if (copy_from_user(&cpus, mask, size < CPUMASK_BYTES ? size : CPUMASK_BYTES))
 		return -EFAULT;
-	if (pid && !proc_find(pid))
+	struct proc *proc = affinity_target(pid);
+	if (!proc)
 		return -ESRCH;
-	return cpus & 1 ? 0 : -EINVAL;
+	if (!may_set_affinity(proc))
+		return -EPERM;
+	cpus &= smp_online_mask();
+	if (!cpus)
+		return -EINVAL;
+	/* A queued task moves at once, a running one at its next schedule. */
+	sched_set_cpus_allowed(&proc->task, cpus);
+	return 0;
 }
 
 #define PR_SET_NAME 15

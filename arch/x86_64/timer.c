@@ -118,40 +118,57 @@ static uint64_t pit_clock_ns(void)
 
 /*
  * Once measured: the clock is the time-stamp counter, which every CPU reads alike
- * (QEMU keeps one for the machine), scaled by what TSC_CALIBRATION_NS of PIT time
- * showed it to be worth. ns = base_ns + (tsc - base_tsc) * ns_per_cycle, the factor
- * in 32.32 fixed point, the product in 128 bits. The measuring is done by the PIT's
- * own interrupts while the boot goes on, so it costs the boot nothing.
+ * (QEMU keeps one for the machine). The PIT's own interrupts measure it while the
+ * boot goes on, so the boot pays nothing: each of the first TSC_SAMPLES ticks
+ * reads the TSC, and the rate is the median of the TSC counts between consecutive
+ * ticks, each worth exactly one PIT period. A median, because under emulation a
+ * tick may be handled late or lost (the host did not run this CPU): those deltas
+ * are outliers, never the middle. ns = base_ns + (tsc - base_tsc) * ns_per_cycle,
+ * the factor in 32.32 fixed point, the product in 128 bits.
  */
+#define TSC_SAMPLES 9
 static struct {
 	bool ready, failed;
-	uint64_t start_tsc, start_ns;
+	unsigned samples;
+	uint64_t tsc_at_tick[TSC_SAMPLES];
 	uint64_t base_tsc, base_ns;
 	uint64_t ns_per_cycle_32;
 } tsc_clock;
+
+static uint64_t median_tick_cycles(void)
+{
+	uint64_t deltas[TSC_SAMPLES - 1];
+
+	for (unsigned i = 0; i < TSC_SAMPLES - 1; i++) {
+		uint64_t delta = tsc_clock.tsc_at_tick[i + 1] - tsc_clock.tsc_at_tick[i];
+		unsigned at = i;
+		for (; at > 0 && deltas[at - 1] > delta; at--)
+			deltas[at] = deltas[at - 1];
+		deltas[at] = delta;
+	}
+	return deltas[(TSC_SAMPLES - 1) / 2];
+}
 
 /* In the PIT's interrupt, until the TSC is the clock. */
 static void measure_tsc(void)
 {
 	if (tsc_clock.ready || tsc_clock.failed)
 		return;
-	uint64_t now_ns = pit_clock_ns(), now_tsc = rdtsc();
-
-	if (!tsc_clock.start_tsc) {
-		tsc_clock.start_tsc = now_tsc;
-		tsc_clock.start_ns = now_ns;
+	uint64_t now_tsc = rdtsc();
+	tsc_clock.tsc_at_tick[tsc_clock.samples++] = now_tsc;
+	if (tsc_clock.samples < TSC_SAMPLES)
 		return;
-	}
-	if (now_ns - tsc_clock.start_ns < TSC_CALIBRATION_NS)
-		return;
-	if (now_tsc <= tsc_clock.start_tsc) {
+	uint64_t cycles = median_tick_cycles();
+	if (cycles == 0 || now_tsc <= tsc_clock.tsc_at_tick[0]) {
 		tsc_clock.failed = true;	/* no usable TSC: the PIT stays the clock */
 		return;
 	}
-	tsc_clock.ns_per_cycle_32 = ((now_ns - tsc_clock.start_ns) << 32) /
-				    (now_tsc - tsc_clock.start_tsc);
-	tsc_clock.base_tsc = now_tsc;
-	tsc_clock.base_ns = now_ns;
+	/* One PIT period is PIT_DIVISOR / PIT_INPUT_HZ seconds. */
+	tsc_clock.ns_per_cycle_32 = (uint64_t)((((unsigned __int128)PIT_DIVISOR *
+						  1000000000ull) << 32) /
+					       ((unsigned __int128)PIT_INPUT_HZ * cycles));
+	tsc_clock.base_ns = pit_clock_ns();
+	tsc_clock.base_tsc = rdtsc();
 	__atomic_store_n(&tsc_clock.ready, true, __ATOMIC_RELEASE);
 }
 

@@ -24,13 +24,12 @@ uint64_t timer_ticks(void);
 
 /*
  * Nanoseconds since timer_init; never goes backwards. Read from the PIT at first;
- * meanwhile the PIT's interrupts measure the time-stamp counter over
- * TSC_CALIBRATION_NS, and from then on the clock is the TSC: any CPU can read it at
- * any time, with no port I/O, and it does not depend on the boot CPU taking its
- * tick interrupts in time, which it cannot while it waits for the kernel lock.
- * timer_tsc_khz: the rate measured, 0 until then (or without a usable TSC).
+ * meanwhile the PIT's first ticks measure the time-stamp counter (timer.c), and
+ * from then on (about 90 ms after timer_init) the clock is the TSC: any CPU can
+ * read it at any time, with no port I/O, and it does not depend on the boot CPU
+ * taking its tick interrupts in time, which it cannot while it waits for the
+ * kernel lock. timer_tsc_khz: the rate measured, 0 until then (or without a TSC).
  */
-#define TSC_CALIBRATION_NS 50000000ull
 uint64_t clock_monotonic_ns(void);
 uint64_t timer_tsc_khz(void);
 
