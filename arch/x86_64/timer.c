@@ -163,10 +163,12 @@ static void measure_tsc(void)
 		tsc_clock.failed = true;	/* no usable TSC: the PIT stays the clock */
 		return;
 	}
-	/* One PIT period is PIT_DIVISOR / PIT_INPUT_HZ seconds. */
-	tsc_clock.ns_per_cycle_32 = (uint64_t)((((unsigned __int128)PIT_DIVISOR *
-						  1000000000ull) << 32) /
-					       ((unsigned __int128)PIT_INPUT_HZ * cycles));
+	/* One PIT period is PIT_DIVISOR / PIT_INPUT_HZ seconds: in ns, 32.32 fixed
+	 * point, whole and fraction apart so that no product overflows 64 bits. */
+	uint64_t period_ns_x_hz = PIT_DIVISOR * 1000000000ull;
+	uint64_t period_ns_32 = (period_ns_x_hz / PIT_INPUT_HZ) << 32 |
+				((period_ns_x_hz % PIT_INPUT_HZ) << 32) / PIT_INPUT_HZ;
+	tsc_clock.ns_per_cycle_32 = period_ns_32 / cycles;
 	tsc_clock.base_ns = pit_clock_ns();
 	tsc_clock.base_tsc = rdtsc();
 	__atomic_store_n(&tsc_clock.ready, true, __ATOMIC_RELEASE);
