@@ -394,3 +394,15 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
 	va_end(args);
 	return n;
 }
+
+void text_add(struct text *t, const char *fmt, ...)
+{
+	va_list args;
+	size_t room = t->length < t->size ? t->size - t->length : 0;
+
+	va_start(args, fmt);
+	int n = vsnprintf(room ? t->buf + t->length : NULL, room, fmt, args);
+	va_end(args);
+	if (n > 0)
+		t->length += n;
+}

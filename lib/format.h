@@ -20,4 +20,15 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list args)
 int snprintf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * Text built piece by piece into buf (size bytes), as /proc files are: text_add
+ * appends formatted text; past the end only the length grows, so a NULL buffer
+ * measures and a caller sees truncation as length >= size.
+ */
+struct text {
+	char *buf;
+	size_t size, length;
+};
+void text_add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 #endif

@@ -31,26 +31,6 @@
 #define CAP_FPU	CPU_CAP(CPU_WORD_1_EDX, 0)
 #define CAP_TSC	CPU_CAP(CPU_WORD_1_EDX, 4)
 
-struct text {
-	char *buf;
-	size_t size, length;
-};
-
-static void put(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Append; past the end only the length grows, so a NULL buffer measures. */
-static void put(struct text *t, const char *fmt, ...)
-{
-	va_list args;
-	size_t room = t->length < t->size ? t->size - t->length : 0;
-
-	va_start(args, fmt);
-	int n = vsnprintf(room ? t->buf + t->length : NULL, room, fmt, args);
-	va_end(args);
-	if (n > 0)
-		t->length += n;
-}
-
 /* Where a CPU sits: its package and core, from its APIC id. */
 struct place {
 	uint32_t package, core;
@@ -102,60 +82,60 @@ static void put_topology(struct text *t, unsigned id, const struct cpu_identity 
 	unsigned siblings, cores;
 
 	count_package(p.package, &siblings, &cores);
-	put(t, "physical id\t: %u\nsiblings\t: %u\ncore id\t\t: %u\ncpu cores\t: %u\n"
+	text_add(t, "physical id\t: %u\nsiblings\t: %u\ncore id\t\t: %u\ncpu cores\t: %u\n"
 	    "apicid\t\t: %u\ninitial apicid\t: %u\n", p.package, siblings, p.core, cores,
 	    smp_cpu(id)->apic_id, c->initial_apic_id);
 }
 
 static void put_flags(struct text *t, const struct cpu_identity *c)
 {
-	put(t, "flags\t\t:");
+	text_add(t, "flags\t\t:");
 	for (unsigned cap = 0; cap < CPU_WORDS * 32; cap++) {
 		const char *name = cpu_flag_name(cap);
 		if (cpu_has(c, cap) && name)
-			put(t, " %s", name);
+			text_add(t, " %s", name);
 	}
-	put(t, "\n");
+	text_add(t, "\n");
 }
 
 static void put_power(struct text *t, const struct cpu_identity *c)
 {
-	put(t, "power management:");
+	text_add(t, "power management:");
 	for (unsigned bit = 0; bit < 32; bit++) {
 		if (!(c->power & (1u << bit)))
 			continue;
 		const char *name = cpu_power_flag_name(bit);
 		if (!name)
-			put(t, " [%u]", bit);
+			text_add(t, " [%u]", bit);
 		else if (*name)
-			put(t, " %s", name);
+			text_add(t, " %s", name);
 	}
-	put(t, "\n\n");
+	text_add(t, "\n\n");
 }
 
 static void put_identity(struct text *t, unsigned id, const struct cpu_identity *c)
 {
 	uint64_t khz = timer_tsc_khz();
 
-	put(t, "processor\t: %u\nvendor_id\t: %s\ncpu family\t: %u\nmodel\t\t: %u\n"
+	text_add(t, "processor\t: %u\nvendor_id\t: %s\ncpu family\t: %u\nmodel\t\t: %u\n"
 	    "model name\t: %s\nstepping\t: %u\nmicrocode\t: 0x%x\n", id, c->vendor,
 	    c->family, c->model, c->model_name[0] ? c->model_name : "unknown", c->stepping,
 	    c->microcode);
 	if (cpu_has(c, CAP_TSC))
-		put(t, "cpu MHz\t\t: %lu.%03lu\n", khz / 1000, khz % 1000);
+		text_add(t, "cpu MHz\t\t: %lu.%03lu\n", khz / 1000, khz % 1000);
 	if (c->cache_kib)
-		put(t, "cache size\t: %u KB\n", c->cache_kib);
+		text_add(t, "cache size\t: %u KB\n", c->cache_kib);
 	put_topology(t, id, c);
 	const char *fpu = cpu_has(c, CAP_FPU) ? "yes" : "no";
-	put(t, "fpu\t\t: %s\nfpu_exception\t: %s\ncpuid level\t: %u\nwp\t\t: yes\n", fpu, fpu,
+	text_add(t, "fpu\t\t: %s\nfpu_exception\t: %s\ncpuid level\t: %u\nwp\t\t: yes\n", fpu, fpu,
 	    c->max_leaf);
 	put_flags(t, c);
 	/* Linux's delay loop counts loops_per_jiffy = khz * 1000 / HZ; bogomips is
 	 * that times HZ / 500000, two decimals cut off. */
-	put(t, "bugs\t\t:\nbogomips\t: %lu.%02lu\n", khz / 500, (khz / 5) % 100);
+	text_add(t, "bugs\t\t:\nbogomips\t: %lu.%02lu\n", khz / 500, (khz / 5) % 100);
 	if (c->tlb_pages)
-		put(t, "TLB size\t: %u 4K pages\n", c->tlb_pages);
-	put(t, "clflush size\t: %u\ncache_alignment\t: %u\naddress sizes\t: %u bits physical, "
+		text_add(t, "TLB size\t: %u 4K pages\n", c->tlb_pages);
+	text_add(t, "clflush size\t: %u\ncache_alignment\t: %u\naddress sizes\t: %u bits physical, "
 	    "%u bits virtual\n", c->clflush_bytes, c->cache_alignment, c->physical_bits,
 	    c->virtual_bits);
 	put_power(t, c);

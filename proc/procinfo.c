@@ -27,26 +27,6 @@
 #include "lib/format.h"
 #include "lib/string.h"
 
-struct text {
-	char *buf;
-	size_t size, length;
-};
-
-static void add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Append formatted text; past the end only the length grows (snprintf-like). */
-static void add(struct text *t, const char *fmt, ...)
-{
-	va_list args;
-	size_t room = t->length < t->size ? t->size - t->length : 0;
-
-	va_start(args, fmt);
-	int n = vsnprintf(room ? t->buf + t->length : NULL, room, fmt, args);
-	va_end(args);
-	if (n > 0)
-		t->length += n;
-}
-
 static uint64_t kib(size_t frames)
 {
 	return frames * (PAGE_SIZE / 1024);
@@ -57,7 +37,7 @@ static void meminfo_line(struct text *t, const char *name, uint64_t kilobytes)
 	char label[32];
 
 	snprintf(label, sizeof(label), "%s:", name);
-	add(t, "%-16s%8lu kB\n", label, kilobytes);
+	text_add(t, "%-16s%8lu kB\n", label, kilobytes);
 }
 
 static long show_meminfo(int pid, char *buf, size_t size)
@@ -104,33 +84,33 @@ static long show_vmstat(int pid, char *buf, size_t size)
 	(void)pid;
 	struct text t = { buf, size, 0 };
 
-	add(&t, "nr_free_pages %lu\n", frames_free());
-	add(&t, "nr_anon_pages %lu\n", frames_of_kind(PAGE_ANON));
-	add(&t, "nr_file_pages %lu\n", frames_of_kind(PAGE_CACHE));
-	add(&t, "nr_page_table_pages %lu\n", frames_of_kind(PAGE_TABLE));
-	add(&t, "pgfault %lu\n", vm_stats.pgfault);
-	add(&t, "oom_kill %lu\n", vm_stats.oom_kill);
+	text_add(&t, "nr_free_pages %lu\n", frames_free());
+	text_add(&t, "nr_anon_pages %lu\n", frames_of_kind(PAGE_ANON));
+	text_add(&t, "nr_file_pages %lu\n", frames_of_kind(PAGE_CACHE));
+	text_add(&t, "nr_page_table_pages %lu\n", frames_of_kind(PAGE_TABLE));
+	text_add(&t, "pgfault %lu\n", vm_stats.pgfault);
+	text_add(&t, "oom_kill %lu\n", vm_stats.oom_kill);
 	/* calf's own counters: how fork and copy-on-write spent memory. */
-	add(&t, "zero_fill %lu\n", vm_stats.zero_fill);
-	add(&t, "cow_fault %lu\n", vm_stats.cow_fault);
-	add(&t, "cow_copy %lu\n", vm_stats.cow_copy);
-	add(&t, "cow_reuse %lu\n", vm_stats.cow_reuse);
-	add(&t, "fork_pages_copied %lu\n", vm_stats.fork_pages_copied);
-	add(&t, "fork_pages_shared %lu\n", vm_stats.fork_pages_shared);
+	text_add(&t, "zero_fill %lu\n", vm_stats.zero_fill);
+	text_add(&t, "cow_fault %lu\n", vm_stats.cow_fault);
+	text_add(&t, "cow_copy %lu\n", vm_stats.cow_copy);
+	text_add(&t, "cow_reuse %lu\n", vm_stats.cow_reuse);
+	text_add(&t, "fork_pages_copied %lu\n", vm_stats.fork_pages_copied);
+	text_add(&t, "fork_pages_shared %lu\n", vm_stats.fork_pages_shared);
 	/* fork_mode=sharedpt: leaf tables shared at fork, and taken back by a writer
 	 * as a copy (others still used it) or in place (it was the last user). */
-	add(&t, "sharedpt_fork_tables %lu\n", pt_stats.tables_shared);
-	add(&t, "sharedpt_table_copy %lu\n", pt_stats.tables_unshared);
-	add(&t, "sharedpt_table_reuse %lu\n", pt_stats.tables_reclaimed);
-	add(&t, "file_fault %lu\n", vm_stats.file_fault);
-	add(&t, "file_fault_around %lu\n", vm_stats.file_fault_around);
-	add(&t, "file_copy %lu\n", vm_stats.file_copy);
+	text_add(&t, "sharedpt_fork_tables %lu\n", pt_stats.tables_shared);
+	text_add(&t, "sharedpt_table_copy %lu\n", pt_stats.tables_unshared);
+	text_add(&t, "sharedpt_table_reuse %lu\n", pt_stats.tables_reclaimed);
+	text_add(&t, "file_fault %lu\n", vm_stats.file_fault);
+	text_add(&t, "file_fault_around %lu\n", vm_stats.file_fault_around);
+	text_add(&t, "file_copy %lu\n", vm_stats.file_copy);
 	/* TLB shootdown, as Linux counts it with CONFIG_DEBUG_TLBFLUSH: flushes that
 	 * sent IPIs, IPIs served, and this CPU's own flushes (whole, and by page). */
-	add(&t, "nr_tlb_remote_flush %lu\n", ipi_stats.tlb_sent);
-	add(&t, "nr_tlb_remote_flush_received %lu\n", ipi_stats.tlb_received);
-	add(&t, "nr_tlb_local_flush_all %lu\n", tlb_stats.local_flush_all);
-	add(&t, "nr_tlb_local_flush_one %lu\n", tlb_stats.local_flush_one);
+	text_add(&t, "nr_tlb_remote_flush %lu\n", ipi_stats.tlb_sent);
+	text_add(&t, "nr_tlb_remote_flush_received %lu\n", ipi_stats.tlb_received);
+	text_add(&t, "nr_tlb_local_flush_all %lu\n", tlb_stats.local_flush_all);
+	text_add(&t, "nr_tlb_local_flush_one %lu\n", tlb_stats.local_flush_one);
 	return t.length;
 }
 
@@ -140,7 +120,7 @@ static long show_uptime(int pid, char *buf, size_t size)
 	uint64_t ns = clock_monotonic_ns(), idle = sched_stats.idle_ticks;
 
 	(void)pid;
-	add(&t, "%lu.%02lu %lu.%02lu\n", ns / 1000000000, (ns / 10000000) % 100,
+	text_add(&t, "%lu.%02lu %lu.%02lu\n", ns / 1000000000, (ns / 10000000) % 100,
 	    idle / TIMER_HZ, (idle % TIMER_HZ) * 100 / TIMER_HZ);
 	return t.length;
 }
@@ -151,7 +131,7 @@ static void add_load(struct text *t, unsigned long load, const char *after)
 	unsigned long one = 1ul << SCHED_LOAD_SHIFT;
 
 	load += one / 200;
-	add(t, "%lu.%02lu%s", load >> SCHED_LOAD_SHIFT,
+	text_add(t, "%lu.%02lu%s", load >> SCHED_LOAD_SHIFT,
 	    ((load & (one - 1)) * 100) >> SCHED_LOAD_SHIFT, after);
 }
 
@@ -162,7 +142,7 @@ static long show_loadavg(int pid, char *buf, size_t size)
 	(void)pid;
 	for (int i = 0; i < 3; i++)
 		add_load(&t, sched_stats.load_average[i], " ");
-	add(&t, "%u/%u %d\n", sched_nr_running(), proc_count, proc_last_pid());
+	text_add(&t, "%u/%u %d\n", sched_nr_running(), proc_count, proc_last_pid());
 	return t.length;
 }
 
@@ -185,22 +165,22 @@ static long show_stat(int pid, char *buf, size_t size)
 	uint64_t idle = sched_stats.idle_ticks, interrupts = 0;
 
 	(void)pid;
-	add(&t, "cpu  %lu 0 %lu %lu 0 0 0 0 0 0\n", user, system, idle);
+	text_add(&t, "cpu  %lu 0 %lu %lu 0 0 0 0 0 0\n", user, system, idle);
 	/* A line per online CPU (glibc counts them for get_nprocs when /sys is not
 	 * mounted). */
 	for (unsigned id = 0; id < SMP_MAX_CPUS; id++) {
 		if (!smp_cpu(id))
 			continue;
 		struct sched_cpu_ticks ticks = sched_cpu_ticks(id);
-		add(&t, "cpu%u %lu 0 %lu %lu 0 0 0 0 0 0\n", id, ticks.user, ticks.system,
+		text_add(&t, "cpu%u %lu 0 %lu %lu 0 0 0 0 0 0\n", id, ticks.user, ticks.system,
 		    ticks.idle);
 	}
 	for (unsigned irq = 0; irq < IRQ_COUNT; irq++)
 		interrupts += irq_count(irq);
-	add(&t, "intr %lu", interrupts);
+	text_add(&t, "intr %lu", interrupts);
 	for (unsigned irq = 0; irq < IRQ_COUNT; irq++)
-		add(&t, " %lu", irq_count(irq));
-	add(&t, "\nctxt %lu\nbtime %lu\nprocesses %lu\nprocs_running %u\nprocs_blocked 0\n",
+		text_add(&t, " %lu", irq_count(irq));
+	text_add(&t, "\nctxt %lu\nbtime %lu\nprocesses %lu\nprocs_running %u\nprocs_blocked 0\n",
 	    sched_stats.context_switches, boot_time(), procs_created, sched_nr_running());
 	return t.length;
 }
@@ -286,15 +266,15 @@ static long show_pid_stat(int pid, char *buf, size_t size)
 	if (mm)
 		mm_usage(mm, &usage);
 	signal_masks(proc, &caught, &ignored);
-	add(&t, "%d (%s) %c %d %d %d 0 -1 4194304 %lu 0 0 0 %lu %lu 0 0 20 0 1 0 %lu %lu %lu ",
+	text_add(&t, "%d (%s) %c %d %d %d 0 -1 4194304 %lu 0 0 0 %lu %lu 0 0 20 0 1 0 %lu %lu %lu ",
 	    proc->pid, proc->name, state_letter(proc), parent_pid(proc), proc->pgid, proc->sid,
 	    mm ? mm->counters.faults : 0, proc->task.ticks_user, proc->task.ticks_system,
 	    proc->start_ns / (1000000000 / TIMER_HZ), usage.total,
 	    mm ? mm->resident_pages : 0);
-	add(&t, "18446744073709551615 %lu %lu %lu 0 0 %lu %lu %lu %lu 0 0 0 17 0 0 0 0 0 0 ",
+	text_add(&t, "18446744073709551615 %lu %lu %lu 0 0 %lu %lu %lu %lu 0 0 0 17 0 0 0 0 0 0 ",
 	    mm ? mm->start_code : 0, mm ? mm->end_code : 0, mm ? mm->start_stack : 0,
 	    proc->signal_pending, proc->signal_blocked, ignored, caught);
-	add(&t, "%lu %lu %lu %lu %lu %lu %lu %d\n",
+	text_add(&t, "%lu %lu %lu %lu %lu %lu %lu %d\n",
 	    mm ? mm->start_data : 0, mm ? mm->end_data : 0, mm ? mm->brk_start : 0,
 	    mm ? mm->arg_start : 0, mm ? mm->arg_end : 0, mm ? mm->env_start : 0,
 	    mm ? mm->env_end : 0, proc->task.state == TASK_ZOMBIE ? proc->exit_status : 0);
@@ -310,7 +290,7 @@ static void add_cpus_allowed(struct text *t, const struct proc *proc)
 
 	cpumask_format_hex(hex, sizeof(hex), cpus);
 	cpumask_format_list(list, sizeof(list), cpus);
-	add(t, "Cpus_allowed:\t%s\nCpus_allowed_list:\t%s\n", hex, list);
+	text_add(t, "Cpus_allowed:\t%s\nCpus_allowed_list:\t%s\n", hex, list);
 }
 
 static long show_pid_status(int pid, char *buf, size_t size)
@@ -327,21 +307,21 @@ static long show_pid_status(int pid, char *buf, size_t size)
 		mm_usage(proc->task.mm, &usage);
 	uint64_t rss = proc->task.mm ? kib(proc->task.mm->resident_pages) : 0;
 	signal_masks(proc, &caught, &ignored);
-	add(&t, "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
+	text_add(&t, "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
 	    "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t64\nGroups:\t\n",
 	    proc->name, proc->task.fs ? proc->task.fs->umask : 0, state_name(proc), proc->tgid, proc->pid,
 	    parent_pid(proc),
 	    cred->uid, cred->euid, cred->euid, cred->euid,
 	    cred->gid, cred->egid, cred->egid, cred->egid);
 	if (proc->task.mm)
-		add(&t, "VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t%8lu kB\nVmPin:\t%8lu kB\n"
+		text_add(&t, "VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t%8lu kB\nVmPin:\t%8lu kB\n"
 		    "VmHWM:\t%8lu kB\nVmRSS:\t%8lu kB\nRssAnon:\t%8lu kB\nRssFile:\t%8lu kB\n"
 		    "RssShmem:\t%8lu kB\nVmData:\t%8lu kB\nVmStk:\t%8lu kB\nVmExe:\t%8lu kB\n"
 		    "VmLib:\t%8lu kB\nVmPTE:\t%8lu kB\nVmSwap:\t%8lu kB\n",
 		    usage.total >> 10, usage.total >> 10, 0ul, 0ul, rss, rss, rss, 0ul, 0ul,
 		    usage.data >> 10, usage.stack >> 10, usage.exec >> 10, 0ul,
 		    kib(pt_count_tables(proc->task.mm->root)), 0ul);
-	add(&t, "Threads:\t%d\nSigQ:\t0/3000\nSigPnd:\t%016lx\nShdPnd:\t%016lx\n"
+	text_add(&t, "Threads:\t%d\nSigQ:\t0/3000\nSigPnd:\t%016lx\nShdPnd:\t%016lx\n"
 	    "SigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
 	    thread_count(proc), proc->signal_pending, proc->group ? proc->group->shared_pending : 0,
 	    proc->signal_blocked, ignored, caught);
@@ -375,7 +355,7 @@ static long show_pid_statm(int pid, char *buf, size_t size)
 		return -ESRCH;
 	if (proc->task.mm)
 		mm_usage(proc->task.mm, &usage);
-	add(&t, "%lu %lu 0 %lu 0 %lu 0\n", usage.total / PAGE_SIZE,
+	text_add(&t, "%lu %lu 0 %lu 0 %lu 0\n", usage.total / PAGE_SIZE,
 	    proc->task.mm ? proc->task.mm->resident_pages : 0, usage.exec / PAGE_SIZE,
 	    (usage.data + usage.stack) / PAGE_SIZE);
 	return t.length;
@@ -386,7 +366,7 @@ static long show_self(int pid, char *buf, size_t size)
 	struct text t = { buf, size, 0 };
 
 	(void)pid;
-	add(&t, "%d", current_proc()->tgid);
+	text_add(&t, "%d", current_proc()->tgid);
 	return t.length;
 }
 
@@ -409,7 +389,7 @@ static long show_pid_exe(int pid, char *buf, size_t size)
 	length = backing->ops->path(backing, path, PATH_MAX);
 	if (length >= 0) {
 		struct text t = { buf, size, 0 };
-		add(&t, "%s", path);
+		text_add(&t, "%s", path);
 		length = t.length;
 	}
 	kfree(path);
@@ -421,7 +401,7 @@ static long show_thread_self(int pid, char *buf, size_t size)
 	struct text t = { buf, size, 0 };
 
 	(void)pid;
-	add(&t, "%d/task/%d", current_proc()->tgid, current_proc()->pid);
+	text_add(&t, "%d/task/%d", current_proc()->tgid, current_proc()->pid);
 	return t.length;
 }
 
@@ -432,7 +412,7 @@ static long show_pid_comm(int pid, char *buf, size_t size)
 
 	if (!proc)
 		return -ESRCH;
-	add(&t, "%s\n", proc->name);
+	text_add(&t, "%s\n", proc->name);
 	return t.length;
 }
 
@@ -490,9 +470,9 @@ static void add_path(struct text *t, const char *path)
 {
 	for (; *path; path++) {
 		if (*path == '\n')
-			add(t, "\\012");
+			text_add(t, "\\012");
 		else
-			add(t, "%c", *path);
+			text_add(t, "%c", *path);
 	}
 }
 
@@ -515,14 +495,14 @@ static void add_maps_line(struct text *t, uint64_t start, uint64_t end, const ch
 {
 	size_t first = t->length;
 
-	add(t, "%08lx-%08lx %s %08lx %02x:%02x %lu ", start, end, perms, offset,
+	text_add(t, "%08lx-%08lx %s %08lx %02x:%02x %lu ", start, end, perms, offset,
 	    id->major, id->minor, id->ino);
 	if (name) {
 		size_t width = t->length - first;
-		add(t, "%*s", width < 72 ? (int)(72 - width) + 1 : 1, "");
+		text_add(t, "%*s", width < 72 ? (int)(72 - width) + 1 : 1, "");
 		add_path(t, name);
 	}
-	add(t, "\n");
+	text_add(t, "\n");
 }
 
 static void add_region_line(struct text *t, const struct vma *vma, char *path)
@@ -570,7 +550,7 @@ struct smaps_text {
 
 static void add_kb(struct text *t, const char *label, uint64_t bytes)
 {
-	add(t, "%-16s%8lu kB\n", label, bytes >> 10);
+	text_add(t, "%-16s%8lu kB\n", label, bytes >> 10);
 }
 
 static bool protection_keys(void)
@@ -583,29 +563,29 @@ static void add_vm_flags(struct text *t, const struct vma *vma)
 {
 	bool shared = vma->flags & VMA_SHARED;
 
-	add(t, "VmFlags: ");
+	text_add(t, "VmFlags: ");
 	if (vma->prot & PROT_READ)
-		add(t, "rd ");
+		text_add(t, "rd ");
 	if (vma->prot & PROT_WRITE)
-		add(t, "wr ");
+		text_add(t, "wr ");
 	if (vma->prot & PROT_EXEC)
-		add(t, "ex ");
+		text_add(t, "ex ");
 	/* A shared mapping that may never write is not VM_SHARED to Linux. */
 	if (shared && !(vma->flags & VMA_NOWRITE))
-		add(t, "sh ");
-	add(t, "mr ");
+		text_add(t, "sh ");
+	text_add(t, "mr ");
 	if (!(vma->flags & VMA_NOWRITE))
-		add(t, "mw ");
-	add(t, "me ");
+		text_add(t, "mw ");
+	text_add(t, "me ");
 	if (shared)
-		add(t, "ms ");
+		text_add(t, "ms ");
 	if (vma->flags & VMA_GROWSDOWN)
-		add(t, "gd ");
+		text_add(t, "gd ");
 	if (vma->flags & VMA_ACCOUNT)
-		add(t, "ac ");
+		text_add(t, "ac ");
 	if (vma->flags & VMA_NORESERVE)
-		add(t, "nr ");
-	add(t, "sd \n");
+		text_add(t, "nr ");
+	text_add(t, "sd \n");
 }
 
 /* The figures smaps and smaps_rollup share, Rss to Private_Dirty. */
@@ -658,9 +638,9 @@ static void smaps_region(const struct vma *vma, const struct mm_page_sharing *f,
 	add_kb(t, "KernelPageSize:", PAGE_SIZE);
 	add_kb(t, "MMUPageSize:", PAGE_SIZE);
 	add_sharing(t, f, false);
-	add(t, "THPeligible:    0\n");
+	text_add(t, "THPeligible:    0\n");
 	if (protection_keys())
-		add(t, "ProtectionKey:  %8u\n", 0);
+		text_add(t, "ProtectionKey:  %8u\n", 0);
 	add_vm_flags(t, vma);
 }
 
@@ -722,7 +702,7 @@ static long show_fork_mode(int pid, char *buf, size_t size)
 	struct text t = { buf, size, 0 };
 
 	(void)pid;
-	add(&t, "%s\n", fork_mode_name(mm_fork_mode));
+	text_add(&t, "%s\n", fork_mode_name(mm_fork_mode));
 	return t.length;
 }
 

@@ -87,6 +87,28 @@ static void test_plain_text(void **state)
 	check("%%", "%%%%");
 }
 
+/* text_add: pieces append; past the end only the length grows; NULL measures. */
+static void test_text_add(void **state)
+{
+	(void)state;
+	char buf[8];
+	struct text t = { buf, sizeof(buf), 0 };
+
+	text_add(&t, "%s", "abc");
+	text_add(&t, "%d", 42);
+	assert_int_equal(t.length, 5);
+	assert_string_equal(buf, "abc42");
+	text_add(&t, "%s", "defgh");
+	assert_int_equal(t.length, 10);		/* what it needed: truncation shows */
+	assert_string_equal(buf, "abc42de");	/* terminated within the buffer */
+	text_add(&t, "more");
+	assert_int_equal(t.length, 14);
+
+	struct text measure = { NULL, 0, 0 };
+	text_add(&measure, "cpu%u %lu\n", 3u, 12345ul);
+	assert_int_equal(measure.length, 11);
+}
+
 static void test_size_zero(void **state)
 {
 	(void)state;
@@ -687,6 +709,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_conversion),
 		cmocka_unit_test(test_huge_width),
 		cmocka_unit_test(test_random_against_host),
+		cmocka_unit_test(test_text_add),
 	};
 
 	return cmocka_run_group_tests_name("format", tests, NULL, NULL);
