@@ -120,10 +120,12 @@ static uint64_t pit_clock_ns(void)
  * Once measured: the clock is the time-stamp counter, which every CPU reads alike
  * (QEMU keeps one for the machine). The PIT's own interrupts measure it while the
  * boot goes on, so the boot pays nothing: each of the first TSC_SAMPLES ticks
- * reads the TSC, and the rate is the median of the TSC counts between consecutive
- * ticks, each worth exactly one PIT period. A median, because under emulation a
- * tick may be handled late or lost (the host did not run this CPU): those deltas
- * are outliers, never the middle. ns = base_ns + (tsc - base_tsc) * ns_per_cycle,
+ * reads the TSC and the PIT's counter together. The counter says how far past its
+ * tick the handler runs, so a tick handled late still gives an exact pair: between
+ * two handlers, one PIT period plus the difference of the two readings. Under
+ * emulation a tick may also be lost (the host did not run this CPU for a whole
+ * period): that interval is a period short of the truth, an outlier, so the rate
+ * is the median of the intervals'. ns = base_ns + (tsc - base_tsc) * ns_per_cycle,
  * the factor in 32.32 fixed point, the product in 128 bits.
  */
 #define TSC_SAMPLES 9
@@ -131,22 +133,34 @@ static struct {
 	bool ready, failed;
 	unsigned samples;
 	uint64_t tsc_at_tick[TSC_SAMPLES];
+	uint16_t counter_at_tick[TSC_SAMPLES];
 	uint64_t base_tsc, base_ns;
 	uint64_t ns_per_cycle_32;
 } tsc_clock;
 
+/* TSC cycles per PIT period, from the interval between samples i and i + 1. */
+static uint64_t interval_tick_cycles(unsigned i)
+{
+	uint64_t tsc = tsc_clock.tsc_at_tick[i + 1] - tsc_clock.tsc_at_tick[i];
+	/* The counter counts down from PIT_DIVISOR and reloads at each tick. */
+	int64_t pit = PIT_DIVISOR + (int64_t)tsc_clock.counter_at_tick[i] -
+		      tsc_clock.counter_at_tick[i + 1];
+
+	return pit > 0 ? tsc * PIT_DIVISOR / (uint64_t)pit : 0;
+}
+
 static uint64_t median_tick_cycles(void)
 {
-	uint64_t deltas[TSC_SAMPLES - 1];
+	uint64_t cycles[TSC_SAMPLES - 1];
 
 	for (unsigned i = 0; i < TSC_SAMPLES - 1; i++) {
-		uint64_t delta = tsc_clock.tsc_at_tick[i + 1] - tsc_clock.tsc_at_tick[i];
+		uint64_t interval = interval_tick_cycles(i);
 		unsigned at = i;
-		for (; at > 0 && deltas[at - 1] > delta; at--)
-			deltas[at] = deltas[at - 1];
-		deltas[at] = delta;
+		for (; at > 0 && cycles[at - 1] > interval; at--)
+			cycles[at] = cycles[at - 1];
+		cycles[at] = interval;
 	}
-	return deltas[(TSC_SAMPLES - 1) / 2];
+	return cycles[(TSC_SAMPLES - 1) / 2];
 }
 
 /* In the PIT's interrupt, until the TSC is the clock. */
@@ -155,6 +169,7 @@ static void measure_tsc(void)
 	if (tsc_clock.ready || tsc_clock.failed)
 		return;
 	uint64_t now_tsc = rdtsc();
+	tsc_clock.counter_at_tick[tsc_clock.samples] = read_counter();
 	tsc_clock.tsc_at_tick[tsc_clock.samples++] = now_tsc;
 	if (tsc_clock.samples < TSC_SAMPLES)
 		return;
