@@ -11,7 +11,9 @@
  * starts the parent's slice afresh, so that its new child, queued behind it, does
  * not take the CPU the moment fork returns (Linux's START_DEBIT has the same
  * effect): a program timing its own fork (Redis's latest_fork_usec) times the
- * fork, not the child's first slice.
+ * fork, not the child's first slice. Once a slice only: a task forking in a loop
+ * would otherwise never be preempted, its children piling up behind it (2000
+ * live at once in tests/progs/vfork_ignored.c) while everything else waits.
  *
  * The wait queues live here with the run queue: waking a sleeper is putting it on
  * the run queue, and keeping both in one file lets the compiler inline that into
@@ -49,6 +51,7 @@ struct sched_cpu {
 	 * last tick, and the length of the last tick between them (the TSC's rate
 	 * is not known, but a tick's worth of it is). */
 	uint64_t slice_start_tsc, last_tick_tsc, tick_tsc;
+	bool slice_restarted;	/* fork has restarted this slice already */
 	struct sched_cpu_ticks ticks;
 };
 static struct sched_cpu sched_cpus[SMP_MAX_CPUS];
@@ -274,7 +277,12 @@ static void tick(bool from_user)
 
 void sched_restart_slice(void)
 {
-	here()->slice_start_tsc = rdtsc();
+	struct sched_cpu *cpu = here();
+
+	if (cpu->slice_restarted)
+		return;
+	cpu->slice_restarted = true;
+	cpu->slice_start_tsc = rdtsc();
 }
 
 unsigned sched_nr_running(void)
@@ -433,6 +441,7 @@ void schedule(void)
 		next = cpu->idle;
 
 	cpu->slice_start_tsc = rdtsc();
+	cpu->slice_restarted = false;
 	if (next == prev)
 		return;
 	/* The kernel lock passes to next with the CPU; its depth is each task's. */
