@@ -166,10 +166,45 @@ static int fork_region(struct mm *parent, struct mm *child, const struct vma *vm
 	return context.error;
 }
 
+/*
+ * fork_mode=copy while sibling threads run on other CPUs: they would go on
+ * writing the parent's pages while fork copies them one by one, and the child
+ * would see some pages from before a write and others from after it (threadfork
+ * at -smp 4 saw it). So first every private anonymous page loses its write bit
+ * and the other CPUs flush: from then on a sibling's write faults and waits for
+ * the kernel lock, which fork holds until the child is complete, and every page
+ * is copied as it was at that flush. Each side takes its page back without a copy
+ * on its next write (the frame is its own: mm/fault.c reuses it).
+ */
+static int protect_table(pte_t *entries, unsigned first, unsigned last, uint64_t address,
+			 void *opaque)
+{
+	(void)address;
+	(void)opaque;
+	for (unsigned i = first; i <= last; i++)
+		if (pte_maps_frame(entries[i]) && pte_page(entries[i])->kind == PAGE_ANON)
+			entries[i] &= ~PTE_WRITE;
+	return 0;
+}
+
+static void stop_sibling_writes(struct mm *parent)
+{
+	struct list_node *node;
+
+	list_for_each(node, &parent->vmas) {
+		struct vma *vma = list_entry(node, struct vma, link);
+		if (!(vma->flags & VMA_SHARED))
+			pt_for_each_table(parent->root, vma->start, vma->end, protect_table, NULL);
+	}
+	tlb_flush_mm(parent);
+}
+
 static int fork_entries(struct mm *parent, struct mm *child, enum fork_mode mode)
 {
 	struct list_node *node;
 
+	if (mode == FORK_MODE_COPY && tlb_loaded_elsewhere(parent->root))
+		stop_sibling_writes(parent);
 	list_for_each(node, &parent->vmas) {
 		int error = fork_region(parent, child, list_entry(node, struct vma, link), mode);
 		if (error)
