@@ -12,8 +12,8 @@
  * not take the CPU the moment fork returns (Linux's START_DEBIT has the same
  * effect): a program timing its own fork (Redis's latest_fork_usec) times the
  * fork, not the child's first slice. Once a slice only: a task forking in a loop
- * would otherwise never be preempted, its children piling up behind it (2000
- * live at once in tests/progs/vfork_ignored.c) while everything else waits.
+ * would otherwise never be preempted, its children piling up behind it while
+ * everything else waits (tests/progs/vfork_ignored.c's helpers fork 1000 each).
  *
  * The wait queues live here with the run queue: waking a sleeper is putting it on
  * the run queue, and keeping both in one file lets the compiler inline that into
