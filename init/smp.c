@@ -5,11 +5,16 @@
 #include "init/smp.h"
 #include "arch/x86_64/acpi.h"
 #include "arch/x86_64/apic.h"
+#include "arch/x86_64/cpu.h"
 #include "arch/x86_64/cpu_identity.h"
 #include "arch/x86_64/ipi.h"
+#include "arch/x86_64/irq_controller.h"
+#include "arch/x86_64/ioapic.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/smp.h"
 #include "arch/x86_64/timer.h"
+#include "arch/x86_64/trap.h"
+#include "kernel/cmdline.h"
 #include "kernel/printk.h"
 #include "lib/format.h"
 #include "mm/frame.h"
@@ -177,6 +182,27 @@ static void log_online(void)
 	printk("smp: %u CPU%s online (APIC ids%s)\n", count, count == 1 ? "" : "s", ids);
 }
 
+/*
+ * The ISA interrupts through the I/O APIC from now on, still to the boot CPU (one
+ * CPU's tick keeps the clock; the serial ports need no more). `noapic` on the
+ * command line keeps the 8259, as it does on Linux.
+ */
+static void use_ioapic(void)
+{
+	if (cmdline_has("noapic")) {
+		printk("irq: noapic: the ISA interrupts stay on the 8259\n");
+		return;
+	}
+	uint64_t flags = irq_save();
+	bool done = irq_controller_use_ioapic(&madt, lapic_id());
+	irq_restore(flags);
+	if (done)
+		printk("irq: the ISA interrupts come through the I/O APIC (the PIT's on "
+		       "GSI %u), the 8259 masked\n", ioapic_isa_gsi(IRQ_TIMER));
+	else
+		printk("irq: no usable I/O APIC; the ISA interrupts stay on the 8259\n");
+}
+
 void smp_init(void)
 {
 	const char *problem = acpi_read_madt(&madt);
@@ -196,6 +222,7 @@ void smp_init(void)
 	}
 	cpus_listed = madt.cpu_count;
 	lapic_enable(true);
+	use_ioapic();
 	smp_boot_cpu_online(lapic_id());
 	record_identity(0);
 	log_boot_cpu();

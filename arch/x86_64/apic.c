@@ -61,6 +61,19 @@ void lapic_enable(bool boot_cpu)
 	write_reg(REG_SPURIOUS, SPURIOUS_ENABLE | VECTOR_APIC_SPURIOUS);
 }
 
+void lapic_mask_lint0(void)
+{
+	write_reg(REG_LVT_LINT0, LVT_MASKED);
+}
+
+/* The interrupt request register: 256 bits, 32 in each of 8 registers 16 bytes apart. */
+#define REG_IRR		0x200
+
+bool lapic_is_pending(uint8_t vector)
+{
+	return read_reg(REG_IRR + 0x10 * (vector / 32)) & (1u << (vector % 32));
+}
+
 bool lapic_lint0_masked(void)
 {
 	return read_reg(REG_LVT_LINT0) & LVT_MASKED;

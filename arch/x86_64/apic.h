@@ -2,10 +2,11 @@
  * arch/x86_64/apic.h - the local APIC (xAPIC, memory-mapped), each CPU's own
  * interrupt controller: who am I, and interrupts between processors.
  *
- * calf still takes its device interrupts from the 8259 PIC, which reaches the boot
- * CPU through its local APIC's LINT0 line in "virtual wire" mode; lapic_enable keeps
- * that path open on the boot CPU and closes it on the others. The APIC timer ticks
- * the other CPUs (timer.c); the I/O APIC is not used yet (docs/smp.md).
+ * During the boot the device interrupts come from the 8259 PIC, which reaches the
+ * boot CPU through its local APIC's LINT0 line in "virtual wire" mode; lapic_enable
+ * keeps that path open on the boot CPU and closes it on the others. Once the MADT
+ * has been read, the I/O APIC takes over (irq_controller.h) and the boot CPU's LINT0
+ * is masked too. The APIC timer ticks the other CPUs (timer.c).
  */
 #ifndef CALF_ARCH_APIC_H
 #define CALF_ARCH_APIC_H
@@ -27,6 +28,11 @@ bool lapic_map(uint64_t base);
 /* Software-enable this CPU's local APIC (spurious-vector register). The boot CPU
  * keeps LINT0 as ExtINT (the PIC) and LINT1 as NMI; the others mask LINT0. */
 void lapic_enable(bool boot_cpu);
+
+/* Mask this CPU's LINT0: the boot CPU's, once the I/O APIC replaces the PIC. */
+void lapic_mask_lint0(void);
+/* Whether vector waits in this CPU's interrupt request register. */
+bool lapic_is_pending(uint8_t vector);
 
 /* Whether this CPU's LINT0 (the PIC's line) is masked: true on every AP. */
 bool lapic_lint0_masked(void);

@@ -4,7 +4,7 @@
 #include "arch/x86_64/timer.h"
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/cpu.h"
-#include "arch/x86_64/pic.h"
+#include "arch/x86_64/irq_controller.h"
 #include "arch/x86_64/trap.h"
 
 #define PIT_CHANNEL0 0x40
@@ -96,7 +96,7 @@ static uint64_t elapsed_cycles(void)
 	uint16_t counter = read_counter();
 	uint64_t cycles;
 
-	if (pic_is_pending(IRQ_TIMER) && counter > PIT_DIVISOR / 2)
+	if (irq_line_is_pending(IRQ_TIMER) && counter > PIT_DIVISOR / 2)
 		whole++;
 	cycles = whole * PIT_DIVISOR + (PIT_DIVISOR - counter);
 	/* Belt and braces: a clock that goes backwards breaks every user of it. */

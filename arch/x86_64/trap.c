@@ -6,7 +6,7 @@
 #include "arch/x86_64/ipi.h"
 #include "arch/x86_64/apic.h"
 #include "arch/x86_64/timer.h"
-#include "arch/x86_64/pic.h"
+#include "arch/x86_64/irq_controller.h"
 #include "arch/x86_64/power.h"
 #include "lib/format.h"
 
@@ -102,7 +102,7 @@ void irq_register(unsigned irq, irq_handler_t handler)
 	if (irq >= IRQ_COUNT)
 		arch_fatal(NULL, "irq_register: no IRQ line %u", irq);
 	irq_handlers[irq] = handler;
-	pic_unmask(irq);
+	irq_line_unmask(irq);
 }
 
 uint64_t irq_count(unsigned irq)
@@ -144,11 +144,11 @@ static void handle_irq(struct trap_frame *f)
 {
 	unsigned irq = f->vector - VECTOR_IRQ_BASE;
 
-	if (pic_is_spurious(irq))
+	if (irq_line_is_spurious(irq))
 		return;
 	irq_counts[irq]++;
-	/* Acknowledge first, so a handler that switches tasks leaves the PIC open. */
-	pic_end_of_interrupt(irq);
+	/* Acknowledge first, so a handler that switches tasks leaves the controller open. */
+	irq_line_end_of_interrupt(irq);
 	if (irq_handlers[irq])
 		irq_handlers[irq](f);
 }

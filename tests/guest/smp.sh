@@ -1,6 +1,7 @@
 #!/bin/sh
 # Multiprocessor boot (docs/smp.md): with -smp 1, 2 and 4 calf says that many CPUs
-# are online, with their APIC ids, and still reaches init and runs a command; every
+# are online, with their APIC ids, takes the ISA interrupts through the I/O APIC
+# (noapic: the 8259), and still reaches init and runs a command; every
 # in-kernel self-test (IPIs and TLB shootdown among them) passes at -smp 4; without
 # ACPI tables it stays on one CPU. Tasks run on every CPU (step 3): the lock checker
 # of a debug kernel finds nothing under load at -smp 4, and threadfork passes there
@@ -19,7 +20,17 @@ for n in 1 2 4; do
 	check "-smp $n: no CPU left out" sh -c "! grep -q 'left out' '$log'"
 	check "-smp $n: init runs a command (status $code)" \
 		test "$output" = "init ran" -a "$code" -eq 0
+	check "-smp $n: the ISA interrupts come through the I/O APIC" \
+		log_has "irq: the ISA interrupts come through the I/O APIC (the PIT's on GSI 2), the 8259 masked"
 done
+
+# noapic keeps the 8259: the tick and the clock still run (sleep), at -smp 2 too.
+log=$OUT/smp-noapic.log
+output=$(CALF_RUN_LOG=$log "$ROOT/tools/calf-run" --smp 2 --append noapic -- \
+	'a=$(date +%s); sleep 1; b=$(date +%s); [ $((b - a)) -ge 1 ] && echo slept' 2>/dev/null)
+code=$?
+check "noapic: the ISA interrupts stay on the 8259" log_has "irq: noapic: the ISA interrupts stay on the 8259"
+check "noapic: sleep 1 wakes (status $code)" test "$output" = slept
 
 # Every self-test, not only the smp ones (IPIs, shootdown, LINT0): nothing else may
 # notice three APs idling with interrupts on.
