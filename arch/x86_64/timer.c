@@ -30,8 +30,16 @@ static void timer_interrupt(struct trap_frame *frame)
 #define CALIBRATION_NS	10000000ull
 static uint32_t apic_counts_per_tick;
 
+static bool tsc_measurement_over(void);
+
 void timer_calibrate_local(void)
 {
+	/* Against the TSC, once it is the clock: the PIT's clock counts ticks, which
+	 * a busy host loses, and the APs would tick slow. A second at most. */
+	uint64_t give_up = ticks + TIMER_HZ;
+	while (!tsc_measurement_over() && ticks < give_up)
+		cpu_idle();
+
 	uint64_t counted = lapic_timer_calibrate(CALIBRATION_NS);
 
 	apic_counts_per_tick = counted * (1000000000ull / TIMER_HZ) / CALIBRATION_NS;
@@ -118,75 +126,128 @@ static uint64_t pit_clock_ns(void)
 
 /*
  * Once measured: the clock is the time-stamp counter, which every CPU reads alike
- * (QEMU keeps one for the machine). The PIT's own interrupts measure it while the
- * boot goes on, so the boot pays nothing: each of the first TSC_SAMPLES ticks
- * reads the TSC and the PIT's counter together. The counter says how far past its
- * tick the handler runs, so a tick handled late still gives an exact pair: between
- * two handlers, one PIT period plus the difference of the two readings. Under
- * emulation a tick may also be lost (the host did not run this CPU for a whole
- * period): that interval is a period short of the truth, an outlier, so the rate
- * is the median of the intervals'. ns = base_ns + (tsc - base_tsc) * ns_per_cycle,
- * the factor in 32.32 fixed point, the product in 128 bits.
+ * (QEMU keeps one for the machine). It is measured against the PIT's channel 2,
+ * counting down once from 0xffff (55 ms) while the boot goes on, so the boot pays
+ * nothing: the tick handlers take a (counter, TSC) pair at the first tick and
+ * another once MEASURE_PIT_CYCLES have passed. Channel 0 cannot serve: under
+ * emulation the host may not run this CPU for a whole period, the tick is lost,
+ * and a counter that reloads every tick cannot tell one period from two; a host
+ * that busy lost most ticks and the clock ran at half speed. Channel 2 counts
+ * through, and its OUT line (port 0x61) says if the count ran out between two
+ * pairs; then the measurement starts again. A pair is two counter reads around
+ * one TSC read, kept only if the reads are close, so a host that preempts this
+ * CPU between them costs a retry, not an error.
+ * ns = base_ns + (tsc - base_tsc) * ns_per_cycle, the factor in 32.32 fixed
+ * point, the product in 128 bits.
  */
-#define TSC_SAMPLES 9
+#define PIT_CHANNEL2            0x42
+#define PIT_MODE_CH2_ONE_SHOT   0xb0	/* channel 2, lobyte/hibyte, mode 0 */
+#define PIT_LATCH_CHANNEL2      0x80
+#define PORT_B                  0x61
+#define PORT_B_GATE2            0x01
+#define PORT_B_SPEAKER          0x02
+#define PORT_B_OUT2             0x20
+#define MEASURE_PIT_CYCLES      30000	/* 25 ms: a pair's slack is 1/4000 of it */
+#define PAIR_SLACK_PIT_CYCLES   8
+#define PAIR_TRIES              4
+
 static struct {
 	bool ready, failed;
-	unsigned samples;
-	uint64_t tsc_at_tick[TSC_SAMPLES];
-	uint16_t counter_at_tick[TSC_SAMPLES];
-	uint64_t base_tsc, base_ns;
+	bool counting, have_base;
+	uint32_t base_count_x2;		/* twice the counter, the middle of a pair */
+	uint64_t base_tsc;
+	uint64_t clock_base_tsc, clock_base_ns;
 	uint64_t ns_per_cycle_32;
 } tsc_clock;
 
-/* TSC cycles per PIT period, from the interval between samples i and i + 1. */
-static uint64_t interval_tick_cycles(unsigned i)
+static void start_channel2(void)
 {
-	uint64_t tsc = tsc_clock.tsc_at_tick[i + 1] - tsc_clock.tsc_at_tick[i];
-	/* The counter counts down from PIT_DIVISOR and reloads at each tick. */
-	int64_t pit = PIT_DIVISOR + (int64_t)tsc_clock.counter_at_tick[i] -
-		      tsc_clock.counter_at_tick[i + 1];
-
-	return pit > 0 ? tsc * PIT_DIVISOR / (uint64_t)pit : 0;
+	outb(PORT_B, (inb(PORT_B) & ~PORT_B_SPEAKER) | PORT_B_GATE2);
+	outb(PIT_COMMAND, PIT_MODE_CH2_ONE_SHOT);
+	outb(PIT_CHANNEL2, 0xff);
+	outb(PIT_CHANNEL2, 0xff);
 }
 
-static uint64_t median_tick_cycles(void)
+static uint16_t read_channel2(void)
 {
-	uint64_t cycles[TSC_SAMPLES - 1];
+	outb(PIT_COMMAND, PIT_LATCH_CHANNEL2);
+	uint8_t low = inb(PIT_CHANNEL2);
+	uint8_t high = inb(PIT_CHANNEL2);
+	return (uint16_t)(low | (high << 8));
+}
 
-	for (unsigned i = 0; i < TSC_SAMPLES - 1; i++) {
-		uint64_t interval = interval_tick_cycles(i);
-		unsigned at = i;
-		for (; at > 0 && cycles[at - 1] > interval; at--)
-			cycles[at] = cycles[at - 1];
-		cycles[at] = interval;
+static bool channel2_ran_out(void)
+{
+	return inb(PORT_B) & PORT_B_OUT2;
+}
+
+/* The counter (doubled, to keep the half) at the moment of one TSC read. */
+static bool read_pair(uint32_t *count_x2, uint64_t *tsc)
+{
+	for (int i = 0; i < PAIR_TRIES; i++) {
+		uint16_t before = read_channel2();
+		uint64_t now = rdtsc();
+		uint16_t after = read_channel2();
+		if (before >= after && before - after <= PAIR_SLACK_PIT_CYCLES) {
+			*count_x2 = (uint32_t)before + after;
+			*tsc = now;
+			return true;
+		}
 	}
-	return cycles[(TSC_SAMPLES - 1) / 2];
+	return false;
+}
+
+static void finish_measurement(uint64_t pit_cycles_x2, uint64_t tsc_cycles)
+{
+	outb(PORT_B, inb(PORT_B) & ~PORT_B_GATE2);
+	if (tsc_cycles == 0) {
+		tsc_clock.failed = true;	/* no usable TSC: the PIT stays the clock */
+		return;
+	}
+	/* The PIT cycles in ns, 32.32 fixed point, whole and fraction apart so that
+	 * no product overflows 64 bits; then per TSC cycle. */
+	uint64_t ns_x_hz = pit_cycles_x2 * 1000000000ull, hz = 2ull * PIT_INPUT_HZ;
+	uint64_t ns_32 = (ns_x_hz / hz) << 32 | ((ns_x_hz % hz) << 32) / hz;
+	tsc_clock.ns_per_cycle_32 = ns_32 / tsc_cycles;
+	tsc_clock.clock_base_ns = pit_clock_ns();
+	tsc_clock.clock_base_tsc = rdtsc();
+	__atomic_store_n(&tsc_clock.ready, true, __ATOMIC_RELEASE);
 }
 
 /* In the PIT's interrupt, until the TSC is the clock. */
 static void measure_tsc(void)
 {
+	uint32_t count_x2;
+	uint64_t tsc;
+
 	if (tsc_clock.ready || tsc_clock.failed)
 		return;
-	uint64_t now_tsc = rdtsc();
-	tsc_clock.counter_at_tick[tsc_clock.samples] = read_counter();
-	tsc_clock.tsc_at_tick[tsc_clock.samples++] = now_tsc;
-	if (tsc_clock.samples < TSC_SAMPLES)
-		return;
-	uint64_t cycles = median_tick_cycles();
-	if (cycles == 0 || now_tsc <= tsc_clock.tsc_at_tick[0]) {
-		tsc_clock.failed = true;	/* no usable TSC: the PIT stays the clock */
+	if (!tsc_clock.counting) {
+		start_channel2();
+		tsc_clock.counting = true;
+		tsc_clock.have_base = false;
+		return;		/* the count loads at the PIT's next input cycle */
+	}
+	if (!read_pair(&count_x2, &tsc))
+		return;		/* preempted each time: try at the next tick */
+	if (channel2_ran_out() || (tsc_clock.have_base && count_x2 > tsc_clock.base_count_x2)) {
+		tsc_clock.counting = false;	/* a long stall: start again */
 		return;
 	}
-	/* One PIT period is PIT_DIVISOR / PIT_INPUT_HZ seconds: in ns, 32.32 fixed
-	 * point, whole and fraction apart so that no product overflows 64 bits. */
-	uint64_t period_ns_x_hz = PIT_DIVISOR * 1000000000ull;
-	uint64_t period_ns_32 = (period_ns_x_hz / PIT_INPUT_HZ) << 32 |
-				((period_ns_x_hz % PIT_INPUT_HZ) << 32) / PIT_INPUT_HZ;
-	tsc_clock.ns_per_cycle_32 = period_ns_32 / cycles;
-	tsc_clock.base_ns = pit_clock_ns();
-	tsc_clock.base_tsc = rdtsc();
-	__atomic_store_n(&tsc_clock.ready, true, __ATOMIC_RELEASE);
+	if (!tsc_clock.have_base) {
+		tsc_clock.base_count_x2 = count_x2;
+		tsc_clock.base_tsc = tsc;
+		tsc_clock.have_base = true;
+		return;
+	}
+	uint32_t passed_x2 = tsc_clock.base_count_x2 - count_x2;
+	if (passed_x2 >= 2 * MEASURE_PIT_CYCLES)
+		finish_measurement(passed_x2, tsc - tsc_clock.base_tsc);
+}
+
+static bool tsc_measurement_over(void)
+{
+	return __atomic_load_n(&tsc_clock.ready, __ATOMIC_ACQUIRE) || tsc_clock.failed;
 }
 
 uint64_t timer_tsc_khz(void)
@@ -200,7 +261,7 @@ uint64_t clock_monotonic_ns(void)
 {
 	if (!__atomic_load_n(&tsc_clock.ready, __ATOMIC_ACQUIRE))
 		return pit_clock_ns();
-	uint64_t cycles = rdtsc() - tsc_clock.base_tsc;
-	return tsc_clock.base_ns +
+	uint64_t cycles = rdtsc() - tsc_clock.clock_base_tsc;
+	return tsc_clock.clock_base_ns +
 	       (uint64_t)(((unsigned __int128)cycles * tsc_clock.ns_per_cycle_32) >> 32);
 }

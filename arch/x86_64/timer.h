@@ -25,7 +25,7 @@ uint64_t timer_ticks(void);
 /*
  * Nanoseconds since timer_init; never goes backwards. Read from the PIT at first;
  * meanwhile the PIT's first ticks measure the time-stamp counter (timer.c), and
- * from then on (about 90 ms after timer_init) the clock is the TSC: any CPU can
+ * from then on (about 30 ms after timer_init) the clock is the TSC: any CPU can
  * read it at any time, with no port I/O, and it does not depend on the boot CPU
  * taking its tick interrupts in time, which it cannot while it waits for the
  * kernel lock. timer_tsc_khz: the rate measured, 0 until then (or without a TSC).
@@ -36,7 +36,8 @@ uint64_t timer_tsc_khz(void);
 /*
  * The other CPUs tick with their local APIC timers (on VECTOR_LOCAL_TIMER), set to
  * the PIT's rate by timer_calibrate_local, which the boot CPU runs once with
- * interrupts on (it takes 10 ms). Each AP calls timer_start_local for itself.
+ * interrupts on, against the TSC once that is the clock (about 40 ms after
+ * timer_init, a second at most). Each AP calls timer_start_local for itself.
  * Their ticks call the same hook; the clock advances only with the PIT's.
  */
 #define VECTOR_LOCAL_TIMER 0xef
