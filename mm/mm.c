@@ -218,13 +218,17 @@ int mm_unmap(struct mm *mm, uint64_t start, uint64_t length)
 	}
 
 	struct vma *vma = vma_first_ending_after(mm, start);
+	for (struct vma *v = vma; v && v->start < end; v = vma_next(mm, v))
+		unmap_pages(&g, v->start, v->end);
+	/* The regions go only after the flush: destroying one may drop a file's last
+	 * reference and with it the page cache's frames, which stale entries on other
+	 * CPUs could still reach until then. */
+	unmap_finish(&g);
 	while (vma && vma->start < end) {
 		struct vma *next = vma_next(mm, vma);
-		unmap_pages(&g, vma->start, vma->end);
 		vma_destroy(vma);
 		vma = next;
 	}
-	unmap_finish(&g);
 	free_unused_tables(mm, start, end, vma);
 	return 0;
 }
