@@ -7,6 +7,8 @@
 #include "kernel/printk.h"
 #include "kernel/spinlock.h"
 #include "lib/string.h"
+#include "mm/frame.h"
+#include "mm/kmalloc.h"
 
 #define CRASH_FUNCTION static void __attribute__((noinline))
 
@@ -81,6 +83,33 @@ CRASH_FUNCTION crash_lock_order(void)
 	spin_unlock(&first);
 }
 
+/* A write to a freed kmalloc object: with mm_poison on (set here as the boot option
+ * would), the next kmalloc of that size hands the same object out and names it. */
+CRASH_FUNCTION crash_object_write_after_free(void)
+{
+	mm_poison = true;
+	volatile char *object = kmalloc(64);
+
+	printk("crash: writing to a freed 64-byte object at %p\n", (void *)object);
+	kfree((void *)object);
+	object[20] = 1;
+	kfree(kmalloc(64));
+}
+
+/* The same for a frame: allocating frames until the written one comes up again. */
+CRASH_FUNCTION crash_frame_write_after_free(void)
+{
+	mm_poison = true;
+	struct page *page = frame_alloc(PAGE_KERNEL, 0);
+	volatile char *bytes = page_address(page);
+
+	printk("crash: writing to a freed frame at %p\n", (void *)bytes);
+	frame_put(page);
+	bytes[100] = 1;
+	while (frame_alloc(PAGE_KERNEL, 0))
+		;
+}
+
 static const struct {
 	const char *kind;
 	void (*trigger)(void);
@@ -93,6 +122,8 @@ static const struct {
 	{ "panic", crash_explicit_panic },
 	{ "spinlock", crash_recursive_lock },
 	{ "lock-order", crash_lock_order },
+	{ "object-write-after-free", crash_object_write_after_free },
+	{ "frame-write-after-free", crash_frame_write_after_free },
 };
 
 void crash_trigger(const char *kind)
@@ -103,5 +134,5 @@ void crash_trigger(const char *kind)
 			panic("crash=%s did not crash", kind);
 		}
 	}
-	printk("crash: unknown kind '%s' (null, write-text, exec-data, ud, div0, panic, spinlock, lock-order)\n", kind);
+	printk("crash: unknown kind '%s' (null, write-text, exec-data, ud, div0, panic, spinlock, lock-order, object-write-after-free, frame-write-after-free)\n", kind);
 }

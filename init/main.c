@@ -154,6 +154,7 @@ void kernel_main(uint64_t start_info_phys)
 
 	boot_info_parse(start_info_phys);
 	cmdline_init(boot_info.cmdline);
+	mm_poison = cmdline_has("mm_poison");
 	cpu_init();
 	printk("cpu: %s, nx %s, smep %s, smap %s, 1g pages %s\n", cpu_features.vendor,
 	       cpu_features.nx ? "on" : "absent", cpu_features.smep ? "on" : "absent",
@@ -169,6 +170,9 @@ void kernel_main(uint64_t start_info_phys)
 	apply_fork_mode();
 	mm_audit_on_exit = cmdline_has("mm_audit");
 	banner();
+	if (mm_poison)
+		printk("mm: mm_poison: freed frames and objects hold %#x until allocated again, "
+		       "and are checked then\n", MM_FREE_POISON);
 
 	if (cmdline_value("crash", value, sizeof(value)))
 		crash_trigger(value);

@@ -172,6 +172,24 @@ static void recount(enum page_kind from, enum page_kind to, size_t n)
 	kind_count[to] += n;
 }
 
+bool mm_poison;
+
+#define FRAME_POISONED	(1u << 0)	/* a free frame's flag: filled at mark_free */
+
+/* A free frame filled with the poison must still hold nothing else. */
+static void check_poison(uint64_t pfn)
+{
+	const uint8_t *bytes = page_address(&pages[pfn]);
+
+	MM_UNPOISON(bytes, PAGE_SIZE);
+	for (size_t i = 0; i < PAGE_SIZE; i++) {
+		if (bytes[i] != MM_FREE_POISON)
+			panic("mm_poison: frame %#lx was written after it was freed: byte %#zx "
+			      "is %#x (its 8-byte word: %#018lx)", (unsigned long)pfn, i,
+			      bytes[i], *(const uint64_t *)(bytes + (i & ~7ul)));
+	}
+}
+
 /*
  * Hand the free frames [pfn, pfn+n) (taken off the lists) to an owner: kind, one
  * reference, and the owner's fields cleared. Caller holds frame_lock.
@@ -181,6 +199,8 @@ static void mark_allocated(uint64_t pfn, size_t n, enum page_kind kind)
 	for (size_t i = 0; i < n; i++) {
 		struct page *page = &pages[pfn + i];
 
+		if (page->flags & FRAME_POISONED)
+			check_poison(pfn + i);
 		list_init(&page->link);
 		page->refcount = 1;
 		page->kind = kind;
@@ -204,6 +224,11 @@ static void mark_free(uint64_t pfn)
 	page->refcount = 0;
 	page->kind = PAGE_FREE;
 	page->order = ORDER_NONE;
+	page->flags = 0;
+	if (mm_poison) {
+		memset(page_address(page), MM_FREE_POISON, PAGE_SIZE);
+		page->flags = FRAME_POISONED;
+	}
 	MM_POISON(page_address(page), PAGE_SIZE);
 }
 

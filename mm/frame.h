@@ -59,6 +59,18 @@ struct page {
 	};
 };
 
+/*
+ * mm_poison (the boot option of that name; Linux's page_poison and slub_debug=P):
+ * every frame and kmalloc object is filled with MM_FREE_POISON when freed and
+ * checked when handed out again; a byte that changed in between means someone
+ * wrote through a stale pointer or TLB entry, and the allocation panics naming the
+ * frame or object and the byte. Off by default: it costs a page write per free and
+ * a page read per allocation. Set it before memory_init; frames and slabs freed
+ * before then are not checked.
+ */
+extern bool mm_poison;
+#define MM_FREE_POISON 0x6b
+
 /* Allocation flags. */
 #define FRAME_ZERO	(1u << 0)	/* fill the frame(s) with zeroes */
 

@@ -98,6 +98,36 @@ static void set_next_free(void *object, void *next)
 /* ------------------------------------------------------------ slabs */
 
 /*
+ * mm_poison (mm/frame.h): a free object holds its link and then the poison. A slab
+ * made while it is on says so in its page's flags, and only such slabs are
+ * checked: the link must lead into the same slab, on an object's boundary, and
+ * the rest must be poison still.
+ */
+#define SLAB_POISONED	(1u << 0)
+
+static void poison_object(struct page *slab, void *object, size_t size)
+{
+	if (slab->flags & SLAB_POISONED)
+		memset((char *)object + LINK_BYTES, MM_FREE_POISON, size - LINK_BYTES);
+}
+
+static void check_free_object(struct page *slab, void *object, void *next, size_t size)
+{
+	const uint8_t *bytes = object;
+	uint64_t base = (uint64_t)page_address(slab);
+	uint64_t at = (uint64_t)next - base;
+
+	if (next && (at >= PAGE_SIZE || at % size))
+		panic("mm_poison: the free %zu-byte object %p was written after kfree: "
+		      "its link is %p", size, object, next);
+	for (size_t i = LINK_BYTES; i < size; i++) {
+		if (bytes[i] != MM_FREE_POISON)
+			panic("mm_poison: the free %zu-byte object %p was written after kfree: "
+			      "byte %zu is %#x", size, object, i, bytes[i]);
+	}
+}
+
+/*
  * A new slab for `class`: a fresh frame cut into objects, all on its free list,
  * not yet on any class list. NULL when no frame is free. Called without heap_lock
  * (nobody else can see the slab yet).
@@ -111,7 +141,10 @@ static struct page *slab_create(unsigned class)
 	if (!slab)
 		return NULL;
 	base = page_address(slab);
+	if (mm_poison)
+		slab->flags |= SLAB_POISONED;
 	for (size_t off = 0; off < PAGE_SIZE; off += size) {
+		poison_object(slab, base + off, size);
 		MM_POISON(base + off, size);
 		set_next_free(base + off, off + size < PAGE_SIZE ? base + off + size : NULL);
 	}
@@ -129,8 +162,13 @@ static struct page *slab_create(unsigned class)
 static void *slab_take(struct size_class *c, struct page *slab, size_t size)
 {
 	void *object = slab->slab.freelist;
+	void *next = next_free(object);
 
-	slab->slab.freelist = next_free(object);
+	if (slab->flags & SLAB_POISONED) {
+		MM_UNPOISON(object, size);
+		check_free_object(slab, object, next, size);
+	}
+	slab->slab.freelist = next;
 	slab->slab.in_use++;
 	if (slab == c->empty)
 		c->empty = NULL;
@@ -151,6 +189,7 @@ static struct page *slab_give(struct page *slab, void *object)
 	size_t size = class_size(slab->slab.size_class);
 	bool was_full = slab->slab.freelist == NULL;
 
+	poison_object(slab, object, size);
 	MM_POISON(object, size);
 	set_next_free(object, slab->slab.freelist);
 	slab->slab.freelist = object;

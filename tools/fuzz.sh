@@ -1,8 +1,9 @@
 #!/bin/sh
 # tools/fuzz.sh SEED MINUTES [KERNEL ARGS] - the syscall fuzzer (tests/fuzz/) on calf.
 #
-# Boots calf with 512 MiB and `mm_audit` (every process exit is audited; a
-# violation panics), runs `/tests/fuzz/fuzz run SEED SECONDS`, then checks from the
+# Boots calf with 512 MiB, `mm_audit` (every process exit is audited; a
+# violation panics) and `mm_poison` (a write to freed memory panics when that
+# memory is allocated again, docs/memory.md), runs `/tests/fuzz/fuzz run SEED SECONDS`, then checks from the
 # shell that it still works and that no file outside /tmp and /proc changed (its mode,
 # owner, size, or for a regular file its modification time). Prints the
 # fuzzer's summary and TAP, then one verdict line; exits non-zero on any failure.
@@ -11,7 +12,7 @@ set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 seed=${1:-1}
 minutes=${2:-10}
-append="mm_audit ${3:-}"
+append="mm_audit mm_poison ${3:-}"
 seconds=$((minutes * 60))
 [ "$seconds" -gt 0 ] || seconds=${FUZZ_SECONDS:-30}
 log=${CALF_RUN_LOG:-$root/build/fuzz.log}

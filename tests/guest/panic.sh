@@ -23,3 +23,6 @@ crash_case ud 'invalid opcode \(vector 6' crash_invalid_opcode
 crash_case div0 'divide error \(vector 0' crash_divide_by_zero
 crash_case panic 'crash: explicit panic requested' crash_explicit_panic
 crash_case spinlock 'spinlock crash_lock: acquired twice on CPU 0' crash_recursive_lock
+# mm_poison (mm/frame.h) catches a write after free when the memory is handed out again.
+crash_case object-write-after-free 'mm_poison: the free 64-byte object 0xffff8[0-9a-f]+ was written after kfree: byte 20 is 0x1$' slab_alloc
+crash_case frame-write-after-free 'mm_poison: frame 0x[0-9a-f]+ was written after it was freed: byte 0x64 is 0x1 \(its 8-byte word: 0x6b6b6b016b6b6b6b\)' frame_alloc_run

@@ -265,6 +265,32 @@ static void test_release_edge_cases(void **state)
 	check_model();
 }
 
+/* mm_poison: a frame written after it was freed panics when it is handed out again. */
+static void test_poison_catches_write_after_free(void **state)
+{
+	struct page **got = calloc(npages, sizeof(*got));
+	size_t n = 0;
+	struct page *p;
+
+	(void)state;
+	assert_non_null(got);
+	while ((p = frame_alloc(PAGE_KERNEL, 0)) != NULL)
+		got[n++] = p;
+	/* The only free frame, so the next allocation is this one. */
+	mm_poison = true;
+	struct page *victim = got[n / 2];
+	unsigned char *bytes = page_address(victim);
+	frame_put(victim);
+	mm_host_unpoison(bytes + 100, 1);
+	assert_int_equal(bytes[100], MM_FREE_POISON);
+	bytes[100] = 1;
+	expect_assert_failure(frame_alloc(PAGE_ANON, 0));
+	assert_true(panicked_with("was written after it was freed: byte 0x64 is 0x1"));
+	/* The panic left the allocator half way (the next test boots afresh). */
+	mm_poison = false;
+	free(got);
+}
+
 /* ------------------------------------------------------------ allocation */
 
 static void test_alloc_until_exhausted(void **state)
@@ -919,6 +945,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_release_merges, std_setup, teardown),
 		cmocka_unit_test_setup_teardown(test_release_edge_cases, std_setup, teardown),
 		cmocka_unit_test_setup_teardown(test_alloc_until_exhausted, std_setup, teardown),
+		cmocka_unit_test_setup_teardown(test_poison_catches_write_after_free, std_setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_runs_every_size, std_setup, teardown),
 		cmocka_unit_test_setup_teardown(test_runs_disjoint, std_setup, teardown),
 		cmocka_unit_test_setup_teardown(test_run_limits, std_setup, teardown),

@@ -498,6 +498,40 @@ static void test_bad_kfree(void **state)
 	check_baseline();
 }
 
+/* mm_poison: a free object written to, in its body or its link, panics when it is
+ * handed out again; put right, it is handed out as usual. */
+static void test_poison_catches_write_after_free(void **state)
+{
+	(void)state;
+	kmalloc_shrink();	/* the next slab is made with mm_poison on */
+	mm_poison = true;
+	char *a = kmalloc(64);
+	assert_non_null(a);
+	kfree(a);
+
+	mm_host_unpoison(a, 64);
+	assert_int_equal((unsigned char)a[20], MM_FREE_POISON);
+	a[20] = 1;
+	expect_assert_failure(kmalloc(64));
+	assert_true(panicked_with("the free 64-byte object"));
+	assert_true(panicked_with("was written after kfree: byte 20 is 0x1"));
+	a[20] = (char)MM_FREE_POISON;
+
+	void *link = *(void **)a;
+	*(void **)a = a + 1;
+	expect_assert_failure(kmalloc(64));
+	assert_true(panicked_with("was written after kfree: its link is"));
+	*(void **)a = link;
+
+	assert_ptr_equal(kmalloc(64), a);
+	kfree(a);
+	mm_poison = false;
+	kmalloc_shrink();
+	for (unsigned c = 0; c < NCLASSES; c++)
+		kfree(kmalloc(16u << c));
+	check_baseline();
+}
+
 /* Shrinking gives back exactly the cached empty slabs, and the heap still works. */
 static void test_shrink(void **state)
 {
@@ -535,6 +569,7 @@ int main(void)
 		cmocka_unit_test_setup(test_injected_failure, setup),
 		cmocka_unit_test_setup(test_bad_kfree, setup),
 		cmocka_unit_test_setup(test_shrink, setup),
+		cmocka_unit_test_setup(test_poison_catches_write_after_free, setup),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
