@@ -452,6 +452,12 @@ static int coordinate(uint64_t seed, int seconds, int workers)
 			printf(" %d: %d", sig, signals_seen[sig]);
 	printf("\n");
 	check(stats_intact(), "the counters shared by all processes are intact");
+	uint64_t writers, rounds, lost;
+	stats_writers(&writers, &rounds, &lost);
+	printf("# %llu sibling writer threads made %llu passes over their pages\n",
+	       (unsigned long long)writers, (unsigned long long)rounds);
+	check(lost == 0, "no sibling writer thread lost a write (forks, unmaps and "
+			 "mprotects ran beside it)");
 	int left = wait_for_strays();
 	check(left == 0, "every process of the run has been reaped");
 	stats_detach();

@@ -51,6 +51,7 @@ struct fz {
 	char *ro;		/* one read-only page */
 	char *none;		/* one PROT_NONE page */
 	char *self;		/* the fuzzer's own path, for exec */
+	int has_writer;		/* a sibling thread writes pages of ours (ops_proc.c) */
 };
 
 /* fz_call: a system call, counted; returns its raw result (-errno on failure). */
@@ -69,6 +70,8 @@ int stats_attach(void);
 void stats_count(long nr, long result);
 void stats_note_process(void);
 void stats_note_exec(void);
+void stats_writer_counters(uint64_t **rounds, uint64_t **lost);
+void stats_writers(uint64_t *writers, uint64_t *rounds, uint64_t *lost);
 void stats_print(void);
 void stats_detach(void);
 int stats_intact(void);

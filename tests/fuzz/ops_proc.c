@@ -14,14 +14,18 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#define CLONE_VM 0x100
 #define CLONE_FS 0x200
 #define CLONE_FILES 0x400
 #define CLONE_SIGHAND 0x800
 #define CLONE_VFORK 0x4000
+#define CLONE_THREAD 0x10000
+#define CLONE_SYSVSEM 0x40000
 #define EXEC_MAX_LEVEL 4
 
 void fz_child(struct fz *f) __attribute__((noreturn));
@@ -70,11 +74,111 @@ static void op_clone(struct fz *f)
 		f->rng = child_seed | 1;
 		f->level++;
 		f->nkids = 0;
+		f->has_writer = 0;
 		f->budget = 200;
 		stats_note_process();
 		fz_child(f);
 	}
 	add_kid(f, (pid_t)pid);
+}
+
+/*
+ * A sibling writer: a thread of this process (CLONE_VM | CLONE_THREAD) that writes
+ * its own pages over and over while the process goes on fuzzing, so that forks,
+ * munmaps and mprotects run while another CPU writes into the same address space
+ * (TLB shootdowns, the fork's write-protection, deferred frees). Each pass writes
+ * the pass number into each page and reads it back, and first checks that the page
+ * still holds the previous pass's number: a write lost to a fork or a copy shows
+ * as a wrong value. It uses no libc (it shares the main thread's TLS and errno),
+ * yields after each pass, and ends after WRITER_ROUNDS passes or with the process.
+ * Its pages and stack are one mapping outside f->maps, at a fixed address far
+ * from everything (as the statistics are), so the fuzzer's own munmap, mprotect
+ * and madvise do not reach it but by a random address's bad luck.
+ */
+#define WRITER_ADDR	0x2b5a5c000000ull
+#define WRITER_PAGES	8
+#define WRITER_STACK	16384
+#define WRITER_ROUNDS	4000
+#define WORD_PAGE	(4096 / sizeof(uint64_t))
+
+struct writer {
+	volatile uint64_t *pages;
+	uint64_t *rounds, *lost;
+};
+
+static long raw1(long nr, long a)
+{
+	long ret;
+
+	__asm__ volatile("syscall" : "=a"(ret) : "a"(nr), "D"(a) : "rcx", "r11", "memory");
+	return ret;
+}
+
+static void writer_main(struct writer *w)
+{
+	for (uint64_t round = 1; round <= WRITER_ROUNDS; round++) {
+		for (unsigned i = 0; i < WRITER_PAGES; i++) {
+			volatile uint64_t *word = w->pages + i * WORD_PAGE;
+			if (*word != round - 1)
+				__atomic_fetch_add(w->lost, 1, __ATOMIC_RELAXED);
+			*word = round;
+			if (*word != round)
+				__atomic_fetch_add(w->lost, 1, __ATOMIC_RELAXED);
+		}
+		__atomic_fetch_add(w->rounds, 1, __ATOMIC_RELAXED);
+		raw1(SYS_sched_yield, 0);
+	}
+	for (;;)
+		raw1(SYS_exit, 0);	/* the thread alone */
+}
+
+/* clone a thread onto stack_top running fn(arg); the parent gets its tid. */
+static long spawn_thread(void (*fn)(struct writer *), struct writer *arg, void *stack_top)
+{
+	long flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |
+		     CLONE_SYSVSEM;
+	register long r10 __asm__("r10") = 0;
+	register long r8 __asm__("r8") = 0;
+	register void (*r12)(struct writer *) __asm__("r12") = fn;
+	register struct writer *r13 __asm__("r13") = arg;
+	long ret;
+
+	__asm__ volatile(
+		"syscall\n\t"
+		"test %%rax, %%rax\n\t"
+		"jnz 1f\n\t"
+		"xor %%ebp, %%ebp\n\t"
+		"mov %%r13, %%rdi\n\t"
+		"call *%%r12\n\t"
+		"ud2\n"
+		"1:"
+		: "=a"(ret)
+		: "a"((long)SYS_clone), "D"(flags), "S"(stack_top), "d"(0L), "r"(r10), "r"(r8),
+		  "r"(r12), "r"(r13)
+		: "rcx", "r11", "memory");
+	return ret;
+}
+
+static void op_writer(struct fz *f)
+{
+	if (f->has_writer)
+		return;
+	/* Fresh zeroed pages, also over the copy a forked child inherited. */
+	char *area = mmap((void *)WRITER_ADDR, WRITER_STACK + WRITER_PAGES * 4096,
+			  PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	if (area == MAP_FAILED)
+		return;
+	/* The writer's description lives at the top of its own stack area. */
+	struct writer *w = (struct writer *)(area + WRITER_STACK) - 1;
+	w->pages = (volatile uint64_t *)(area + WRITER_STACK);
+	stats_writer_counters(&w->rounds, &w->lost);
+	void *stack_top = (void *)((uint64_t)w & ~15ull);
+	long tid = spawn_thread(writer_main, w, stack_top);
+	stats_count(SYS_clone, tid);
+	if (tid > 0)
+		f->has_writer = 1;
+	else
+		munmap(area, WRITER_STACK + WRITER_PAGES * 4096);
 }
 
 static const char *exec_target(struct fz *f, char *buf, size_t size)
@@ -346,5 +450,6 @@ const struct fz_op fz_proc_ops[] = {
 	{ "reap", 4, op_reap },
 	{ "signals", 4, op_signals },
 	{ "timers", 1, op_timers },
+	{ "writer", 2, op_writer },
 	{ 0 },
 };

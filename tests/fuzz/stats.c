@@ -36,6 +36,9 @@ struct stats {
 	uint64_t errnos[ERRNO_SLOTS + 1];
 	uint64_t processes;
 	uint64_t execs;
+	uint64_t writers;	/* sibling writer threads started (ops_proc.c) */
+	uint64_t writer_rounds;	/* their passes over their pages */
+	uint64_t lost_writes;	/* values they read back that were not theirs */
 	uint64_t magic_end;
 };
 
@@ -114,6 +117,24 @@ void stats_note_exec(void)
 {
 	if (stats)
 		add(&stats->execs);
+}
+
+/* The writer threads' counters: they count without libc, straight into these. */
+void stats_writer_counters(uint64_t **rounds, uint64_t **lost)
+{
+	static uint64_t nowhere[2];
+
+	*rounds = stats ? &stats->writer_rounds : &nowhere[0];
+	*lost = stats ? &stats->lost_writes : &nowhere[1];
+	if (stats)
+		add(&stats->writers);
+}
+
+void stats_writers(uint64_t *writers, uint64_t *rounds, uint64_t *lost)
+{
+	*writers = stats ? stats->writers : 0;
+	*rounds = stats ? stats->writer_rounds : 0;
+	*lost = stats ? stats->lost_writes : 0;
 }
 
 static const char *const errno_names[ERRNO_SLOTS] = {

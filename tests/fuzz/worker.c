@@ -180,6 +180,7 @@ pid_t fz_fork(struct fz *f)
 	f->rng = child_seed | 1;
 	f->level++;
 	f->nkids = 0;
+	f->has_writer = 0;	/* fork copies only the calling thread */
 	f->forks = 0;
 	f->budget = CHILD_BUDGET;
 	stats_note_process();
