@@ -14,6 +14,7 @@
 # fork throughput with 1, 2 and 4 processes forking at once) on
 #   linux-smpN    Linux as shipped, N CPUs
 #   calf-cow-smpN calf, fork_mode=cow, N CPUs
+#   calf-sharedpt-smpN  calf, fork_mode=sharedpt, N CPUs
 # Clocks: icount (-icount shift=0: one guest instruction is one nanosecond, the
 # same figures on every run and machine; with several CPUs, the instructions of
 # all of them) and wall (real time under TCG emulation, where CPUs run at once).
@@ -45,7 +46,7 @@ kernels() {
 	if [ "$1" -eq 1 ]; then
 		echo "linux linux-nothp calf-cow calf-copy calf-sharedpt"
 	else
-		echo "linux-smp$1 calf-cow-smp$1"
+		echo "linux-smp$1 calf-cow-smp$1 calf-sharedpt-smp$1"
 	fi
 }
 
@@ -142,21 +143,22 @@ table1() {
 	}' "$1"
 }
 
-# The -smp N table: two kernels (Linux, calf), their ratio, and for the
-# throughput rows the same figures as forks per second.
+# The -smp N table: Linux, calf in the cow and sharedpt modes, their ratios to
+# Linux, and for the throughput rows the same figures as forks per second.
 table_smp() {
 	awk -F, "$awk_units"'
 	NR == 1 {
-		printf "%-26s %12s %14s  %8s  %10s %10s\n", "figure", $2, $3, "calf/lx",
-		       "linux rate", "calf rate"
+		printf "%-24s %11s %11s %11s  %7s %7s  %8s %8s %8s\n", "figure", "linux", "calf-cow",
+		       "sharedpt", "cow/lx", "spt/lx", "lx rate", "cow rate", "spt rate"
 		next
 	}
-	$1 ~ /^fork_parallel_/ {
-		printf "%-26s %12s %14s  %8s  %10s %10s\n", $1, human($2), human($3),
-		       ratio($3, $2), rate($2), rate($3)
-		next
-	}
-	{ printf "%-26s %12s %14s  %8s\n", $1, human($2), human($3), ratio($3, $2) }' "$1"
+	{
+		printf "%-24s %11s %11s %11s  %7s %7s", $1, human($2), human($3), human($4),
+		       ratio($3, $2), ratio($4, $2)
+		if ($1 ~ /^fork_parallel_/)
+			printf "  %8s %8s %8s", rate($2), rate($3), rate($4)
+		printf "\n"
+	}' "$1"
 }
 
 # plot: fork latency against resident size, from the icount figures.
