@@ -182,7 +182,8 @@ void kmsg_put_files(struct kmsg *msg, struct file **files, unsigned n, bool cloe
 		if (fd < 0)
 			break;
 		if (put_user(fd, (int *)(at + sizeof(struct linux_cmsghdr)) + i)) {
-			fd_close(current_files(), fd);
+			fd_close(current_files(), fd);	/* and with it files[i]'s reference */
+			files[i] = NULL;
 			break;
 		}
 		files[i] = NULL;

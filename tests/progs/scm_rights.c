@@ -8,6 +8,7 @@
 #include "tap.h"
 #include "util.h"
 
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
@@ -53,7 +54,7 @@ int main(void)
 	int sv[2], p[2], got[8], nfds, flags;
 	char buf[16];
 
-	plan(20);
+	plan(25);
 	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
 	xpipe(p);
 
@@ -139,6 +140,30 @@ int main(void)
 	ok_errno(syscall(SYS_sendmsg, sv[0], &mh, 0), EFAULT, "a control buffer at a bad address: EFAULT");
 	ok(recv(sv[1], buf, sizeof buf, MSG_DONTWAIT) == -1 && errno == EAGAIN,
 	   "nothing was sent by the failed calls");
+
+	/* A control buffer the receiver cannot write: the descriptor is not kept, and
+	 * the sender's own copy is untouched (calf once put the file twice here, and
+	 * the pipe lost its writer). */
+	int rp[2];
+	xpipe(rp);
+	ok(send_fds(sv[0], &rp[1], 1, "r") == 1, "sendmsg of a pipe's write end");
+	char *readonly = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char data[8];
+	struct iovec riov = { data, sizeof data };
+	struct msghdr rmh = { .msg_iov = &riov, .msg_iovlen = 1, .msg_control = readonly,
+			      .msg_controllen = CMSG_SPACE(sizeof(int)) };
+	long received = recvmsg(sv[1], &rmh, 0);
+	ok(received == 1 && (rmh.msg_flags & MSG_CTRUNC),
+	   "recvmsg into a read-only control buffer: the data, and MSG_CTRUNC");
+	fcntl(rp[0], F_SETFL, O_NONBLOCK);
+	ok(read(rp[0], buf, sizeof buf) == -1 && errno == EAGAIN,
+	   "the pipe still has its writer: reading it empty is EAGAIN, not EOF");
+	ok(write(rp[1], "ok", 2) == 2 && read(rp[0], buf, sizeof buf) == 2,
+	   "the sender's copy of the write end still works");
+	ok(close(rp[1]) == 0 && read(rp[0], buf, sizeof buf) == 0,
+	   "and closing it leaves the pipe without writers: EOF");
+	close(rp[0]);
+	munmap(readonly, 4096);
 	close(one);
 	close(sv[0]);
 	close(sv[1]);
