@@ -15,6 +15,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/ipi.h"
 #include "arch/x86_64/percpu.h"
+#include "arch/x86_64/smp.h"
 
 bool kernel_lock_active;
 static uint32_t next_ticket, now_serving;
@@ -26,12 +27,41 @@ void kernel_lock_start(void)
 	__atomic_store_n(&kernel_lock_active, true, __ATOMIC_RELEASE);
 }
 
+/*
+ * A waiter spins a little (most holds are short), then halts until its ticket
+ * comes up (ipi_halt_until): under TCG a spinning CPU keeps a host core, and on a
+ * host with fewer cores than CPUs the holder may be waiting for that core. The
+ * releaser kicks the CPU whose ticket it serves, if that one is halted; each
+ * waiter's ticket is in waiting_ticket, written before it halts.
+ */
+#define SPINS_BEFORE_HALT 256
+static uint32_t waiting_ticket[SMP_MAX_CPUS];
+
 static void __attribute__((noinline)) wait_for_turn(uint32_t ticket)
 {
-	/* The holder may be waiting for this CPU to flush its TLB. */
-	while (__atomic_load_n(&now_serving, __ATOMIC_ACQUIRE) != ticket) {
+	__atomic_store_n(&waiting_ticket[this_cpu()->id], ticket, __ATOMIC_RELAXED);
+	for (unsigned spins = 0; __atomic_load_n(&now_serving, __ATOMIC_ACQUIRE) != ticket;) {
+		/* The holder may be waiting for this CPU to flush its TLB. */
 		ipi_serve_pending();
-		cpu_relax();
+		if (++spins < SPINS_BEFORE_HALT) {
+			cpu_relax();
+			continue;
+		}
+		ipi_halt_until(&now_serving, ticket);
+		spins = 0;
+	}
+}
+
+static void kick_next(uint32_t ticket)
+{
+	uint64_t halted = ipi_halted();
+
+	for (unsigned id = 0; id < SMP_MAX_CPUS && halted >> id; id++) {
+		if (((halted >> id) & 1) &&
+		    __atomic_load_n(&waiting_ticket[id], __ATOMIC_RELAXED) == ticket) {
+			ipi_kick_halted(1ul << id);
+			return;
+		}
 	}
 }
 
@@ -56,8 +86,10 @@ void kernel_lock_give(void)
 		panic("kernel lock: released on CPU %u, which does not hold it",
 		      this_cpu()->id);
 	if (--depth == 0) {
+		uint32_t next = now_serving + 1;
 		__atomic_store_n(&holder, NULL, __ATOMIC_RELAXED);
-		__atomic_store_n(&now_serving, now_serving + 1, __ATOMIC_RELEASE);
+		__atomic_store_n(&now_serving, next, __ATOMIC_RELEASE);
+		kick_next(next);
 	}
 }
 

@@ -12,7 +12,9 @@
  * What runs without it: the entry and exit code, the idle halt, and the IPI
  * handlers (TLB shootdown, remote calls), which touch only their own request
  * slots. A CPU waiting for the lock does so with interrupts off and serves the
- * IPIs aimed at it meanwhile, so the holder's shootdowns are answered.
+ * IPIs aimed at it meanwhile, so the holder's shootdowns are answered; after a
+ * short spin it halts, and an NMI wakes it when its turn comes or a request is
+ * aimed at it (arch/x86_64/ipi.h, ipi_halt_until).
  *
  * The lock is held by a CPU, not by a task, and is recursive: an interrupt taken
  * in kernel mode on the holding CPU nests. A task switch happens with it held, and

@@ -28,6 +28,7 @@
 #define LVT_EXTINT		(7u << 8)
 #define LVT_NMI			(4u << 8)
 #define ICR_FIXED		(0u << 8)
+#define ICR_NMI			(4u << 8)
 #define ICR_INIT		(5u << 8)
 #define ICR_STARTUP		(6u << 8)
 #define ICR_PENDING		(1u << 12)	/* delivery status: not sent yet */
@@ -111,6 +112,11 @@ bool lapic_send_startup(uint32_t apic_id, uint8_t page)
 bool lapic_send_fixed(uint32_t apic_id, uint8_t vector)
 {
 	return send(apic_id, ICR_FIXED | ICR_ASSERT | vector);
+}
+
+bool lapic_send_nmi(uint32_t apic_id)
+{
+	return send(apic_id, ICR_NMI | ICR_ASSERT);
 }
 
 void lapic_end_of_interrupt(void)

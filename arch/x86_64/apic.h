@@ -49,6 +49,8 @@ uint32_t lapic_id(void);
 bool lapic_send_init(uint32_t apic_id);
 bool lapic_send_startup(uint32_t apic_id, uint8_t page);
 bool lapic_send_fixed(uint32_t apic_id, uint8_t vector);
+/* An NMI: it wakes a CPU halted with interrupts off (ipi.h's halted waiters). */
+bool lapic_send_nmi(uint32_t apic_id);
 
 /* The APIC timer (divided by 16): how many counts pass in period_ns of the PIT
  * clock (interrupts on), and a periodic interrupt every count counts on vector. */

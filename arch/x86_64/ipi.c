@@ -84,6 +84,69 @@ void ipi_serve_pending(void)
 	serve_call();
 }
 
+/*
+ * Halted waiters. A CPU that waits long for the kernel lock halts rather than
+ * spin: under TCG every CPU is a host thread, and on a host with fewer cores than
+ * CPUs a spinning waiter keeps a core the holder may be waiting for. Interrupts
+ * stay off while it waits (a handler would take the lock it is waiting for), so
+ * an NMI wakes it: from the lock's releaser when its ticket comes up, and from any
+ * sender of a TLB or call request, which it must serve. halt_window.S checks all
+ * three reasons and halts with no gap an NMI could fall into (ipi_nmi).
+ */
+struct halt_watch {
+	const uint32_t *word;
+	uint32_t value;
+	const uint64_t *a, *b;
+	uint64_t bit;
+};
+void halt_window(const struct halt_watch *watch);
+extern const char halt_window_start[], halt_window_end[];
+
+static uint64_t halted_cpus;
+
+void ipi_halt_until(const uint32_t *word, uint32_t value)
+{
+	uint64_t bit = self_bit();
+	struct halt_watch watch = { word, value, &tlb_request.pending, &call_request.pending,
+				    bit };
+
+	/* A locked OR: a full barrier, so a waker that stores first and then reads
+	 * halted_cpus (ipi_kick_halted) and this CPU's checks cannot both miss. */
+	__atomic_fetch_or(&halted_cpus, bit, __ATOMIC_SEQ_CST);
+	halt_window(&watch);
+	__atomic_fetch_and(&halted_cpus, ~bit, __ATOMIC_SEQ_CST);
+	__atomic_fetch_add(&ipi_stats.halts, 1, __ATOMIC_RELAXED);
+}
+
+uint64_t ipi_kick_halted(uint64_t cpus)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	cpus &= __atomic_load_n(&halted_cpus, __ATOMIC_RELAXED) & ~self_bit();
+	for (unsigned id = 0; id < SMP_MAX_CPUS && cpus >> id; id++) {
+		struct cpu *cpu = (cpus >> id) & 1 ? smp_cpu(id) : NULL;
+		if (cpu && !lapic_send_nmi(cpu->apic_id))
+			arch_fatal(NULL, "ipi: NMI not sent to CPU %u", id);
+	}
+	if (cpus)
+		__atomic_fetch_add(&ipi_stats.kicks, 1, __ATOMIC_RELAXED);
+	return cpus;
+}
+
+uint64_t ipi_halted(void)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return __atomic_load_n(&halted_cpus, __ATOMIC_RELAXED);
+}
+
+/* Every NMI is a kick (nothing else sends them): one that lands inside the
+ * window, before the hlt, returns past it, since what it announces may have
+ * come after the checks. Touches nothing else: it may interrupt anything. */
+void ipi_nmi(struct trap_frame *frame)
+{
+	if (frame->rip >= (uint64_t)halt_window_start && frame->rip < (uint64_t)halt_window_end)
+		frame->rip = (uint64_t)halt_window_end;
+}
+
 static void lock_slot(uint32_t *lock)
 {
 	while (__atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE)) {
@@ -130,6 +193,7 @@ void ipi_tlb_flush(uint64_t cpus, uint64_t start, uint64_t end)
 		tlb_request.end = end;
 		__atomic_store_n(&tlb_request.pending, cpus, __ATOMIC_RELEASE);
 		send_to(cpus, VECTOR_IPI_TLB);
+		ipi_kick_halted(cpus);
 		wait_for(&tlb_request.pending, "TLB flush");
 		ipi_stats.tlb_sent++;
 		unlock_slot(&tlb_request.lock);
@@ -152,6 +216,7 @@ bool ipi_call(unsigned id, void (*fn)(void *arg), void *arg)
 	call_request.arg = arg;
 	__atomic_store_n(&call_request.pending, target, __ATOMIC_RELEASE);
 	send_to(target, VECTOR_IPI_CALL);
+	ipi_kick_halted(target);
 	wait_for(&call_request.pending, "call");
 	unlock_slot(&call_request.lock);
 	irq_restore(flags);

@@ -50,12 +50,27 @@ void ipi_serve_pending(void);
  * scheduler and signal delivery on its way back. */
 void ipi_wake(unsigned id);
 
+/*
+ * Halt this CPU, interrupts off, until *word == value, a TLB or call request is
+ * aimed at it, or another CPU kicks it; at once if one of those already holds.
+ * The caller re-checks what it waits for (a kick may be for someone else). For the
+ * kernel lock's waiters, which would otherwise spin (ipi.c, "Halted waiters").
+ */
+void ipi_halt_until(const uint32_t *word, uint32_t value);
+/* The CPUs halted in ipi_halt_until now (after a full barrier). */
+uint64_t ipi_halted(void);
+/* Wake those of cpus that are halted in ipi_halt_until, with an NMI, after a full
+ * barrier (so a store before it is seen by their checks); returns whom. */
+uint64_t ipi_kick_halted(uint64_t cpus);
+
 /* Linux's nr_tlb_remote_flush and nr_tlb_remote_flush_received. */
 struct ipi_stats {
 	uint64_t tlb_sent;	/* shootdowns that sent at least one IPI */
 	uint64_t tlb_received;	/* flush requests served, on all CPUs */
 	uint64_t calls;		/* functions run for another CPU */
 	uint64_t wakes;		/* wake-ups sent (ipi_wake) */
+	uint64_t halts;		/* halts in ipi_halt_until */
+	uint64_t kicks;		/* NMIs sent to halted CPUs (once per kick) */
 };
 extern struct ipi_stats ipi_stats;
 
@@ -63,5 +78,7 @@ extern struct ipi_stats ipi_stats;
 struct trap_frame;
 bool ipi_is_vector(uint64_t vector);
 void ipi_dispatch(struct trap_frame *frame);
+/* For trap_dispatch: an NMI (vector 2), which is always a kick. */
+void ipi_nmi(struct trap_frame *frame);
 
 #endif

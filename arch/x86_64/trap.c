@@ -159,6 +159,12 @@ static void handle_irq(struct trap_frame *f)
  */
 void trap_dispatch(struct trap_frame *frame)
 {
+	/* First, and without the per-CPU area: an NMI may land anywhere, even where
+	 * %gs is still the user's (the first instruction of the system call entry). */
+	if (frame->vector == VECTOR_NMI) {
+		ipi_nmi(frame);
+		return;
+	}
 	if (ipi_is_vector(frame->vector)) {
 		ipi_dispatch(frame);
 		return;

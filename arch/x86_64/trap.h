@@ -21,6 +21,7 @@ struct trap_frame {
 	uint64_t rip, cs, rflags, rsp, ss;
 };
 
+#define VECTOR_NMI		2
 #define VECTOR_PAGE_FAULT	14
 #define VECTOR_DOUBLE_FAULT	8
 #define VECTOR_IRQ_BASE		32	/* PIC lines 0..15 land on 32..47 */
