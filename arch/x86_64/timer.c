@@ -82,12 +82,18 @@ void timer_set_tick_hook(void (*hook)(bool from_user))
 	tick_hook = hook;
 }
 
+/* A channel's counter, latched so that its two bytes belong together. */
+static uint16_t read_pit_counter(uint8_t latch_command, uint16_t channel_port)
+{
+	outb(PIT_COMMAND, latch_command);
+	uint8_t low = inb(channel_port);
+	uint8_t high = inb(channel_port);
+	return (uint16_t)(low | (high << 8));
+}
+
 static uint16_t read_counter(void)
 {
-	outb(PIT_COMMAND, PIT_LATCH_CHANNEL0);
-	uint8_t low = inb(PIT_CHANNEL0);
-	uint8_t high = inb(PIT_CHANNEL0);
-	return (uint16_t)(low | (high << 8));
+	return read_pit_counter(PIT_LATCH_CHANNEL0, PIT_CHANNEL0);
 }
 
 /*
@@ -170,10 +176,7 @@ static void start_channel2(void)
 
 static uint16_t read_channel2(void)
 {
-	outb(PIT_COMMAND, PIT_LATCH_CHANNEL2);
-	uint8_t low = inb(PIT_CHANNEL2);
-	uint8_t high = inb(PIT_CHANNEL2);
-	return (uint16_t)(low | (high << 8));
+	return read_pit_counter(PIT_LATCH_CHANNEL2, PIT_CHANNEL2);
 }
 
 static bool channel2_ran_out(void)
