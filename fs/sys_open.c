@@ -6,6 +6,7 @@
 #include "fs/vfs.h"
 #include "fs/abi.h"
 #include "fs/fdtable.h"
+#include "fs/fs.h"
 #include "fs/sys_util.h"
 #include "kernel/syscall.h"
 
@@ -76,10 +77,18 @@ SYSCALL_DEFINE3(close_range, unsigned, first, unsigned, last, unsigned, flags)
 {
 	const unsigned CLOSE_RANGE_CLOEXEC = 4;
 
-	const unsigned CLOSE_RANGE_UNSHARE = 2;	/* the table is never shared: nothing to do */
+	const unsigned CLOSE_RANGE_UNSHARE = 2;
 
 	if ((flags & ~(CLOSE_RANGE_CLOEXEC | CLOSE_RANGE_UNSHARE)) || first > last)
 		return -EINVAL;
+	/* A table shared with threads or CLONE_FILES children: close in a copy. */
+	if ((flags & CLOSE_RANGE_UNSHARE) && fdtable_is_shared(current_files())) {
+		struct fdtable *shared = current_files(), *own = fdtable_clone(shared);
+		if (!own)
+			return -ENOMEM;
+		fs_current()->files = own;
+		fdtable_put(shared);
+	}
 	for (unsigned fd = first; fd <= last && fd < FD_MAX; fd++) {
 		if (flags & CLOSE_RANGE_CLOEXEC)
 			fd_set_flags(current_files(), fd, FD_CLOEXEC);

@@ -433,9 +433,34 @@ static void cleanup(void)
 	rmdir(dir);
 }
 
+/*
+ * close_range in a process that shares its descriptor table (clone with
+ * CLONE_FILES): without CLOSE_RANGE_UNSHARE it closes the sharer's descriptor
+ * too; with it, the caller first takes a copy of the table and closes only there.
+ */
+static int closes_in_shared_child(int fd, unsigned flags)
+{
+	long pid = syscall(SYS_clone, 0x400 /* CLONE_FILES */ | SIGCHLD, 0, 0, 0, 0);
+
+	if (pid == 0)
+		_exit(syscall(SYS_close_range, fd, fd, flags) == 0 && fcntl(fd, F_GETFD) == -1 ? 0 : 1);
+	return wait_status((pid_t)pid) == 0 ? 0 : -1;
+}
+
+static void test_close_range_unshare(void)
+{
+	int fd = open("/dev/null", O_RDONLY);
+
+	ok(closes_in_shared_child(fd, 2 /* CLOSE_RANGE_UNSHARE */) == 0 &&
+	   fcntl(fd, F_GETFD) == 0,
+	   "close_range(CLOSE_RANGE_UNSHARE) in a CLONE_FILES child leaves the parent's open");
+	ok(closes_in_shared_child(fd, 0) == 0 && fcntl(fd, F_GETFD) == -1 && errno == EBADF,
+	   "without it, the child's close_range closes the shared descriptor");
+}
+
 int main(void)
 {
-	plan(111);
+	plan(113);
 	if (!mkdtemp(dir))
 		bail("mkdtemp failed: errno %d", errno);
 	test_read_write();
@@ -448,6 +473,7 @@ int main(void)
 	test_cwd();
 	test_umask();
 	test_vectored();
+	test_close_range_unshare();
 	cleanup();
 	return done();
 }
