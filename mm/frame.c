@@ -182,12 +182,11 @@ static void check_poison(uint64_t pfn)
 	const uint8_t *bytes = page_address(&pages[pfn]);
 
 	MM_UNPOISON(bytes, PAGE_SIZE);
-	for (size_t i = 0; i < PAGE_SIZE; i++) {
-		if (bytes[i] != MM_FREE_POISON)
-			panic("mm_poison: frame %#lx was written after it was freed: byte %#zx "
-			      "is %#x (its 8-byte word: %#018lx)", (unsigned long)pfn, i,
-			      bytes[i], *(const uint64_t *)(bytes + (i & ~7ul)));
-	}
+	size_t i = mm_poison_broken_at(bytes, 0, PAGE_SIZE);
+	if (i < PAGE_SIZE)
+		panic("mm_poison: frame %#lx was written after it was freed: byte %#zx "
+		      "is %#x (its 8-byte word: %#018lx)", (unsigned long)pfn, i,
+		      bytes[i], *(const uint64_t *)(bytes + (i & ~7ul)));
 }
 
 /*

@@ -71,6 +71,14 @@ struct page {
 extern bool mm_poison;
 #define MM_FREE_POISON 0x6b
 
+/* The first of bytes[from..len) that no longer holds MM_FREE_POISON, or len. */
+static inline size_t mm_poison_broken_at(const uint8_t *bytes, size_t from, size_t len)
+{
+	while (from < len && bytes[from] == MM_FREE_POISON)
+		from++;
+	return from;
+}
+
 /* Allocation flags. */
 #define FRAME_ZERO	(1u << 0)	/* fill the frame(s) with zeroes */
 

@@ -120,11 +120,10 @@ static void check_free_object(struct page *slab, void *object, void *next, size_
 	if (next && (at >= PAGE_SIZE || at % size))
 		panic("mm_poison: the free %zu-byte object %p was written after kfree: "
 		      "its link is %p", size, object, next);
-	for (size_t i = LINK_BYTES; i < size; i++) {
-		if (bytes[i] != MM_FREE_POISON)
-			panic("mm_poison: the free %zu-byte object %p was written after kfree: "
-			      "byte %zu is %#x", size, object, i, bytes[i]);
-	}
+	size_t i = mm_poison_broken_at(bytes, LINK_BYTES, size);
+	if (i < size)
+		panic("mm_poison: the free %zu-byte object %p was written after kfree: "
+		      "byte %zu is %#x", size, object, i, bytes[i]);
 }
 
 /*
