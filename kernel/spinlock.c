@@ -14,6 +14,7 @@
 #include "kernel/panic.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/percpu.h"
+#include "arch/x86_64/ipi.h"
 
 #ifdef CALF_DEBUG
 #include "arch/x86_64/smp.h"
@@ -121,4 +122,41 @@ void spin_unlock(struct spinlock *lock)
 bool spin_is_held(const struct spinlock *lock)
 {
 	return __atomic_load_n(&lock->holder, __ATOMIC_RELAXED) != NULL;
+}
+
+void spin_lock_keep_irqs(struct spinlock *lock)
+{
+	const void *self = this_cpu(), *holder;
+
+	check_order(lock);
+	while (!try_take(lock, self, &holder)) {
+		if (holder == self)
+			panic("spinlock %s: acquired twice on CPU %u", lock->name,
+			      this_cpu()->id);
+		/* The holder may be waiting for this CPU to flush its TLB. */
+		while (__atomic_load_n(&lock->holder, __ATOMIC_RELAXED)) {
+			ipi_serve_pending();
+			cpu_relax();
+		}
+	}
+	note_taken(lock);
+}
+
+bool spin_trylock_keep_irqs(struct spinlock *lock)
+{
+	const void *holder;
+
+	check_order(lock);
+	if (!try_take(lock, this_cpu(), &holder))
+		return false;
+	note_taken(lock);
+	return true;
+}
+
+void spin_unlock_keep_irqs(struct spinlock *lock)
+{
+	if (lock->holder != this_cpu())
+		panic("spinlock %s: released while not held by this CPU", lock->name);
+	note_released(lock);
+	__atomic_store_n(&lock->holder, NULL, __ATOMIC_RELEASE);
 }

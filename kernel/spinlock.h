@@ -33,7 +33,8 @@ struct spinlock {
  * The kernel lock (kernel_lock.h) comes before all of them.
  */
 enum spinlock_level {
-	LOCK_LEVEL_PLAIN = 1,	/* proc_table, tty, random, frame, heap, crash */
+	LOCK_LEVEL_MM = 1,	/* an address space's (struct mm's lock, mm/mm.h) */
+	LOCK_LEVEL_PLAIN,	/* proc_table, tty, random, frame, heap, crash */
 	LOCK_LEVEL_PRINTK,	/* printk: taken with any other held */
 };
 
@@ -44,6 +45,20 @@ void spin_lock(struct spinlock *lock);
 void spin_unlock(struct spinlock *lock);
 /* Whether some CPU holds it. */
 bool spin_is_held(const struct spinlock *lock);
+
+/*
+ * The same lock taken without touching the interrupt state, for a lock that no
+ * interrupt handler takes and whose holder may need another CPU's TLB flushed
+ * (the address space's lock, mm/mm.h): interrupts stay on in the kernel-lock
+ * holder that takes it, and a CPU that waits for it serves TLB and call requests
+ * meanwhile (arch/x86_64/ipi.h), since the holder may be waiting for one of those.
+ * The try variant takes it only if it is free, for callers that have a way
+ * round (the page-fault fast path, mm/fault.c). Never mix these with
+ * spin_lock/spin_unlock on one lock.
+ */
+void spin_lock_keep_irqs(struct spinlock *lock);
+bool spin_trylock_keep_irqs(struct spinlock *lock);
+void spin_unlock_keep_irqs(struct spinlock *lock);
 
 /*
  * The lock checker, in kernels built with CALF_DEBUG (make KDEBUG=1; the suite

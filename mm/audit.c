@@ -31,6 +31,7 @@
 #include "mm/pagetable.h"
 #include "mm/pte.h"
 #include "mm/vma.h"
+#include "mm/fault.h"
 #include "lib/format.h"
 
 struct audit {
@@ -225,22 +226,32 @@ static int audit_frames(struct audit *a)
 	return 0;
 }
 
+static void audit_all(struct audit *a, struct mm *const *mms, size_t count)
+{
+	if (frames_check() != 0) {
+		snprintf(a->report, a->size, "the frame allocator's own check failed");
+		a->failed = true;
+		return;
+	}
+	memset(a->mappings, 0, a->pfns * sizeof(*a->mappings));
+	for (size_t i = 0; i < count && !a->failed; i++)
+		audit_mm(a, mms[i]);
+	if (!a->failed)
+		audit_frames(a);
+	if (!a->failed)
+		snprintf(a->report, a->size, "clean: %zu address spaces, %zu frames", count,
+			 a->pfns);
+}
+
 int mm_audit(struct mm *const *mms, size_t count, uint32_t *workspace, char *report,
 	     size_t size)
 {
 	struct audit a = { .mappings = workspace, .pfns = frames_pfn_count(), .report = report,
 			   .size = size };
 
-	if (frames_check() != 0) {
-		snprintf(report, size, "the frame allocator's own check failed");
-		return -1;
-	}
-	memset(workspace, 0, a.pfns * sizeof(*workspace));
-	for (size_t i = 0; i < count && !a.failed; i++)
-		audit_mm(&a, mms[i]);
-	if (!a.failed)
-		audit_frames(&a);
-	if (!a.failed)
-		snprintf(report, size, "clean: %zu address spaces, %zu frames", count, a.pfns);
+	/* The kernel lock keeps everything else still (mm/fault.c). */
+	fault_fast_pause();
+	audit_all(&a, mms, count);
+	fault_fast_resume();
 	return a.failed ? -1 : 0;
 }

@@ -53,6 +53,9 @@ enum fault_decision {
 
 struct vm_stats vm_stats;
 
+/* Faults on several CPUs count at once (the fast path holds no kernel lock). */
+#define COUNT(counter) __atomic_fetch_add(&(counter), 1, __ATOMIC_RELAXED)
+
 static bool access_allowed(const struct vma *vma, enum fault_access access)
 {
 	switch (access) {
@@ -126,10 +129,10 @@ static int break_cow(struct mm *mm, const struct vma *vma, pte_t *pte, uint64_t 
 {
 	struct page *old = pte_page(*pte);
 
-	vm_stats.cow_fault++;
+	COUNT(vm_stats.cow_fault);
 	if (page_exclusive(old)) {
 		/* Every other owner has gone (exited, exec'd, written its own copy). */
-		vm_stats.cow_reuse++;
+		COUNT(vm_stats.cow_reuse);
 	} else {
 		struct page *copy = frame_alloc(PAGE_ANON, 0);
 		if (!copy)
@@ -137,7 +140,7 @@ static int break_cow(struct mm *mm, const struct vma *vma, pte_t *pte, uint64_t 
 		memcpy(page_address(copy), page_address(old), PAGE_SIZE);
 		frame_put(old);
 		old = copy;
-		vm_stats.cow_copy++;
+		COUNT(vm_stats.cow_copy);
 	}
 	*pte = mm_page_pte(vma, old);
 	tlb_flush_page(mm, address);
@@ -165,11 +168,11 @@ static int file_page(struct mm *mm, const struct vma *vma, pte_t *pte, uint64_t 
 		memcpy(page_address(copy), page_address(page), PAGE_SIZE);
 		frame_put(page);
 		page = copy;
-		vm_stats.file_copy++;
+		COUNT(vm_stats.file_copy);
 	}
 	*pte = mm_page_pte(vma, page);
 	mm->resident_pages++;
-	vm_stats.file_fault++;
+	COUNT(vm_stats.file_fault);
 	return 0;
 }
 
@@ -203,7 +206,7 @@ static void fault_around(struct mm *mm, const struct vma *vma, pte_t *pte, uint6
 			continue;
 		*entry = mm_page_pte(vma, page);
 		mm->resident_pages++;
-		vm_stats.file_fault_around++;
+		COUNT(vm_stats.file_fault_around);
 	}
 }
 
@@ -221,7 +224,7 @@ static int zero_fill(struct mm *mm, const struct vma *vma, pte_t *pte, enum faul
 	/* Demand-zero faults are counted; the loader's pages are no fault. */
 	if (by == FAULT_BY_ACCESS) {
 		mm->counters.zero_fills++;
-		vm_stats.zero_fill++;
+		COUNT(vm_stats.zero_fill);
 	}
 	return 0;
 }
@@ -270,7 +273,7 @@ resolve(struct mm *mm, uint64_t address, enum fault_access access, enum fault_by
 	return 0;
 }
 
-int mm_fault(struct mm *mm, uint64_t address, enum fault_access access)
+int fault_page(struct mm *mm, uint64_t address, enum fault_access access)
 {
 	pte_t *pte;
 	int error = resolve(mm, address, access, FAULT_BY_ACCESS, &pte);
@@ -278,8 +281,111 @@ int mm_fault(struct mm *mm, uint64_t address, enum fault_access access)
 	if (error)
 		return error;
 	mm->counters.faults++;
-	vm_stats.pgfault++;
+	COUNT(vm_stats.pgfault);
 	return 0;
+}
+
+int mm_fault(struct mm *mm, uint64_t address, enum fault_access access)
+{
+	mm_lock(mm);
+	int error = fault_page(mm, address, access);
+	mm_unlock(mm);
+	return error;
+}
+
+/*
+ * The fast path (mm_fault_fast, mm/mm.h): the part of resolve() that needs
+ * nothing but the address space's lock. Its regions cannot change under that
+ * lock, nor can its own tables (no other address space reaches them; fork, the
+ * only one that could share them, holds the lock); frames are reference counted
+ * atomically, so a frame shared copy-on-write may lose its other owner at any
+ * moment, which only turns a copy into a reuse for the next writer.
+ */
+static int resolve_fast(struct mm *mm, uint64_t address, enum fault_access access)
+{
+	struct vma *vma = mm_find_vma(mm, address);	/* no stack growth here */
+	if (!vma || vma->backing || (vma->flags & VMA_SHARED) || !access_allowed(vma, access))
+		return -EAGAIN;
+	pte_t *pte = pt_lookup_create_owned(mm->root, address);
+	if (!pte)
+		return -EAGAIN;
+	int error;
+	switch (decide_access(vma, *pte, access)) {
+	case FAULT_ZERO_FILL:
+		error = zero_fill(mm, vma, pte, FAULT_BY_ACCESS);
+		break;
+	case FAULT_COW:
+		error = break_cow(mm, vma, pte, address);
+		break;
+	case FAULT_FIX_FLAGS:
+		*pte = mm_page_pte(vma, pte_page(*pte));
+		tlb_flush_page(mm, address);
+		error = 0;
+		break;
+	default:
+		return -EAGAIN;
+	}
+	if (error)
+		return -EAGAIN;		/* no frame: the slow path kills, as before */
+	mm->counters.faults++;
+	COUNT(vm_stats.pgfault);
+	COUNT(vm_stats.fault_fast);
+	return 0;
+}
+
+/*
+ * The audit checks every address space and frame at once, so it stops the fast
+ * path first: the kernel lock keeps everything else still. A fast fault counts
+ * itself in flight before it looks at the flag, the audit raises the flag before
+ * it waits for the count to drop, both with full barriers, so one of them sees
+ * the other.
+ */
+static uint32_t fast_faults_in_flight;
+static bool fast_faults_paused;
+
+/*
+ * Threads of one process faulting at once wait for each other's few
+ * microseconds; a holder that keeps the lock longer than this many turns is
+ * doing more (a fork, an munmap, under the kernel lock), and the fault goes the
+ * slow way, where the wait is a halt rather than a spin.
+ */
+#define FAST_FAULT_TURNS 1000
+
+static bool take_for_fast_fault(struct mm *mm)
+{
+	for (unsigned turns = 0; !spin_trylock_keep_irqs(&mm->lock); turns++) {
+		if (turns == FAST_FAULT_TURNS)
+			return false;
+		hw_wait_turn();
+	}
+	return true;
+}
+
+int mm_fault_fast(struct mm *mm, uint64_t address, enum fault_access access)
+{
+	int result = -EAGAIN;
+
+	if (address >= MM_STACK_TOP)
+		return result;
+	__atomic_fetch_add(&fast_faults_in_flight, 1, __ATOMIC_SEQ_CST);
+	if (!__atomic_load_n(&fast_faults_paused, __ATOMIC_SEQ_CST) && take_for_fast_fault(mm)) {
+		result = resolve_fast(mm, address, access);
+		mm_unlock(mm);
+	}
+	__atomic_fetch_sub(&fast_faults_in_flight, 1, __ATOMIC_RELEASE);
+	return result;
+}
+
+void fault_fast_pause(void)
+{
+	__atomic_store_n(&fast_faults_paused, true, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&fast_faults_in_flight, __ATOMIC_SEQ_CST))
+		hw_wait_turn();
+}
+
+void fault_fast_resume(void)
+{
+	__atomic_store_n(&fast_faults_paused, false, __ATOMIC_RELEASE);
 }
 
 int fault_kernel_write(struct mm *mm, uint64_t address, struct page **page)

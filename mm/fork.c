@@ -172,7 +172,7 @@ static int fork_region(struct mm *parent, struct mm *child, const struct vma *vm
  * would see some pages from before a write and others from after it (threadfork
  * at -smp 4 saw it). So first every private anonymous page loses its write bit
  * and the other CPUs flush: from then on a sibling's write faults and waits for
- * the kernel lock, which fork holds until the child is complete, and every page
+ * the address space's lock, which fork holds until the child is complete, and every page
  * is copied as it was at that flush. Each side takes its page back without a copy
  * on its next write (the frame is its own: mm/fault.c reuses it).
  */
@@ -303,7 +303,7 @@ static void copy_layout(struct mm *child, const struct mm *parent)
 	child->stack_limit = parent->stack_limit;
 }
 
-struct mm *mm_fork(struct mm *parent)
+static struct mm *fork_locked(struct mm *parent)
 {
 	struct mm *child = mm_create();
 	enum fork_mode mode = mm_fork_mode;
@@ -325,5 +325,13 @@ struct mm *mm_fork(struct mm *parent)
 		mm_put(child);
 		return NULL;
 	}
+	return child;
+}
+
+struct mm *mm_fork(struct mm *parent)
+{
+	mm_lock(parent);
+	struct mm *child = fork_locked(parent);
+	mm_unlock(parent);
 	return child;
 }

@@ -12,8 +12,10 @@
 #include "mm/mm.h"
 #include "mm/frame.h"
 #include "mm/pagetable.h"
+#include "mm/fault.h"
+#include "mm/vma.h"
 
-int mm_shared_word(struct mm *mm, uint64_t address, uint64_t *phys)
+static int shared_word(struct mm *mm, uint64_t address, uint64_t *phys)
 {
 	struct vma *vma = mm_find_vma(mm, address);
 
@@ -23,7 +25,7 @@ int mm_shared_word(struct mm *mm, uint64_t address, uint64_t *phys)
 		return 0;
 	pte_t *pte = pt_lookup(mm->root, address);
 	if (!pte || !(*pte & PTE_PRESENT)) {
-		if (mm_fault(mm, address, FAULT_READ))
+		if (fault_page(mm, address, FAULT_READ))
 			return -EFAULT;
 		pte = pt_lookup(mm->root, address);
 		if (!pte || !(*pte & PTE_PRESENT))
@@ -31,4 +33,12 @@ int mm_shared_word(struct mm *mm, uint64_t address, uint64_t *phys)
 	}
 	*phys = (*pte & PTE_ADDR_MASK) | (address & ~PAGE_MASK);
 	return 1;
+}
+
+int mm_shared_word(struct mm *mm, uint64_t address, uint64_t *phys)
+{
+	mm_lock(mm);
+	int result = shared_word(mm, address, phys);
+	mm_unlock(mm);
+	return result;
 }

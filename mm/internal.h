@@ -61,6 +61,13 @@ static inline void hw_flush_remote(uint64_t cpus, uint64_t start, uint64_t end)
 {
 	ipi_tlb_flush(cpus, start, end);
 }
+/* One turn of a wait for other CPUs, which may be waiting for this one's TLB flush
+ * meanwhile: serve that, then pause. */
+static inline void hw_wait_turn(void)
+{
+	ipi_serve_pending();
+	cpu_relax();
+}
 #endif
 
 #include "lib/list.h"

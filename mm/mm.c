@@ -25,6 +25,7 @@ struct mm *mm_create(void)
 		kfree(mm);
 		return NULL;
 	}
+	mm->lock = (struct spinlock)SPINLOCK_INIT_LEVEL("mm", LOCK_LEVEL_MM);
 	list_init(&mm->vmas);
 	mm->users = 1;
 	mm->stack_limit = MM_STACK_LIMIT;
@@ -198,7 +199,8 @@ static void free_unused_tables(struct mm *mm, uint64_t start, uint64_t end, stru
 	pt_prune(mm->root, &range);
 }
 
-int mm_unmap(struct mm *mm, uint64_t start, uint64_t length)
+/* mm_unmap, with the address space's lock held. */
+static int unmap_range(struct mm *mm, uint64_t start, uint64_t length)
 {
 	uint64_t end = start + page_up(length);
 
@@ -231,6 +233,14 @@ int mm_unmap(struct mm *mm, uint64_t start, uint64_t length)
 	}
 	free_unused_tables(mm, start, end, vma);
 	return 0;
+}
+
+int mm_unmap(struct mm *mm, uint64_t start, uint64_t length)
+{
+	mm_lock(mm);
+	int error = unmap_range(mm, start, length);
+	mm_unlock(mm);
+	return error;
 }
 
 /*
@@ -271,14 +281,16 @@ int mm_map_file(struct mm *mm, uint64_t start, uint64_t length, unsigned prot,
 		return -ENOMEM;
 	if (backing)
 		vma_set_backing(vma, backing, pgoff);
-	error = mm_unmap(mm, start, end - start);
-	if (error) {
-		vma_destroy(vma);
-		return error;
+	mm_lock(mm);
+	error = unmap_range(mm, start, end - start);
+	if (!error) {
+		vma_insert(mm, vma);
+		vma_merge_around(mm, vma);
 	}
-	vma_insert(mm, vma);
-	vma_merge_around(mm, vma);
-	return 0;
+	mm_unlock(mm);
+	if (error)
+		vma_destroy(vma);
+	return error;
 }
 
 int mm_map(struct mm *mm, uint64_t start, uint64_t length, unsigned prot, unsigned flags)
@@ -340,19 +352,23 @@ void mm_object_truncate(struct mm_object *object, uint64_t first)
 		uint64_t mapped = 0;
 		if (!truncated_part(vma, first, &from))
 			continue;
+		mm_lock(vma->mm);
 		pt_for_each_table(vma->mm->root, from, vma->end, count_mapped, &mapped);
 		vma->mm->resident_pages -= mapped;
+		mm_unlock(vma->mm);
 	}
 	list_for_each(node, &object->vmas) {
 		struct vma *vma = list_entry(node, struct vma, object_link);
 		if (!truncated_part(vma, first, &from))
 			continue;
 		struct unmap_gather g;
+		mm_lock(vma->mm);
 		unmap_begin(&g, vma->mm, &uncounted);
 		/* failing is fine: above */
 		pt_unshare_deferred(vma->mm->root, from, vma->end, &g.all);
 		unmap_pages(&g, from, vma->end);
 		unmap_finish(&g);
+		mm_unlock(vma->mm);
 	}
 }
 
@@ -393,7 +409,7 @@ uint64_t mm_find_free(struct mm *mm, uint64_t hint, uint64_t length)
 	}
 }
 
-int mm_discard(struct mm *mm, uint64_t start, uint64_t length)
+static int discard_range(struct mm *mm, uint64_t start, uint64_t length)
 {
 	uint64_t end = start + page_up(length), reached = start;
 	bool hole = false;
@@ -418,6 +434,14 @@ int mm_discard(struct mm *mm, uint64_t start, uint64_t length)
 	return hole || reached < end ? -ENOMEM : 0;
 }
 
+int mm_discard(struct mm *mm, uint64_t start, uint64_t length)
+{
+	mm_lock(mm);
+	int error = discard_range(mm, start, length);
+	mm_unlock(mm);
+	return error;
+}
+
 struct protect_context {
 	struct mm *mm;
 	const struct vma *vma;
@@ -433,7 +457,7 @@ static int protect_one(pte_t *pte, uint64_t address, void *opaque)
 	return 0;
 }
 
-int mm_protect(struct mm *mm, uint64_t start, uint64_t length, unsigned prot)
+static int protect_range(struct mm *mm, uint64_t start, uint64_t length, unsigned prot)
 {
 	uint64_t end = start + page_up(length);
 
@@ -475,6 +499,14 @@ int mm_protect(struct mm *mm, uint64_t start, uint64_t length, unsigned prot)
 		tlb_flush_range(mm, start, end);
 	vma_merge_range(mm, start, end);
 	return 0;
+}
+
+int mm_protect(struct mm *mm, uint64_t start, uint64_t length, unsigned prot)
+{
+	mm_lock(mm);
+	int error = protect_range(mm, start, length, prot);
+	mm_unlock(mm);
+	return error;
 }
 
 uint64_t mm_brk(struct mm *mm, uint64_t new_brk)
@@ -531,20 +563,29 @@ static int fill_in(struct mm *mm, uint64_t address, const void *src, size_t leng
 	return 0;
 }
 
+static int fill_in_locked(struct mm *mm, uint64_t address, const void *src, size_t length)
+{
+	mm_lock(mm);
+	int error = fill_in(mm, address, src, length);
+	mm_unlock(mm);
+	return error;
+}
+
 int mm_copy_in(struct mm *mm, uint64_t address, const void *src, size_t length)
 {
-	return fill_in(mm, address, src, length);
+	return fill_in_locked(mm, address, src, length);
 }
 
 int mm_zero_in(struct mm *mm, uint64_t address, size_t length)
 {
-	return fill_in(mm, address, NULL, length);
+	return fill_in_locked(mm, address, NULL, length);
 }
 
 size_t mm_copy_out(struct mm *mm, uint64_t address, void *dst, size_t length)
 {
 	size_t done = 0;
 
+	mm_lock(mm);
 	while (done < length) {
 		pte_t *pte = pt_lookup(mm->root, address + done);
 		if (!pte || !(*pte & PTE_PRESENT))
@@ -555,6 +596,7 @@ size_t mm_copy_out(struct mm *mm, uint64_t address, void *dst, size_t length)
 		       chunk);
 		done += chunk;
 	}
+	mm_unlock(mm);
 	return done;
 }
 

@@ -28,6 +28,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "lib/list.h"
+#include "kernel/spinlock.h"
 
 #define PROT_NONE	0
 #define PROT_READ	1
@@ -130,6 +131,8 @@ struct vm_stats {
 	uint64_t file_fault_around;	/* ... and around them, without a fault of their own */
 	uint64_t file_copy;		/* ... copied at once: a write to a private mapping */
 	uint64_t oom_kill;		/* processes killed by a fault finding no frame */
+	uint64_t fault_fast;		/* faults resolved without the kernel lock
+					 * (mm_fault_fast; also in pgfault) */
 };
 extern struct vm_stats vm_stats;
 
@@ -160,7 +163,18 @@ extern unsigned mm_sharedpt_small_pages;
 const char *fork_mode_name(enum fork_mode mode);
 int fork_mode_parse(const char *text, size_t length, enum fork_mode *mode);
 
+/*
+ * Locking (docs/smp.md, "The address space's lock"). mm/ takes an address space's
+ * lock itself, around every change to its regions, entries, page tables and
+ * resident count, and around every walk of its entries: callers never take it.
+ * It is what lets a page fault of a program be resolved without the kernel lock
+ * (mm_fault_fast); everything else in mm/ still runs under the kernel lock too,
+ * so regions may be read (mm_find_vma, mm_usage, /proc/PID/maps) without it: only
+ * a holder of both changes them. It comes first in the lock order (kernel/
+ * spinlock.h: the frame and heap locks nest inside it) and no two are held at once.
+ */
 struct mm {
+	struct spinlock lock;
 	uint64_t root;			/* page-table root (physical) */
 	struct list_node vmas;
 	unsigned users;
@@ -266,6 +280,19 @@ int mm_populate(struct mm *mm, uint64_t start, uint64_t length);
  * mm_copy_in below.)
  */
 int mm_fault(struct mm *mm, uint64_t address, enum fault_access access);
+
+/*
+ * The page-fault fast path: a program's own fault resolved without the kernel
+ * lock, on another CPU at the same time as whatever the kernel-lock holder does.
+ * It handles the faults a running program takes most, in anonymous private
+ * memory under tables this address space owns: a first touch (a zeroed frame), a
+ * copy-on-write write, an entry behind its region. 0 when the page is now mapped
+ * with the access allowed; -EAGAIN for everything else (a file page, a fault
+ * that grows the stack or gets a signal, a shared table, no frame free, the
+ * address space's lock held elsewhere, an audit running), which mm_fault then
+ * resolves under the kernel lock as before. Interrupts must be off.
+ */
+int mm_fault_fast(struct mm *mm, uint64_t address, enum fault_access access);
 
 /*
  * Write into mm's pages regardless of their protection (the loader fills read-only

@@ -69,6 +69,7 @@ size_t mm_pagemap(struct mm *mm, uint64_t first_page, size_t count, uint64_t *ou
 {
 	size_t done = 0;
 	uint64_t address = first_page << PAGE_SHIFT;
+	mm_lock(mm);
 	struct vma *vma = mm_find_vma_from(mm, address);
 
 	for (; done < count && address < MM_STACK_TOP && first_page + done < (MM_STACK_TOP >> PAGE_SHIFT);
@@ -78,6 +79,7 @@ size_t mm_pagemap(struct mm *mm, uint64_t first_page, size_t count, uint64_t *ou
 		bool inside = vma && vma->start <= address;
 		out[done] = inside ? pagemap_entry(mm, vma, address, show_frames) : 0;
 	}
+	mm_unlock(mm);
 	return done;
 }
 

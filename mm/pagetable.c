@@ -237,7 +237,9 @@ static bool make_table(pte_t *entry)
  * table, besides the refills it costs hardware, made QEMU's emulated TLB thrash:
  * writes after fork ran four times slower in real time.
  */
-static pte_t *descend(uint64_t root, uint64_t address, int level, bool create)
+enum descent { LOOK, CREATE, CREATE_OWNED };
+
+static pte_t *descend(uint64_t root, uint64_t address, int level, enum descent how)
 {
 	const pte_t owned = PTE_PRESENT | PTE_WRITE;
 	pte_t *table = table_at(root);
@@ -247,9 +249,11 @@ static pte_t *descend(uint64_t root, uint64_t address, int level, bool create)
 		/* One test on the way of every fault: present and this space's own. */
 		if ((*entry & owned) != owned) {
 			if (!(*entry & PTE_PRESENT)) {
-				if (!create || !make_table(entry))
+				if (how == LOOK || !make_table(entry))
 					return NULL;
-			} else if (create) {
+			} else if (how == CREATE_OWNED) {
+				return NULL;
+			} else if (how == CREATE) {
 				if (own_table(entry, l - 1))
 					return NULL;
 				tlb_flush_root(root, address, address + PAGE_SIZE);
@@ -262,14 +266,14 @@ static pte_t *descend(uint64_t root, uint64_t address, int level, bool create)
 
 pte_t pt_table_entry(uint64_t root, uint64_t address)
 {
-	pte_t *entry = descend(root, address, 1, false);
+	pte_t *entry = descend(root, address, 1, LOOK);
 
 	return entry ? *entry : 0;
 }
 
 pte_t *pt_lookup(uint64_t root, uint64_t address)
 {
-	return descend(root, address, 0, false);
+	return descend(root, address, 0, LOOK);
 }
 
 pte_t *pt_lookup_users(uint64_t root, uint64_t address, uint64_t *users)
@@ -290,7 +294,12 @@ pte_t *pt_lookup_users(uint64_t root, uint64_t address, uint64_t *users)
 
 pte_t *pt_lookup_create(uint64_t root, uint64_t address)
 {
-	return descend(root, address, 0, true);
+	return descend(root, address, 0, CREATE);
+}
+
+pte_t *pt_lookup_create_owned(uint64_t root, uint64_t address)
+{
+	return descend(root, address, 0, CREATE_OWNED);
 }
 
 static uint64_t count_below(uint64_t table, int level)

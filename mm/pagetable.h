@@ -32,6 +32,11 @@ pte_t *pt_lookup(uint64_t root, uint64_t address);
  * page, in the same walk); NULL when out of memory. */
 pte_t *pt_lookup_create(uint64_t root, uint64_t address);
 
+/* The same, except that a table shared with another address space is left alone:
+ * NULL then, or when out of memory. For the fault fast path, which may write only
+ * tables that no one else can reach. */
+pte_t *pt_lookup_create_owned(uint64_t root, uint64_t address);
+
 /* pt_lookup's entry, and in *users how many address spaces see it: the product
  * of the reference counts of the tables on the way (more than 1 only under a
  * table fork_mode=sharedpt shares). */

@@ -13,6 +13,7 @@
 #include "mm/frame.h"
 #include "mm/mm.h"
 #include "mm/pagetable.h"
+#include "mm/vma.h"
 
 static bool page_resident(struct mm *mm, struct vma *vma, uint64_t address,
 			  mm_file_resident_fn file_resident)
@@ -35,7 +36,9 @@ long mm_residency(struct mm *mm, uint64_t start, size_t pages, unsigned char *ve
 		return -ENOMEM;
 	size_t in_vma = (vma->end - start) / PAGE_SIZE;
 	size_t count = pages < in_vma ? pages : in_vma;
+	mm_lock(mm);
 	for (size_t i = 0; i < count; i++)
 		vec[i] = page_resident(mm, vma, start + i * PAGE_SIZE, file_resident);
+	mm_unlock(mm);
 	return count;
 }

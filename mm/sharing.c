@@ -117,7 +117,9 @@ int mm_page_sharing(struct mm *mm, mm_sharing_fn fn, void *context)
 	if (!w.figures)
 		return -ENOMEM;
 	w.vma = list_entry(mm->vmas.next, struct vma, link);
+	mm_lock(mm);
 	pt_walk_tree(mm->root, visit_table, &w);
+	mm_unlock(mm);
 	size_t index = 0;
 	list_for_each(node, &mm->vmas)
 		fn(list_entry(node, struct vma, link), &w.figures[index++], context);

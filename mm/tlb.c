@@ -38,12 +38,12 @@ static void flush_local(uint64_t start, uint64_t end)
 {
 	if (end == FLUSH_ALL || (end - start) / PAGE_SIZE > FLUSH_ALL_ABOVE) {
 		hw_flush_all();
-		tlb_stats.local_flush_all++;
+		__atomic_fetch_add(&tlb_stats.local_flush_all, 1, __ATOMIC_RELAXED);
 		return;
 	}
 	for (uint64_t address = start; address < end; address += PAGE_SIZE)
 		hw_flush_page(address);
-	tlb_stats.local_flush_one += (end - start) / PAGE_SIZE;
+	__atomic_fetch_add(&tlb_stats.local_flush_one, (end - start) / PAGE_SIZE, __ATOMIC_RELAXED);
 }
 
 static void __attribute__((noinline)) flush_remote(uint64_t root, uint64_t start, uint64_t end)
@@ -91,7 +91,7 @@ void tlb_flush_page(struct mm *mm, uint64_t address)
 {
 	if (hw_active_root() == mm->root) {
 		hw_flush_page(address);
-		tlb_stats.local_flush_one++;
+		__atomic_fetch_add(&tlb_stats.local_flush_one, 1, __ATOMIC_RELAXED);
 	}
 	if (hw_several_cpus())
 		flush_remote(mm->root, address & PAGE_MASK, (address & PAGE_MASK) + PAGE_SIZE);

@@ -7,6 +7,17 @@
 #include "mm/frame.h"
 #include "mm/mm.h"
 
+/* The address space's lock (mm/mm.h, "Locking"). */
+static inline void mm_lock(struct mm *mm)
+{
+	spin_lock_keep_irqs(&mm->lock);
+}
+
+static inline void mm_unlock(struct mm *mm)
+{
+	spin_unlock_keep_irqs(&mm->lock);
+}
+
 /* The first region whose end is above address (it may start above it too). */
 struct vma *vma_first_ending_after(struct mm *mm, uint64_t address);
 struct vma *vma_next(struct mm *mm, struct vma *vma);

@@ -105,6 +105,8 @@ static long show_vmstat(int pid, char *buf, size_t size)
 	text_add(&t, "file_fault %lu\n", vm_stats.file_fault);
 	text_add(&t, "file_fault_around %lu\n", vm_stats.file_fault_around);
 	text_add(&t, "file_copy %lu\n", vm_stats.file_copy);
+	/* Faults resolved under their address space's lock alone (mm_fault_fast). */
+	text_add(&t, "pgfault_fast %lu\n", vm_stats.fault_fast);
 	/* TLB shootdown, as Linux counts it with CONFIG_DEBUG_TLBFLUSH: flushes that
 	 * sent IPIs, IPIs served, and this CPU's own flushes (whole, and by page). */
 	text_add(&t, "nr_tlb_remote_flush %lu\n", ipi_stats.tlb_sent);

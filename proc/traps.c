@@ -72,6 +72,17 @@ static bool page_fault(struct trap_frame *frame, uint64_t address)
 	return true;
 }
 
+/* The program's own fault, when its address space can resolve it without the
+ * kernel lock (mm_fault_fast); anything else takes the way above. */
+static bool page_fault_fast(struct trap_frame *frame, uint64_t address)
+{
+	struct proc *proc = current_proc();
+
+	return proc && proc->task.mm && address < USER_TOP &&
+	       !(frame->error_code & PF_RESERVED) &&
+	       mm_fault_fast(proc->task.mm, address, access_of(frame->error_code)) == 0;
+}
+
 /*
  * Which x87 or SSE exception a floating-point trap reports, from the unmasked
  * exception flags of the state the program was running with (Linux's
@@ -150,6 +161,7 @@ static void user_exception(struct trap_frame *frame)
 void proc_traps_init(void)
 {
 	trap_set_page_fault_handler(page_fault);
+	trap_set_user_fault_fast_path(page_fault_fast);
 	trap_set_user_exception_handler(user_exception);
 	trap_set_return_to_user_hook(sched_return_to_user);
 	trap_set_kernel_entry_hooks(kernel_lock_enter_hook, kernel_lock_exit_hook);

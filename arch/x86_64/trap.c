@@ -11,7 +11,7 @@
 #include "lib/format.h"
 
 static irq_handler_t irq_handlers[IRQ_COUNT];
-static fault_handler_t page_fault_handler;
+static fault_handler_t page_fault_handler, user_fault_fast_path;
 static user_exception_handler_t user_exception_handler;
 static void (*return_to_user_hook)(struct trap_frame *frame);
 static void nothing(void) {}
@@ -37,6 +37,11 @@ uint64_t extable_fixup(uint64_t rip)
 void trap_set_page_fault_handler(fault_handler_t handler)
 {
 	page_fault_handler = handler;
+}
+
+void trap_set_user_fault_fast_path(fault_handler_t handler)
+{
+	user_fault_fast_path = handler;
 }
 
 void trap_set_user_exception_handler(user_exception_handler_t handler)
@@ -169,6 +174,9 @@ void trap_dispatch(struct trap_frame *frame)
 		ipi_dispatch(frame);
 		return;
 	}
+	if (frame->vector == VECTOR_PAGE_FAULT && (frame->cs & 3) && user_fault_fast_path &&
+	    user_fault_fast_path(frame, read_cr2()))
+		return;
 	enter_hook();
 	if (frame->vector < 32)
 		handle_exception(frame);

@@ -46,6 +46,14 @@ struct trap_frame {
  */
 typedef bool (*fault_handler_t)(struct trap_frame *frame, uint64_t address);
 void trap_set_page_fault_handler(fault_handler_t handler);
+/*
+ * A page fault from user mode first goes to this handler, before the kernel entry
+ * hook (the kernel lock) is run: true when it resolved the fault alone, and the
+ * program goes straight back, with nothing else done on the way (a signal or a
+ * reschedule due meanwhile waits for its own interrupt, which is pending, since
+ * the handler runs with interrupts off); false sends the fault the usual way.
+ */
+void trap_set_user_fault_fast_path(fault_handler_t handler);
 typedef void (*user_exception_handler_t)(struct trap_frame *frame);
 void trap_set_user_exception_handler(user_exception_handler_t handler);
 

@@ -232,6 +232,25 @@ bool spin_is_held(const struct spinlock *lock)
 	return lock->holder != NULL;
 }
 
+/* One CPU: the interrupt state is not modelled, so these are the plain ones. */
+void spin_lock_keep_irqs(struct spinlock *lock)
+{
+	spin_lock(lock);
+}
+
+bool spin_trylock_keep_irqs(struct spinlock *lock)
+{
+	if (lock->holder)
+		return false;
+	spin_lock(lock);
+	return true;
+}
+
+void spin_unlock_keep_irqs(struct spinlock *lock)
+{
+	spin_unlock(lock);
+}
+
 unsigned mm_host_locks_held(void)
 {
 	return nheld;

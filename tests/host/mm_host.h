@@ -99,6 +99,8 @@ extern bool mm_host_several_cpus;	/* false: CPU masks are not kept */
 unsigned hw_cpu_id(void);
 bool hw_several_cpus(void);
 void hw_flush_remote(uint64_t cpus, uint64_t start, uint64_t end);
+/* A turn of a wait for other CPUs: nothing to wait for on the host. */
+static inline void hw_wait_turn(void) { }
 struct mm_host_shootdown {
 	unsigned count;
 	uint64_t cpus, start, end;
