@@ -18,6 +18,7 @@
 #include "mm/kmalloc.h"
 #include "mm/mm.h"
 #include "mm/pagetable.h"
+#include "mm/fault.h"
 #include "mm/tlb.h"
 #include "lib/errno.h"
 #include "lib/string.h"
@@ -1251,6 +1252,101 @@ static void fake_release(struct fake_file *f)
 	memset(f->pages, 0, sizeof(f->pages));
 }
 
+/*
+ * The fault fast path (mm_fault_fast) resolves what it takes exactly as
+ * mm_fault would: a first touch, a copy-on-write copy and a reuse in anonymous
+ * private memory. Everything else it leaves alone, -EAGAIN with nothing changed,
+ * for mm_fault: a fault that must signal, a file page, a shared region, stack
+ * growth, a table sharedpt shares, no frame, its lock held elsewhere, an audit.
+ */
+static void test_fast_path(void **state)
+{
+	(void)state;
+	const uint64_t stack_top = MM_STACK_TOP;
+	struct fake_file f;
+	struct mm *parent = mm_create();
+	struct vm_stats before = vm_stats;
+
+	fake_init(&f, 4 * PAGE_SIZE);
+	mm_map(parent, BASE, 4 * PAGE_SIZE, RW, 0);
+	mm_map(parent, BASE + 8 * PAGE_SIZE, PAGE_SIZE, PROT_READ, 0);
+	mm_map(parent, BASE + 16 * PAGE_SIZE, PAGE_SIZE, RW, VMA_SHARED);
+	mm_map_file(parent, BASE + 32 * PAGE_SIZE, 4 * PAGE_SIZE, RW, 0, &f.backing, 0);
+	mm_map(parent, stack_top - 4 * PAGE_SIZE, 4 * PAGE_SIZE, RW, VMA_GROWSDOWN | VMA_STACK);
+
+	assert_int_equal(mm_fault_fast(parent, BASE + 5, FAULT_WRITE), 0);
+	assert_int_equal(parent->resident_pages, 1);
+	assert_int_equal(page_of(parent, BASE)[5], 0);
+	assert_true(pte_of(parent, BASE) & PTE_WRITE);
+	assert_int_equal(vm_stats.zero_fill - before.zero_fill, 1);
+	assert_int_equal(vm_stats.fault_fast - before.fault_fast, 1);
+	assert_int_equal(vm_stats.pgfault - before.pgfault, 1);
+	*page_of(parent, BASE) = 'p';
+
+	/* Left to mm_fault, untouched. */
+	assert_int_equal(mm_fault_fast(parent, BASE + 8 * PAGE_SIZE, FAULT_WRITE), -EAGAIN);
+	assert_int_equal(mm_fault_fast(parent, BASE + 4 * PAGE_SIZE, FAULT_READ), -EAGAIN);
+	assert_int_equal(mm_fault_fast(parent, BASE + 16 * PAGE_SIZE, FAULT_WRITE), -EAGAIN);
+	assert_int_equal(mm_fault_fast(parent, BASE + 32 * PAGE_SIZE, FAULT_READ), -EAGAIN);
+	assert_int_equal(mm_fault_fast(parent, stack_top - 8 * PAGE_SIZE, FAULT_WRITE), -EAGAIN);
+	assert_int_equal(mm_find_vma(parent, stack_top - 1)->start, stack_top - 4 * PAGE_SIZE);
+	mm_host_fail_nth(1);
+	assert_int_equal(mm_fault_fast(parent, BASE + PAGE_SIZE, FAULT_WRITE), -EAGAIN);
+	mm_host_fail_nth(0);
+	spin_lock_keep_irqs(&parent->lock);
+	assert_int_equal(mm_fault_fast(parent, BASE + PAGE_SIZE, FAULT_WRITE), -EAGAIN);
+	spin_unlock_keep_irqs(&parent->lock);
+	fault_fast_pause();
+	assert_int_equal(mm_fault_fast(parent, BASE + PAGE_SIZE, FAULT_WRITE), -EAGAIN);
+	fault_fast_resume();
+	assert_int_equal(parent->resident_pages, 1);
+	assert_null(page_of(parent, BASE + 16 * PAGE_SIZE));
+	assert_null(page_of(parent, BASE + 32 * PAGE_SIZE));
+	assert_int_equal(vm_stats.fault_fast - before.fault_fast, 1);
+
+	/* Copy-on-write: the child gets a copy, the parent then reuses its frame. */
+	struct mm *child = mm_fork(parent);
+	assert_non_null(child);
+	struct page *original = frame_of(parent, BASE);
+	assert_int_equal(mm_fault_fast(child, BASE, FAULT_WRITE), 0);
+	assert_ptr_not_equal(frame_of(child, BASE), original);
+	assert_int_equal(*page_of(child, BASE), 'p');
+	assert_int_equal(vm_stats.cow_copy - before.cow_copy, 1);
+	assert_int_equal(mm_fault_fast(parent, BASE, FAULT_WRITE), 0);
+	assert_ptr_equal(frame_of(parent, BASE), original);
+	assert_int_equal(vm_stats.cow_reuse - before.cow_reuse, 1);
+	assert_true(pte_of(parent, BASE) & PTE_WRITE);
+	struct mm *live[] = { parent, child };
+	char report[256];
+	assert_int_equal(audit(live, 2, report, sizeof(report)), 0);
+	mm_put(child);
+
+	/* sharedpt: under a shared table the slow path must take the table first. */
+	mm_fork_mode = FORK_MODE_SHAREDPT;
+	mm_sharedpt_min_resident = 0;
+	mm_sharedpt_level = 0;
+	mm_sharedpt_small_pages = 1;
+	child = mm_fork(parent);
+	assert_non_null(child);
+	assert_false(pt_table_entry(child->root, BASE) & PTE_WRITE);
+	assert_int_equal(mm_fault_fast(child, BASE + PAGE_SIZE, FAULT_WRITE), -EAGAIN);
+	assert_int_equal(mm_fault_fast(child, BASE, FAULT_WRITE), -EAGAIN);
+	assert_int_equal(mm_fault(child, BASE, FAULT_WRITE), 0);
+	/* Taken: from now on the fast path may. */
+	assert_int_equal(mm_fault_fast(child, BASE + PAGE_SIZE, FAULT_WRITE), 0);
+	live[1] = child;
+	assert_int_equal(audit(live, 2, report, sizeof(report)), 0);
+
+	mm_put(child);
+	mm_put(parent);
+	fake_release(&f);
+	mm_fork_mode = FORK_MODE_COW;
+	mm_sharedpt_min_resident = 1024;
+	mm_sharedpt_level = 1;
+	mm_sharedpt_small_pages = 512;
+	check_no_leak();
+}
+
 /* Private: reading maps the file's frame read-only; the first write copies it and
  * leaves the file (and its frame) alone; until then the file's changes show. */
 static void test_file_private_copy_on_write(void **state)
@@ -2010,6 +2106,7 @@ int main(void)
 		cmocka_unit_test_setup(test_overcommit_heuristic, setup),
 		cmocka_unit_test_setup(test_audit_finds_damage, setup),
 		cmocka_unit_test_setup(test_file_private_copy_on_write, setup),
+		cmocka_unit_test_setup(test_fast_path, setup),
 		cmocka_unit_test_setup(test_file_shared_writes_reach_file, setup),
 		cmocka_unit_test_setup(test_file_private_fork, setup),
 		cmocka_unit_test_setup(test_file_split_and_merge, setup),
