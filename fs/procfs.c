@@ -292,6 +292,10 @@ static int procfs_open(struct inode *inode, struct file *file)
 		return -ENOENT;
 	if (file_writable(file) && !node->entry->store)
 		return -EACCES;
+	/* Write-only settings (drop_caches): not even root reads them, as on Linux. */
+	if (file_readable(file) && (node->entry->mode & S_IFMT) == S_IFREG &&
+	    !node->entry->show && !node->entry->read_at)
+		return -EACCES;
 	if (file_readable(file) && !node->entry->read_at) {
 		int error = generate(node, &text);
 		if (error)

@@ -25,7 +25,8 @@ struct procfs_entry {
 	/* Files: the text; symlinks: the target. Like snprintf, returns the length
 	 * the whole text has (writing at most size bytes), or a negative errno. */
 	long (*show)(int pid, char *buf, size_t size);
-	/* Writable files: take the bytes of one write (not terminated); 0 or -errno. */
+	/* Writable files: take the bytes of one write (not terminated); 0 or -errno.
+	 * A file with store and no show is write-only: opening it to read is EACCES. */
 	int (*store)(int pid, const char *buf, size_t len);
 	/* Binary files read piece by piece instead (pagemap, kpagecount): fill up to
 	 * n bytes of the file at offset into kbuf; the bytes filled (0 at its end)

@@ -731,7 +731,28 @@ static long show_mm_audit(int pid, char *buf, size_t size)
 	return length;
 }
 
+/*
+ * drop_caches, as on Linux (write-only): 1 drops the clean page cache, 2 the
+ * kernel's reclaimable objects, 3 both, 4 (Linux: stop logging the drops)
+ * nothing. calf's page cache is the files' only copy (ramfs, like Linux's tmpfs,
+ * which 1 leaves alone too); 2 gives the heap's cached empty slabs back
+ * (kmalloc_shrink), so that a measurement of free memory sees the pages in use
+ * and not what a cache happens to hold.
+ */
+static int store_drop_caches(int pid, const char *text, size_t length)
+{
+	(void)pid;
+	while (length > 0 && (text[length - 1] == '\n' || text[length - 1] == ' '))
+		length--;
+	if (length != 1 || text[0] < '1' || text[0] > '4')
+		return -EINVAL;
+	if ((text[0] - '0') & 2)
+		kmalloc_shrink();
+	return 0;
+}
+
 static const struct procfs_entry sys_vm_entries[] = {
+	{ .name = "drop_caches", .mode = S_IFREG | 0200, .store = store_drop_caches },
 	{ .name = "fork_mode", .mode = S_IFREG | 0644, .show = show_fork_mode,
 	  .store = store_fork_mode },
 	{ .name = "mm_audit", .mode = S_IFREG | 0444, .show = show_mm_audit },

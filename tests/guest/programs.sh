@@ -10,7 +10,9 @@
 # whole run may not cost a frame beyond a few pages of kernel caches. The list of
 # programs is made before the first reading: the shell keeps it on its own heap,
 # which grows with every program added and is not the kernel's to answer for.
-command='free_kb() { awk "/^MemFree:/ { print \$2 }" /proc/meminfo; }
+# Each reading first drops the caches (drop_caches: the heap's empty slabs), so
+# that it counts pages in use, not what a cache happened to keep.
+command='free_kb() { echo 3 > /proc/sys/vm/drop_caches; awk "/^MemFree:/ { print \$2 }" /proc/meminfo; }
 set -- /tests/musl/* /tests/glibc/* /tests/glibc-dynamic/*
 before=$(free_kb)
 for t in "$@"; do

@@ -1,6 +1,7 @@
 /*
  * mem - the user address space: brk, anonymous mmap/munmap/mprotect, sharing
- * and copy-on-write across fork, stack growth, and the EINVAL cases.
+ * and copy-on-write across fork, stack growth, and the EINVAL cases; and
+ * /proc/sys/vm/drop_caches, which memory measurements use.
  *
  * Accesses that must fault are made in a forked child, and the parent checks
  * that the child died by SIGSEGV.
@@ -259,9 +260,37 @@ static void test_errors(void)
 	munmap(p, 2 * PAGE);
 }
 
+/* Write text to a /proc/sys setting: 0, or the errno. */
+static int write_setting(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY);
+
+	if (fd < 0)
+		return errno;
+	ssize_t n = write(fd, text, strlen(text));
+	int error = n < 0 ? errno : n == (ssize_t)strlen(text) ? 0 : EIO;
+	close(fd);
+	return error;
+}
+
+static void test_drop_caches(void)
+{
+	const char *path = "/proc/sys/vm/drop_caches";
+	char *p = anon(4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+
+	memset(p, 'd', 4 * PAGE);
+	ok(write_setting(path, "3\n") == 0 && write_setting(path, "2") == 0 &&
+	   write_setting(path, "1") == 0, "drop_caches takes 1, 2 and 3");
+	ok(p[0] == 'd' && p[4 * PAGE - 1] == 'd', "a process's memory is no cache to drop");
+	ok(write_setting(path, "0") == EINVAL && write_setting(path, "5") == EINVAL &&
+	   write_setting(path, "x") == EINVAL, "drop_caches refuses 0, 5 and words: EINVAL");
+	ok_errno(open(path, O_RDONLY), EACCES, "drop_caches is write-only, even for root");
+	munmap(p, 4 * PAGE);
+}
+
 int main(void)
 {
-	plan(49);
+	plan(53);
 	test_brk();
 	test_mmap_basics();
 	test_mprotect();
@@ -269,5 +298,6 @@ int main(void)
 	test_cow();
 	test_growth();
 	test_errors();
+	test_drop_caches();
 	return done();
 }
