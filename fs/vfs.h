@@ -11,10 +11,14 @@
  * cannot be removed while it has children, and rmdir clears the pointer of the
  * directory it removes.
  *
- * Locking. calf runs on one CPU with a non-preemptible kernel, and no interrupt
- * handler touches the VFS (the tty keeps its own lock), so the VFS structures need no
- * lock today: a system call runs until it sleeps, and it never sleeps in the middle
- * of changing them. SMP will need a lock per superblock here.
+ * Locking. The kernel lock (kernel/kernel_lock.h) protects every VFS structure:
+ * one CPU at a time runs kernel code, the kernel is not preemptible, and no
+ * interrupt handler touches the VFS (the tty keeps its own lock), so a system
+ * call runs until it sleeps, and it never sleeps in the middle of changing them.
+ * Nothing here may be touched from the page-fault fast path, which runs without
+ * that lock (mm/mm.h): it never maps file pages. Taking the VFS out from under
+ * the kernel lock needs a lock per superblock, and one per inode for its page
+ * cache (docs/smp.md, "What comes next").
  */
 #ifndef CALF_FS_VFS_H
 #define CALF_FS_VFS_H

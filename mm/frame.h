@@ -8,7 +8,10 @@
  *
  * The allocator is a binary buddy allocator (orders 0..FRAME_MAX_ORDER), so single
  * frames and physically contiguous runs come from the same pool and merge back when
- * freed. All functions take frame_lock internally; none sleeps.
+ * freed. All functions take frame_lock internally (level LOCK_LEVEL_PLAIN, inside an
+ * address space's lock); none sleeps. Reference counts are atomic: frame_get and
+ * frame_put need no lock, and a frame shared between address spaces may lose a
+ * reference on another CPU at any moment.
  */
 #ifndef CALF_MM_FRAME_H
 #define CALF_MM_FRAME_H

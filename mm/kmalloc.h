@@ -9,6 +9,10 @@
  * kmalloc returns NULL when memory is exhausted (never panics) and for size 0.
  * kfree(NULL) does nothing. kfree of a pointer kmalloc did not return is a kernel bug
  * and panics when detected.
+ *
+ * Locking: every function takes heap_lock itself (level LOCK_LEVEL_PLAIN, inside an
+ * address space's lock, kernel/spinlock.h) and never sleeps, so the heap serves
+ * any context, the page-fault fast path and interrupt handlers included.
  */
 #ifndef CALF_MM_KMALLOC_H
 #define CALF_MM_KMALLOC_H

@@ -8,9 +8,9 @@
  * operations and answers the SOL_SOCKET options every family shares; the family
  * does addresses, connections and data.
  *
- * Only processes touch sockets (never an interrupt handler) and the kernel is not
- * preemptible, so no locks on one CPU: a system call runs until it sleeps, and it
- * never sleeps in the middle of a change.
+ * Locking: the kernel lock (kernel/kernel_lock.h). Only system calls touch
+ * sockets (never an interrupt handler) and the kernel is not preemptible, so a
+ * system call runs until it sleeps, and it never sleeps in the middle of a change.
  */
 #ifndef CALF_NET_SOCKET_H
 #define CALF_NET_SOCKET_H

@@ -31,13 +31,14 @@
  * pids (allocation, and de_thread's exchange) and the tree's links (parent,
  * children, sibling): every change to them takes it (proc.c, fork's
  * link_into_tree, exit's reparenting, proc_free, de_thread). Readers (wait,
- * getppid, kill, setpgid, /proc) do not take it yet: on one CPU with a kernel
- * that is not preemptible nothing changes the table or the tree while process
- * context looks, and an interrupt handler that reads them (the terminal
- * signalling a group) cannot see a change half-made, since the lock keeps
- * interrupts off. With SMP, readers must take it too. A process's state is not
- * under this lock: the scheduler and the wait queues change it with interrupts
- * off.
+ * getppid, kill, setpgid, /proc) do not take it yet: they hold the kernel lock
+ * (kernel/kernel_lock.h), as every writer does, so nothing changes the table or
+ * the tree while they look, and an interrupt handler that reads them (the
+ * terminal signalling a group) runs under the kernel lock too. Readers must take
+ * it once the process tree leaves the kernel lock. A process's state is not under
+ * this lock: the scheduler and the wait queues change it under the kernel lock,
+ * with interrupts off. The page-fault fast path (mm/mm.h) reads only the running
+ * task's own address space.
  */
 #ifndef CALF_PROC_PROC_H
 #define CALF_PROC_PROC_H
