@@ -133,17 +133,21 @@ static int break_cow(struct mm *mm, const struct vma *vma, pte_t *pte, uint64_t 
 	if (page_exclusive(old)) {
 		/* Every other owner has gone (exited, exec'd, written its own copy). */
 		COUNT(vm_stats.cow_reuse);
-	} else {
-		struct page *copy = frame_alloc(PAGE_ANON, 0);
-		if (!copy)
-			return -ENOMEM;
-		memcpy(page_address(copy), page_address(old), PAGE_SIZE);
-		frame_put(old);
-		old = copy;
-		COUNT(vm_stats.cow_copy);
+		*pte = mm_page_pte(vma, old);
+		tlb_flush_page(mm, address);
+		return 0;
 	}
-	*pte = mm_page_pte(vma, old);
+	struct page *copy = frame_alloc(PAGE_ANON, 0);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(page_address(copy), page_address(old), PAGE_SIZE);
+	*pte = mm_page_pte(vma, copy);
 	tlb_flush_page(mm, address);
+	/* Only now: until the flush, this address space's other CPUs may still
+	 * read the old frame, which its other owner may reuse or free at once
+	 * (a fault of theirs need not wait for this one). */
+	frame_put(old);
+	COUNT(vm_stats.cow_copy);
 	return 0;
 }
 
