@@ -585,7 +585,6 @@ static long dgram_send(struct unix_sock *us, struct kmsg *msg, unsigned flags, b
 	m = make_msg(us, msg, 0, msg->total, &make_error);
 	if (!m)
 		return make_error;
-	attach_files(m, msg);
 	error = dgram_target(us, msg, &other);
 	if (error) {
 		free_msg(m);
@@ -599,10 +598,16 @@ static long dgram_send(struct unix_sock *us, struct kmsg *msg, unsigned flags, b
 		if (error)
 			break;
 	}
-	if (error)
+	if (error) {
 		free_msg(m);
-	else
+	} else {
+		/* In flight only now, in a queue: while the send waited, the
+		 * descriptors were the sender's own references, so the collector
+		 * could not take a socket they name for garbage, which no queue
+		 * it scans would have shown reachable. */
+		attach_files(m, msg);
 		queue_msg(other, m);
+	}
 	unix_put(other);
 	return error ? error : (long)msg->total;
 }

@@ -1,13 +1,16 @@
 /*
  * scm_rights - passing descriptors over AF_UNIX sockets with SCM_RIGHTS: between
  * processes, several at once, MSG_CMSG_CLOEXEC, a control buffer too small
- * (MSG_CTRUNC), MSG_PEEK, files that outlive the sender's descriptors, and the
- * errors (EBADF, EINVAL).
+ * (MSG_CTRUNC), MSG_PEEK, files that outlive the sender's descriptors, a
+ * datagram send that waits for room with a descriptor, and the errors (EBADF,
+ * EINVAL).
  */
 #define _GNU_SOURCE
 #include "tap.h"
 #include "util.h"
+#include "threadutil.h"
 
+#include <stddef.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -49,12 +52,72 @@ static long recv_fds(int sock, int *fds, int room, int *nfds, int *flags, int re
 	return n;
 }
 
+struct waiting_send {
+	int sock, fd, tid;
+	long result;
+};
+
+static void *send_and_wait(void *arg)
+{
+	struct waiting_send *w = arg;
+
+	w->tid = sys_gettid();
+	w->result = send_fds(w->sock, &w->fd, 1, "s");
+	return NULL;
+}
+
+/*
+ * A datagram send that waits for room in a full queue holds its descriptor in no
+ * queue yet. If the socket it names loses its last other reference meanwhile,
+ * the garbage collector runs (on the close) and must still count that socket as
+ * reachable: its queued data is what the receiver will read from it.
+ */
+static void test_waiting_send(void)
+{
+	int named[2], filled = 0, fd = -1, nfds = 0, flags;
+	char c, buf[8];
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	socklen_t len = offsetof(struct sockaddr_un, sun_path) + 1 +
+			snprintf(addr.sun_path + 1, sizeof addr.sun_path - 1, "scm-wait-%d", getpid());
+
+	/* The receiver is not connected back: its queue holds a bounded number of
+	 * datagrams from others (max_dgram_qlen), and then a sender waits. */
+	int receiver = socket(AF_UNIX, SOCK_DGRAM, 0), sender = socket(AF_UNIX, SOCK_DGRAM, 0);
+	socketpair(AF_UNIX, SOCK_DGRAM, 0, named);
+	ok(bind(receiver, (struct sockaddr *)&addr, len) == 0 &&
+	   connect(sender, (struct sockaddr *)&addr, len) == 0,
+	   "a datagram receiver bound, a sender connected to it");
+	send(named[1], "hello", 5, 0);
+	while (send(sender, "x", 1, MSG_DONTWAIT) == 1 && filled < 1000)
+		filled++;
+	struct waiting_send w = { sender, named[0], 0, 0 };
+	pthread_t t = xthread(send_and_wait, &w);
+	while (!__atomic_load_n(&w.tid, __ATOMIC_ACQUIRE))
+		sched_yield();
+	ok(filled < 1000 && await_sleeping(getpid(), w.tid),
+	   "a send with a descriptor waits for room in the full queue");
+	close(named[0]);
+	recv(receiver, &c, 1, 0);
+	pthread_join(t, NULL);
+	ok(w.result == 1, "and sends once there is room");
+	for (int i = 1; i < filled; i++)
+		recv(receiver, &c, 1, 0);
+	ok(recv_fds(receiver, &fd, 1, &nfds, &flags, 0) == 1 && nfds == 1,
+	   "the descriptor arrives after the datagrams queued before it");
+	ok(recv(fd, buf, sizeof buf, MSG_DONTWAIT) == 5 && !memcmp(buf, "hello", 5),
+	   "the socket it names kept its queue, closed everywhere else while the send waited");
+	close(fd);
+	close(named[1]);
+	close(sender);
+	close(receiver);
+}
+
 int main(void)
 {
 	int sv[2], p[2], got[8], nfds, flags;
 	char buf[16];
 
-	plan(25);
+	plan(30);
 	socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
 	xpipe(p);
 
@@ -180,5 +243,6 @@ int main(void)
 	close(cyc[0]);
 	close(cyc[1]);
 	close(pp[0]);
+	test_waiting_send();
 	return done();
 }
