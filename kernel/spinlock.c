@@ -41,22 +41,28 @@ static void check_order(const struct spinlock *lock)
 		panic("lock checker: more than %d spinlocks held at once", HELD_MAX);
 }
 
+/* With interrupts off: the keep-irqs locks are taken with them on, and an
+ * interrupt handler taking a lock between the two stores would lose an entry. */
 static void note_taken(const struct spinlock *lock)
 {
+	uint64_t flags = irq_save();
 	struct held_locks *mine = &held[this_cpu()->id];
 
 	mine->locks[mine->count++] = lock;
+	irq_restore(flags);
 }
 
 static void note_released(const struct spinlock *lock)
 {
+	uint64_t flags = irq_save();
 	struct held_locks *mine = &held[this_cpu()->id];
 
 	for (unsigned i = mine->count; i-- > 0;)
 		if (mine->locks[i] == lock) {
 			mine->locks[i] = mine->locks[--mine->count];
-			return;
+			break;
 		}
+	irq_restore(flags);
 }
 
 void spin_assert_none_held(const char *where)

@@ -303,7 +303,9 @@ int mm_fault(struct mm *mm, uint64_t address, enum fault_access access)
  * lock, nor can its own tables (no other address space reaches them; fork, the
  * only one that could share them, holds the lock); frames are reference counted
  * atomically, so a frame shared copy-on-write may lose its other owner at any
- * moment, which only turns a copy into a reuse for the next writer.
+ * moment, which only turns a copy into a reuse for the next writer. That is
+ * safe because every owner drops its reference only once no CPU can reach the
+ * frame through its stale TLB entries any more (the unmap gather, break_cow).
  */
 static int resolve_fast(struct mm *mm, uint64_t address, enum fault_access access)
 {
@@ -357,12 +359,15 @@ static bool fast_faults_paused;
 
 static bool take_for_fast_fault(struct mm *mm)
 {
-	for (unsigned turns = 0; !spin_trylock_keep_irqs(&mm->lock); turns++) {
+	for (unsigned turns = 0;; turns++) {
+		if (__atomic_load_n(&mm->lock_wanted, __ATOMIC_RELAXED))
+			return false;	/* a kernel-lock holder waits: give way */
+		if (spin_trylock_keep_irqs(&mm->lock))
+			return true;
 		if (turns == FAST_FAULT_TURNS)
 			return false;
 		hw_wait_turn();
 	}
-	return true;
 }
 
 int mm_fault_fast(struct mm *mm, uint64_t address, enum fault_access access)

@@ -39,21 +39,28 @@ void mm_get(struct mm *mm)
 
 /*
  * One unmapping operation (Linux's mmu_gather, reduced): the span it cleared, for
- * one TLB flush at the end, and the frames it dropped the last reference to while
- * another CPU had the address space loaded. Those may still be reached through that
- * CPU's stale entries, so they go back to the allocator only after the flush has
- * been acknowledged (unmap_finish). With no other CPU in the mask when the
- * operation starts, frames are freed at once: a CPU can join only by loading the
- * root, and (step 3's rule) not while an operation on its address space runs.
+ * one TLB flush at the end, and the references to frames it cleared entries of
+ * while another CPU had the address space loaded. That CPU may still reach those
+ * frames through stale entries, so every reference is dropped only after the
+ * flush has been acknowledged (unmap_finish), not just a last one: a frame shared
+ * copy-on-write with another address space would otherwise be that one's alone
+ * at once, and its fault (mm_fault_fast, which waits for no one here) could
+ * write it in place or free it while the stale entries still read it. When the
+ * batch is full, everything so far is flushed early. With no other CPU in the
+ * mask when the operation starts, references are dropped at once: a CPU can join
+ * only by loading the root, and (step 3's rule) not while an operation on its
+ * address space runs.
  */
+#define GATHER_FRAMES 64
+
 struct unmap_gather {
 	struct mm *mm;
 	uint64_t *resident_pages;	/* the address space's, or truncation's scratch */
 	uint64_t start, end;		/* what was cleared; start > end: nothing */
 	bool all;			/* a shared table was taken: flush it all */
 	bool defer;			/* other CPUs have it loaded */
-	struct page *freed;		/* frames to free after the flush, chained
-					 * through page->link.next */
+	unsigned held;			/* references waiting for the flush, */
+	struct page *frames[GATHER_FRAMES];	/* in frames[0 .. held) */
 };
 
 static void unmap_begin(struct unmap_gather *g, struct mm *mm, uint64_t *resident_pages)
@@ -64,19 +71,25 @@ static void unmap_begin(struct unmap_gather *g, struct mm *mm, uint64_t *residen
 	g->end = 0;
 	g->all = false;
 	g->defer = hw_several_cpus() && (tlb_cpus(mm) & ~(1ul << hw_cpu_id()));
-	g->freed = NULL;
+	g->held = 0;
 }
 
-/* A frame whose last reference this is waits on g->freed (its link is unused
- * while it is allocated to a user page); any other reference is simply dropped. */
+static void put_gathered(struct unmap_gather *g)
+{
+	for (unsigned i = 0; i < g->held; i++)
+		frame_put(g->frames[i]);
+	g->held = 0;
+}
+
+/* Hold the reference until the flush; a full batch flushes the whole address
+ * space now (the walk is midway through a region: its span is not known yet). */
 static void defer_frame(struct unmap_gather *g, struct page *page)
 {
-	if (page->refcount == 1 &&
-	    (page->kind == PAGE_ANON || page->kind == PAGE_CACHE)) {
-		page->link.next = g->freed ? &g->freed->link : NULL;
-		g->freed = page;
-	} else
-		frame_put(page);
+	if (g->held == GATHER_FRAMES) {
+		tlb_flush_mm(g->mm);
+		put_gathered(g);
+	}
+	g->frames[g->held++] = page;
 }
 
 /*
@@ -129,26 +142,15 @@ static void unmap_pages(struct unmap_gather *g, uint64_t start, uint64_t end)
 		g->end = end;
 }
 
-static void __attribute__((noinline)) free_gathered(struct page *page)
-{
-	while (page) {
-		struct page *next = page->link.next ?
-				    list_entry(page->link.next, struct page, link) : NULL;
-		list_init(&page->link);
-		frame_put(page);
-		page = next;
-	}
-}
-
-/* One flush for everything the operation cleared, then the frames held back. */
+/* One flush for everything the operation cleared, then the references held back. */
 static inline void unmap_finish(struct unmap_gather *g)
 {
 	if (g->all)
 		tlb_flush_mm(g->mm);
 	else if (g->start < g->end)
 		tlb_flush_range(g->mm, g->start, g->end);
-	if (g->freed)
-		free_gathered(g->freed);
+	if (g->held)
+		put_gathered(g);
 }
 
 void mm_put(struct mm *mm)
@@ -598,6 +600,14 @@ size_t mm_copy_out(struct mm *mm, uint64_t address, void *dst, size_t length)
 	}
 	mm_unlock(mm);
 	return done;
+}
+
+uint64_t mm_page_tables(struct mm *mm)
+{
+	mm_lock(mm);
+	uint64_t tables = pt_count_tables(mm->root);
+	mm_unlock(mm);
+	return tables;
 }
 
 void mm_usage(struct mm *mm, struct mm_usage *usage)

@@ -175,6 +175,8 @@ int fork_mode_parse(const char *text, size_t length, enum fork_mode *mode);
  */
 struct mm {
 	struct spinlock lock;
+	bool lock_wanted;		/* a kernel-lock holder waits for it: the
+					 * fast path gives way (mm/fault.c) */
 	uint64_t root;			/* page-table root (physical) */
 	struct list_node vmas;
 	unsigned users;
@@ -307,6 +309,9 @@ int mm_zero_in(struct mm *mm, uint64_t address, size_t length);
 /* Read from mm's pages (not necessarily the active address space): bytes copied,
  * stopping at the first page not present. */
 size_t mm_copy_out(struct mm *mm, uint64_t address, void *dst, size_t length);
+
+/* The page tables below mm's root (VmPTE in /proc/PID/status). */
+uint64_t mm_page_tables(struct mm *mm);
 
 /* Sum of a process's region sizes in bytes, by kind, for /proc. */
 struct mm_usage {

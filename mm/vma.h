@@ -7,10 +7,17 @@
 #include "mm/frame.h"
 #include "mm/mm.h"
 
-/* The address space's lock (mm/mm.h, "Locking"). */
+/* The address space's lock (mm/mm.h, "Locking"), for the kernel-lock holder:
+ * while it waits, fast-path faults stop taking the lock (they go the slow way,
+ * behind the kernel lock), so a process's threads faulting back to back cannot
+ * keep it from an munmap, and with it the whole kernel. */
 static inline void mm_lock(struct mm *mm)
 {
+	if (spin_trylock_keep_irqs(&mm->lock))
+		return;
+	__atomic_store_n(&mm->lock_wanted, true, __ATOMIC_RELAXED);
 	spin_lock_keep_irqs(&mm->lock);
+	__atomic_store_n(&mm->lock_wanted, false, __ATOMIC_RELAXED);
 }
 
 static inline void mm_unlock(struct mm *mm)

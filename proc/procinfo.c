@@ -322,7 +322,7 @@ static long show_pid_status(int pid, char *buf, size_t size)
 		    "VmLib:\t%8lu kB\nVmPTE:\t%8lu kB\nVmSwap:\t%8lu kB\n",
 		    usage.total >> 10, usage.total >> 10, 0ul, 0ul, rss, rss, rss, 0ul, 0ul,
 		    usage.data >> 10, usage.stack >> 10, usage.exec >> 10, 0ul,
-		    kib(pt_count_tables(proc->task.mm->root)), 0ul);
+		    kib(mm_page_tables(proc->task.mm)), 0ul);
 	text_add(&t, "Threads:\t%d\nSigQ:\t0/3000\nSigPnd:\t%016lx\nShdPnd:\t%016lx\n"
 	    "SigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n",
 	    thread_count(proc), proc->signal_pending, proc->group ? proc->group->shared_pending : 0,

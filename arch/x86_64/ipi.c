@@ -80,8 +80,14 @@ static void serve_call(void)
 
 void ipi_serve_pending(void)
 {
+	/* With interrupts off: the IPI itself must not serve a request between
+	 * this check and its acknowledgement, or the second acknowledgement would
+	 * clear the bit of the sender's next request, unserved. */
+	uint64_t flags = irq_save();
+
 	serve_tlb();
 	serve_call();
+	irq_restore(flags);
 }
 
 /*

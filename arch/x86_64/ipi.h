@@ -40,9 +40,9 @@ bool ipi_call(unsigned id, void (*fn)(void *arg), void *arg);
  * by one, 0 for a whole flush. */
 uint64_t ipi_flush_local(uint64_t start, uint64_t end);
 
-/* Serve the requests aimed at this CPU now; interrupts off. For code that spins
- * with interrupts off waiting for another CPU (the kernel lock), which may be
- * waiting for this one. */
+/* Serve the requests aimed at this CPU now (with interrupts off while it does).
+ * For code that spins waiting for another CPU (the kernel lock, an address
+ * space's lock), which may be waiting for this one. */
 void ipi_serve_pending(void);
 
 /* Wake CPU id from hlt (VECTOR_IPI_WAKE), without waiting: an ordinary interrupt

@@ -327,8 +327,12 @@ unsigned hw_cpu_id(void)
 	return mm_host_cpu;
 }
 
+void (*mm_host_on_shootdown)(void);
+
 void hw_flush_remote(uint64_t cpus, uint64_t start, uint64_t end)
 {
+	if (mm_host_on_shootdown)
+		mm_host_on_shootdown();
 	mm_host_shootdowns.count++;
 	mm_host_shootdowns.cpus = cpus;
 	mm_host_shootdowns.start = start;

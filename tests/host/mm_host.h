@@ -106,6 +106,9 @@ struct mm_host_shootdown {
 	uint64_t cpus, start, end;
 };
 extern struct mm_host_shootdown mm_host_shootdowns;
+/* Called at each shootdown when set: what a test checks at the moment the other
+ * CPUs would flush. */
+extern void (*mm_host_on_shootdown)(void);
 
 /* The user-copy routines mm/uaccess.c would call; unused by host tests. */
 size_t arch_user_copy(void *dst, const void *src, size_t size);

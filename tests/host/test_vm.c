@@ -725,6 +725,58 @@ static void test_shootdown_once_per_operation(void **state)
 	check_no_leak();
 }
 
+/*
+ * An unmap of an address space loaded on another CPU drops every reference only
+ * after the shootdown, shared ones too: a frame the child shares copy-on-write
+ * must not become the child's alone (its fault would reuse it in place, or copy
+ * and free it) while the other CPU may still read it. More than a batch of them
+ * flushes early, each batch before its references go.
+ */
+#define WATCHED 100
+static struct page *watched[WATCHED];
+static unsigned watched_dropped_early, watched_flushes;
+
+/* At the n-th shootdown the batches before it have gone, and no reference since. */
+static void check_watched(void)
+{
+	for (int i = 64 * watched_flushes; i < WATCHED; i++)
+		watched_dropped_early += watched[i]->refcount != 2;
+	watched_flushes++;
+}
+
+static void test_shootdown_before_shared_references_go(void **state)
+{
+	(void)state;
+	struct mm *parent = mm_create();
+
+	mm_map(parent, BASE, WATCHED * PAGE_SIZE, RW, 0);
+	for (int i = 0; i < WATCHED; i++)
+		assert_int_equal(user_write(parent, BASE + i * PAGE_SIZE, 'a' + i % 26), 0);
+	struct mm *child = mm_fork(parent);
+	assert_non_null(child);
+	for (int i = 0; i < WATCHED; i++) {
+		watched[i] = frame_of(parent, BASE + i * PAGE_SIZE);
+		assert_int_equal(watched[i]->refcount, 2);
+	}
+	loaded_elsewhere(parent);
+	unsigned before = mm_host_shootdowns.count;
+	watched_dropped_early = 0;
+	watched_flushes = 0;
+	mm_host_on_shootdown = check_watched;
+	assert_int_equal(mm_unmap(parent, BASE, WATCHED * PAGE_SIZE), 0);
+	mm_host_on_shootdown = NULL;
+	assert_int_equal(watched_dropped_early, 0);
+	assert_int_equal(mm_host_shootdowns.count - before, 2);	/* a full batch, the rest */
+	for (int i = 0; i < WATCHED; i++) {
+		assert_int_equal(watched[i]->refcount, 1);
+		assert_int_equal(*page_of(child, BASE + i * PAGE_SIZE), 'a' + i % 26);
+	}
+	mm_put(child);
+	pfn_to_page(parent->root >> PAGE_SHIFT)->table.cpus = 0;
+	mm_put(parent);
+	check_no_leak();
+}
+
 /* sharedpt: a child taking a shared table for its own in munmap flushes once. */
 static void test_shootdown_sharedpt_unshare(void **state)
 {
@@ -2089,6 +2141,7 @@ int main(void)
 		cmocka_unit_test_setup(test_cow_shares_then_copies_then_reuses, setup),
 		cmocka_unit_test_setup(test_shootdown_once_per_operation, setup),
 		cmocka_unit_test_setup(test_shootdown_sharedpt_unshare, setup),
+		cmocka_unit_test_setup(test_shootdown_before_shared_references_go, setup),
 		cmocka_unit_test_setup(test_sharedpt_shares_tables, setup),
 		cmocka_unit_test_setup(test_sharedpt_unshare_range, setup),
 		cmocka_unit_test_setup(test_sharedpt_small_process_forks_as_cow, setup),
