@@ -22,7 +22,10 @@ pte_t mm_pte_flags(const struct vma *vma)
 
 bool page_exclusive(const struct page *page)
 {
-	return page->refcount == 1 && page->kind == PAGE_ANON;
+	/* Acquire: pairs with the other owner's frame_put, so its last use of the
+	 * frame comes before whatever the caller now does with it alone. */
+	return __atomic_load_n(&page->refcount, __ATOMIC_ACQUIRE) == 1 &&
+	       page->kind == PAGE_ANON;
 }
 
 pte_t mm_page_pte(const struct vma *vma, const struct page *page)
