@@ -86,17 +86,21 @@ static bool try_take(struct spinlock *lock, const void *self, const void **holde
 					   __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
 }
 
+/* Spin until this CPU takes the lock; serve_requests: answer TLB and call
+ * requests meanwhile (the holder may be waiting for this CPU's flush). */
 static void __attribute__((noinline, cold)) wait_free(struct spinlock *lock, const void *self,
-						      const void *holder, uint64_t flags)
+						      const void *holder, bool serve_requests)
 {
 	do {
 		if (holder == self)
 			panic("spinlock %s: acquired twice on CPU %u", lock->name,
 			      this_cpu()->id);
-		while (__atomic_load_n(&lock->holder, __ATOMIC_RELAXED))
+		while (__atomic_load_n(&lock->holder, __ATOMIC_RELAXED)) {
+			if (serve_requests)
+				ipi_serve_pending();
 			cpu_relax();
+		}
 	} while (!try_take(lock, self, &holder));
-	lock->saved_flags = flags;
 }
 
 void spin_lock(struct spinlock *lock)
@@ -105,11 +109,8 @@ void spin_lock(struct spinlock *lock)
 	const void *self = this_cpu(), *holder;
 
 	check_order(lock);
-	if (__builtin_expect(!try_take(lock, self, &holder), 0)) {
-		wait_free(lock, self, holder, flags);
-		note_taken(lock);
-		return;
-	}
+	if (__builtin_expect(!try_take(lock, self, &holder), 0))
+		wait_free(lock, self, holder, false);
 	lock->saved_flags = flags;
 	note_taken(lock);
 }
@@ -135,16 +136,8 @@ void spin_lock_keep_irqs(struct spinlock *lock)
 	const void *self = this_cpu(), *holder;
 
 	check_order(lock);
-	while (!try_take(lock, self, &holder)) {
-		if (holder == self)
-			panic("spinlock %s: acquired twice on CPU %u", lock->name,
-			      this_cpu()->id);
-		/* The holder may be waiting for this CPU to flush its TLB. */
-		while (__atomic_load_n(&lock->holder, __ATOMIC_RELAXED)) {
-			ipi_serve_pending();
-			cpu_relax();
-		}
-	}
+	if (!try_take(lock, self, &holder))
+		wait_free(lock, self, holder, true);
 	note_taken(lock);
 }
 

@@ -214,6 +214,13 @@ static void fault_around(struct mm *mm, const struct vma *vma, pte_t *pte, uint6
 	}
 }
 
+/* The page exists; make its entry what the region says now. */
+static void fix_entry(struct mm *mm, const struct vma *vma, pte_t *pte, uint64_t address)
+{
+	*pte = mm_page_pte(vma, pte_page(*pte));
+	tlb_flush_page(mm, address);
+}
+
 /* Who asks for a page: see the top of this file. */
 enum fault_by { FAULT_BY_ACCESS, FAULT_BY_KERNEL_WRITE };
 
@@ -268,8 +275,7 @@ resolve(struct mm *mm, uint64_t address, enum fault_access access, enum fault_by
 	case FAULT_COW:
 		return break_cow(mm, vma, pte, address);
 	case FAULT_FIX_FLAGS:
-		*pte = mm_page_pte(vma, pte_page(*pte));
-		tlb_flush_page(mm, address);
+		fix_entry(mm, vma, pte, address);
 		return 0;
 	case FAULT_NOTHING:
 		return 0;
@@ -277,16 +283,21 @@ resolve(struct mm *mm, uint64_t address, enum fault_access access, enum fault_by
 	return 0;
 }
 
+/* A program's fault resolved, by either path. */
+static void count_fault(struct mm *mm)
+{
+	mm->counters.faults++;
+	COUNT(vm_stats.pgfault);
+}
+
 int fault_page(struct mm *mm, uint64_t address, enum fault_access access)
 {
 	pte_t *pte;
 	int error = resolve(mm, address, access, FAULT_BY_ACCESS, &pte);
 
-	if (error)
-		return error;
-	mm->counters.faults++;
-	COUNT(vm_stats.pgfault);
-	return 0;
+	if (!error)
+		count_fault(mm);
+	return error;
 }
 
 int mm_fault(struct mm *mm, uint64_t address, enum fault_access access)
@@ -324,8 +335,7 @@ static int resolve_fast(struct mm *mm, uint64_t address, enum fault_access acces
 		error = break_cow(mm, vma, pte, address);
 		break;
 	case FAULT_FIX_FLAGS:
-		*pte = mm_page_pte(vma, pte_page(*pte));
-		tlb_flush_page(mm, address);
+		fix_entry(mm, vma, pte, address);
 		error = 0;
 		break;
 	default:
@@ -333,8 +343,7 @@ static int resolve_fast(struct mm *mm, uint64_t address, enum fault_access acces
 	}
 	if (error)
 		return -EAGAIN;		/* no frame: the slow path kills, as before */
-	mm->counters.faults++;
-	COUNT(vm_stats.pgfault);
+	count_fault(mm);
 	COUNT(vm_stats.fault_fast);
 	return 0;
 }
