@@ -19,13 +19,24 @@ static struct file *file_of(struct mm_backing *backing)
 	return container_of(backing, struct file, backing);
 }
 
+/*
+ * Is index inside the file? Page faults ask without the kernel lock (the fast
+ * path, mm/fault.c), so the size is read once, whole; fs/pagecache.c
+ * ("Locking") says why a size that changes meanwhile does no harm.
+ */
+static bool page_in_file(const struct inode *inode, uint64_t index)
+{
+	uint64_t size = __atomic_load_n(&inode->size, __ATOMIC_ACQUIRE);
+
+	return index < size / PAGE_SIZE + (size % PAGE_SIZE != 0);
+}
+
 /* The file's page at index, allocated when it is a hole; -EIO past the last page. */
 static int filemap_get_page(struct mm_backing *backing, uint64_t index, struct page **out)
 {
 	struct inode *inode = file_of(backing)->inode;
-	uint64_t pages = inode->size / PAGE_SIZE + (inode->size % PAGE_SIZE != 0);
 
-	if (index >= pages)
+	if (!page_in_file(inode, index))
 		return -EIO;
 	*out = inode->ops->get_page(inode, index, true);
 	return *out ? 0 : -ENOMEM;
@@ -36,9 +47,8 @@ static int filemap_get_page(struct mm_backing *backing, uint64_t index, struct p
 static struct page *filemap_cached_page(struct mm_backing *backing, uint64_t index)
 {
 	struct inode *inode = file_of(backing)->inode;
-	uint64_t pages = inode->size / PAGE_SIZE + (inode->size % PAGE_SIZE != 0);
 
-	return index < pages ? inode->ops->get_page(inode, index, false) : NULL;
+	return page_in_file(inode, index) ? inode->ops->get_page(inode, index, false) : NULL;
 }
 
 /*

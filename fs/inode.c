@@ -51,6 +51,7 @@ struct inode *inode_alloc(struct superblock *sb, unsigned mode)
 	inode->ino = sb->next_ino++;
 	inode->atime = inode->mtime = inode->ctime = fs_now();
 	mm_object_init(&inode->mappings);
+	inode->pages_lock = (struct spinlock)SPINLOCK_INIT_LEVEL("pages", LOCK_LEVEL_PAGES);
 	sb->inodes++;
 	sb->inode_refs++;
 	return inode;

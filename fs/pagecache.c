@@ -10,6 +10,19 @@
  *
  * A node has RADIX_SLOTS pointers (2 KiB, a kmalloc slab object); height h covers
  * page indexes below RADIX_SLOTS^h, and height 0 is a single page at index 0.
+ *
+ * Locking. Page faults come here without the kernel lock (mm/fault.c's fast path
+ * holds only the faulting address space's lock), so the tree is the inode's
+ * pages_lock's: every walk and change of it takes the lock, and drops it before
+ * the caller copies the page (a copy may fault). The size is read without it
+ * (one aligned word) and changed only under the kernel lock, in this order when
+ * it shrinks: the new size first, then the mappings lose the pages past it
+ * (mm_object_truncate takes each address space's lock), then the cache does. A
+ * fault that read the old size holds its address space's lock until its page is
+ * mapped, so the unmap comes after it and takes that page away; a fault that
+ * takes the lock after the unmap has passed reads the new size. Growing needs no
+ * order: a fault that reads the old size goes the slow way (-EIO), which waits
+ * for the kernel lock and looks again.
  */
 #include "fs/internal.h"
 #include "fs/vfs.h"
@@ -54,24 +67,22 @@ static void **radix_slot(struct inode *inode, uint64_t index, bool allocate)
  */
 struct page *ramfs_get_page(struct inode *inode, uint64_t index, bool allocate)
 {
-	void **slot;
-	struct page *page;
+	struct page *page = NULL;
 
 	if (index >= RAMFS_MAX_SIZE / PAGE_SIZE)
 		return NULL;
-	slot = radix_slot(inode, index, allocate);
-	if (!slot)
-		return NULL;
-	page = *slot;
-	if (!page && allocate) {
-		page = frame_alloc(PAGE_CACHE, FRAME_ZERO);
-		if (!page)
-			return NULL;
-		*slot = page;
-		inode->data.pages++;
+	spin_lock(&inode->pages_lock);
+	void **slot = radix_slot(inode, index, allocate);
+	if (slot) {
+		page = *slot;
+		if (!page && allocate && (page = frame_alloc(PAGE_CACHE, FRAME_ZERO))) {
+			*slot = page;
+			inode->data.pages++;
+		}
+		if (page)
+			frame_get(page);
 	}
-	if (page)
-		frame_get(page);
+	spin_unlock(&inode->pages_lock);
 	return page;
 }
 
@@ -112,9 +123,11 @@ static void free_from(struct inode *inode, void **slot, unsigned level, uint64_t
 /* Free every page at or after page index first. */
 void ramfs_free_pages(struct inode *inode, uint64_t first)
 {
+	spin_lock(&inode->pages_lock);
 	free_from(inode, &inode->data.root, inode->data.height, 0, first);
 	if (!inode->data.root)
 		inode->data.height = 0;
+	spin_unlock(&inode->pages_lock);
 }
 
 /*
@@ -125,7 +138,10 @@ int ramfs_set_size(struct inode *inode, uint64_t size)
 {
 	if (size > RAMFS_MAX_SIZE)
 		return -EFBIG;
-	if (size < inode->size) {
+	uint64_t old_size = inode->size;
+	/* First, so that no fault maps a page past it again (Locking, above). */
+	__atomic_store_n(&inode->size, size, __ATOMIC_RELEASE);
+	if (size < old_size) {
 		uint64_t keep = (size + PAGE_SIZE - 1) / PAGE_SIZE;
 		/* Mappings lose the pages too: touching them is now SIGBUS, as in Linux. */
 		mm_object_truncate(&inode->mappings, keep);
@@ -139,7 +155,6 @@ int ramfs_set_size(struct inode *inode, uint64_t size)
 			}
 		}
 	}
-	inode->size = size;
 	return 0;
 }
 
@@ -208,7 +223,7 @@ long pagecache_write(struct inode *inode, struct iobuf buf, size_t n, uint64_t o
 		frame_put(page);
 		done += got;
 		if (offset + done > inode->size)
-			inode->size = offset + done;
+			__atomic_store_n(&inode->size, offset + done, __ATOMIC_RELEASE);
 		if (got < chunk) {
 			error = -EFAULT;
 			break;

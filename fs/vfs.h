@@ -15,10 +15,12 @@
  * one CPU at a time runs kernel code, the kernel is not preemptible, and no
  * interrupt handler touches the VFS (the tty keeps its own lock), so a system
  * call runs until it sleeps, and it never sleeps in the middle of changing them.
- * Nothing here may be touched from the page-fault fast path, which runs without
- * that lock (mm/mm.h): it never maps file pages. Taking the VFS out from under
- * the kernel lock needs a lock per superblock, and one per inode for its page
- * cache (docs/smp.md, "What comes next").
+ * One exception: the page-fault fast path (mm/mm.h) maps file pages with only
+ * the address space's lock, so a regular file's page cache and size have a lock
+ * of their own, the inode's pages_lock (fs/pagecache.c, "Locking"); the fast path
+ * reaches nothing else here, and the region it faults in keeps the file, and so
+ * the inode, alive. Taking the rest out from under the kernel lock needs a lock
+ * per superblock (docs/smp.md, "What comes next").
  */
 #ifndef CALF_FS_VFS_H
 #define CALF_FS_VFS_H
@@ -209,6 +211,11 @@ struct inode {
 	 * running it as their program. Either excludes the other (ETXTBSY). */
 	int32_t writecount;
 	struct mm_object mappings;	/* the regions mapping its pages (fs/filemap.c) */
+	/* Its page cache (data below) and, for a regular file, every change of size
+	 * that a page fault must see: page faults read them without the kernel lock
+	 * (fs/pagecache.c, "Locking"). Level LOCK_LEVEL_PAGES: inside an address
+	 * space's lock, outside the frame and heap locks. */
+	struct spinlock pages_lock;
 
 	/* Owned by the file system. */
 	union {

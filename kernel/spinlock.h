@@ -34,6 +34,7 @@ struct spinlock {
  */
 enum spinlock_level {
 	LOCK_LEVEL_MM = 1,	/* an address space's (struct mm's lock, mm/mm.h) */
+	LOCK_LEVEL_PAGES,	/* a file's page cache (struct inode's pages_lock, fs/vfs.h) */
 	LOCK_LEVEL_PLAIN,	/* proc_table, tty, random, frame, heap, crash */
 	LOCK_LEVEL_PRINTK,	/* printk: taken with any other held */
 };

@@ -240,28 +240,13 @@ static int zero_fill(struct mm *mm, const struct vma *vma, pte_t *pte, enum faul
 	return 0;
 }
 
-/*
- * Make the page at address present for access, as `by` asks, and leave its
- * entry in *entry. Inlined into both callers, so that the page-fault path pays
- * nothing for the loader's case.
- */
+/* Do what was decided for the entry *pte of address in vma. Inlined into each
+ * caller, so that the page-fault paths pay nothing for the loader's case. */
 static inline __attribute__((always_inline)) int
-resolve(struct mm *mm, uint64_t address, enum fault_access access, enum fault_by by,
-	pte_t **entry)
+carry_out(enum fault_decision decision, struct mm *mm, const struct vma *vma, pte_t *pte,
+	  uint64_t address, enum fault_access access, enum fault_by by)
 {
-	if (address >= MM_STACK_TOP)
-		return -EFAULT;
-	/* Only a program's own access grows the stack; the loader writes inside
-	 * the regions it made. */
-	struct vma *vma = by == FAULT_BY_ACCESS ? region_for(mm, address) :
-						  mm_find_vma(mm, address);
-	pte_t *pte = vma ? pt_lookup_create(mm->root, address) : NULL;
-	if (vma && !pte)
-		return -ENOMEM;
-
-	*entry = pte;
-	switch (by == FAULT_BY_ACCESS ? decide_access(vma, pte ? *pte : 0, access) :
-					decide_kernel_write(vma, pte ? *pte : 0)) {
+	switch (decision) {
 	case FAULT_SIGNAL:
 		return -EFAULT;
 	case FAULT_ZERO_FILL:
@@ -281,6 +266,30 @@ resolve(struct mm *mm, uint64_t address, enum fault_access access, enum fault_by
 		return 0;
 	}
 	return 0;
+}
+
+/*
+ * Make the page at address present for access, as `by` asks, and leave its
+ * entry in *entry.
+ */
+static inline __attribute__((always_inline)) int
+resolve(struct mm *mm, uint64_t address, enum fault_access access, enum fault_by by,
+	pte_t **entry)
+{
+	if (address >= MM_STACK_TOP)
+		return -EFAULT;
+	/* Only a program's own access grows the stack; the loader writes inside
+	 * the regions it made. */
+	struct vma *vma = by == FAULT_BY_ACCESS ? region_for(mm, address) :
+						  mm_find_vma(mm, address);
+	pte_t *pte = vma ? pt_lookup_create(mm->root, address) : NULL;
+	if (vma && !pte)
+		return -ENOMEM;
+
+	*entry = pte;
+	return carry_out(by == FAULT_BY_ACCESS ? decide_access(vma, pte ? *pte : 0, access) :
+						 decide_kernel_write(vma, pte ? *pte : 0),
+			 mm, vma, pte, address, access, by);
 }
 
 /* A program's fault resolved, by either path. */
@@ -309,40 +318,35 @@ int mm_fault(struct mm *mm, uint64_t address, enum fault_access access)
 }
 
 /*
- * The fast path (mm_fault_fast, mm/mm.h): the part of resolve() that needs
- * nothing but the address space's lock. Its regions cannot change under that
- * lock, nor can its own tables (no other address space reaches them; fork, the
- * only one that could share them, holds the lock); frames are reference counted
- * atomically, so a frame shared copy-on-write may lose its other owner at any
- * moment, which only turns a copy into a reuse for the next writer. That is
- * safe because every owner drops its reference only once no CPU can reach the
- * frame through its stale TLB entries any more (the unmap gather, break_cow).
+ * The fast path (mm_fault_fast, mm/mm.h): resolve() with nothing but the
+ * address space's lock. Its regions cannot change under that lock, nor can its
+ * own tables (no other address space reaches them; fork, the only one that could
+ * share them, holds the lock); frames are reference counted atomically, so a
+ * frame shared copy-on-write may lose its other owner at any moment, which only
+ * turns a copy into a reuse for the next writer. That is safe because every
+ * owner drops its reference only once no CPU can reach the frame through its
+ * stale TLB entries any more (the unmap gather, break_cow). A file region's
+ * pages come from its file's page cache, which has a lock of its own and keeps
+ * truncation in step with faults (mm_backing_ops); the region holds the file.
+ *
+ * What it leaves to the slow path: a fault outside every region (the stack may
+ * grow) or that the region forbids (a signal), shared anonymous memory (made
+ * whole at mmap, so a fault there is rare), tables sharedpt shares, and every
+ * error: no frame (the slow path kills) or a page past the end of the file
+ * (SIGBUS). Each fails before changing anything, so the slow path starts over.
  */
 static int resolve_fast(struct mm *mm, uint64_t address, enum fault_access access)
 {
 	struct vma *vma = mm_find_vma(mm, address);	/* no stack growth here */
-	if (!vma || vma->backing || (vma->flags & VMA_SHARED) || !access_allowed(vma, access))
+	if (!vma || (!vma->backing && (vma->flags & VMA_SHARED)))
 		return -EAGAIN;
 	pte_t *pte = pt_lookup_create_owned(mm->root, address);
 	if (!pte)
 		return -EAGAIN;
-	int error;
-	switch (decide_access(vma, *pte, access)) {
-	case FAULT_ZERO_FILL:
-		error = zero_fill(mm, vma, pte, FAULT_BY_ACCESS);
-		break;
-	case FAULT_COW:
-		error = break_cow(mm, vma, pte, address);
-		break;
-	case FAULT_FIX_FLAGS:
-		fix_entry(mm, vma, pte, address);
-		error = 0;
-		break;
-	default:
+	enum fault_decision decision = decide_access(vma, *pte, access);
+	if (decision == FAULT_SIGNAL ||
+	    carry_out(decision, mm, vma, pte, address, access, FAULT_BY_ACCESS))
 		return -EAGAIN;
-	}
-	if (error)
-		return -EAGAIN;		/* no frame: the slow path kills, as before */
 	count_fault(mm);
 	COUNT(vm_stats.fault_fast);
 	return 0;

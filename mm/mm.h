@@ -70,6 +70,14 @@ struct mm_backing_id {
 	uint64_t ino;
 };
 
+/*
+ * get_page and cached_page are called with only the address space's lock held
+ * (the page-fault fast path), on several CPUs at once and beside the kernel-lock
+ * holder: a backing locks its own pages, and a truncation must make the new size
+ * visible before it unmaps (mm_object_truncate), so that a fault either finishes
+ * before the unmap reaches its address space or sees the new size. The region
+ * holds the backing (get/put), so it cannot go away meanwhile.
+ */
 struct mm_backing_ops {
 	/* The page at index (in pages from the start of the file) with a reference for
 	 * the caller: 0, -EIO when index is past the end of the file (the fault
@@ -286,13 +294,14 @@ int mm_fault(struct mm *mm, uint64_t address, enum fault_access access);
 /*
  * The page-fault fast path: a program's own fault resolved without the kernel
  * lock, on another CPU at the same time as whatever the kernel-lock holder does.
- * It handles the faults a running program takes most, in anonymous private
- * memory under tables this address space owns: a first touch (a zeroed frame), a
- * copy-on-write write, an entry behind its region. 0 when the page is now mapped
- * with the access allowed; -EAGAIN for everything else (a file page, a fault
- * that grows the stack or gets a signal, a shared table, no frame free, the
- * address space's lock held elsewhere, an audit running), which mm_fault then
- * resolves under the kernel lock as before. Interrupts must be off.
+ * It handles the faults a running program takes, in its regions under tables
+ * this address space owns: a first touch (a zeroed frame, or the file's page and
+ * those around it), a copy-on-write write, an entry behind its region. 0 when the
+ * page is now mapped with the access allowed; -EAGAIN for everything else (a
+ * fault that grows the stack or gets a signal, shared anonymous memory, a shared
+ * table, no frame free, a page past the end of its file, the address space's
+ * lock held elsewhere, an audit running), which mm_fault then resolves under the
+ * kernel lock as before. Interrupts must be off.
  */
 int mm_fault_fast(struct mm *mm, uint64_t address, enum fault_access access);
 

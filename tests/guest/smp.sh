@@ -51,7 +51,7 @@ make -s -C "$ROOT" debug-kernel >/dev/null 2>&1
 KERNEL=$ROOT/build/debug/calf.elf boot smp-lock-order "crash=lock-order" 60
 check "debug kernel: crash=lock-order panics ($status)" test "$status" = 127
 check "debug kernel: the checker names both locks" \
-	log_has "lock order: crash_second (level 2) taken while holding crash_first (level 2)"
+	log_has "lock order: crash_second (level 3) taken while holding crash_first (level 3)"
 
 log=$OUT/smp-debug-stress.log
 output=$(CALF_RUN_LOG=$log "$ROOT/tools/calf-run" --kdebug --smp 4 -- '

@@ -1307,9 +1307,11 @@ static void fake_release(struct fake_file *f)
 /*
  * The fault fast path (mm_fault_fast) resolves what it takes exactly as
  * mm_fault would: a first touch, a copy-on-write copy and a reuse in anonymous
- * private memory. Everything else it leaves alone, -EAGAIN with nothing changed,
- * for mm_fault: a fault that must signal, a file page, a shared region, stack
- * growth, a table sharedpt shares, no frame, its lock held elsewhere, an audit.
+ * private memory, a file's page (with those around it) and a private copy of
+ * one. Everything else it leaves alone, -EAGAIN with nothing changed, for
+ * mm_fault: a fault that must signal, a page past the end of its file, shared
+ * anonymous memory, stack growth, a table sharedpt shares, no frame, its lock
+ * held elsewhere, an audit.
  */
 static void test_fast_path(void **state)
 {
@@ -1320,10 +1322,11 @@ static void test_fast_path(void **state)
 	struct vm_stats before = vm_stats;
 
 	fake_init(&f, 4 * PAGE_SIZE);
+	f.backing.ops = &fake_around_ops;
 	mm_map(parent, BASE, 4 * PAGE_SIZE, RW, 0);
 	mm_map(parent, BASE + 8 * PAGE_SIZE, PAGE_SIZE, PROT_READ, 0);
 	mm_map(parent, BASE + 16 * PAGE_SIZE, PAGE_SIZE, RW, VMA_SHARED);
-	mm_map_file(parent, BASE + 32 * PAGE_SIZE, 4 * PAGE_SIZE, RW, 0, &f.backing, 0);
+	mm_map_file(parent, BASE + 32 * PAGE_SIZE, 8 * PAGE_SIZE, RW, 0, &f.backing, 0);
 	mm_map(parent, stack_top - 4 * PAGE_SIZE, 4 * PAGE_SIZE, RW, VMA_GROWSDOWN | VMA_STACK);
 
 	assert_int_equal(mm_fault_fast(parent, BASE + 5, FAULT_WRITE), 0);
@@ -1339,7 +1342,7 @@ static void test_fast_path(void **state)
 	assert_int_equal(mm_fault_fast(parent, BASE + 8 * PAGE_SIZE, FAULT_WRITE), -EAGAIN);
 	assert_int_equal(mm_fault_fast(parent, BASE + 4 * PAGE_SIZE, FAULT_READ), -EAGAIN);
 	assert_int_equal(mm_fault_fast(parent, BASE + 16 * PAGE_SIZE, FAULT_WRITE), -EAGAIN);
-	assert_int_equal(mm_fault_fast(parent, BASE + 32 * PAGE_SIZE, FAULT_READ), -EAGAIN);
+	assert_int_equal(mm_fault_fast(parent, BASE + 37 * PAGE_SIZE, FAULT_READ), -EAGAIN);
 	assert_int_equal(mm_fault_fast(parent, stack_top - 8 * PAGE_SIZE, FAULT_WRITE), -EAGAIN);
 	assert_int_equal(mm_find_vma(parent, stack_top - 1)->start, stack_top - 4 * PAGE_SIZE);
 	mm_host_fail_nth(1);
@@ -1353,8 +1356,24 @@ static void test_fast_path(void **state)
 	fault_fast_resume();
 	assert_int_equal(parent->resident_pages, 1);
 	assert_null(page_of(parent, BASE + 16 * PAGE_SIZE));
-	assert_null(page_of(parent, BASE + 32 * PAGE_SIZE));
+	assert_null(page_of(parent, BASE + 37 * PAGE_SIZE));
 	assert_int_equal(vm_stats.fault_fast - before.fault_fast, 1);
+
+	/* A file's page: a read maps the cache's frame, and the cached one beside
+	 * it comes along; a first write to a private mapping copies at once. */
+	fake_byte(&f, PAGE_SIZE);
+	assert_int_equal(mm_fault_fast(parent, BASE + 32 * PAGE_SIZE, FAULT_READ), 0);
+	assert_ptr_equal(frame_of(parent, BASE + 32 * PAGE_SIZE), f.pages[0]);
+	assert_ptr_equal(frame_of(parent, BASE + 33 * PAGE_SIZE), f.pages[1]);
+	assert_false(pte_of(parent, BASE + 32 * PAGE_SIZE) & PTE_WRITE);
+	assert_int_equal(mm_fault_fast(parent, BASE + 34 * PAGE_SIZE, FAULT_WRITE), 0);
+	assert_ptr_not_equal(frame_of(parent, BASE + 34 * PAGE_SIZE), f.pages[2]);
+	assert_int_equal(*page_of(parent, BASE + 34 * PAGE_SIZE), f.model[2]);
+	assert_int_equal(parent->resident_pages, 4);
+	assert_int_equal(vm_stats.file_fault - before.file_fault, 2);
+	assert_int_equal(vm_stats.file_fault_around - before.file_fault_around, 1);
+	assert_int_equal(vm_stats.file_copy - before.file_copy, 1);
+	assert_int_equal(vm_stats.fault_fast - before.fault_fast, 3);
 
 	/* Copy-on-write: the child gets a copy, the parent then reuses its frame. */
 	struct mm *child = mm_fork(parent);

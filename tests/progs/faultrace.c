@@ -10,6 +10,8 @@
  */
 #define _GNU_SOURCE
 #include <sched.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include "util.h"
 #include "threadutil.h"
@@ -211,11 +213,204 @@ static void test_changing_beside(void)
 	munmap(pages, WRITER_PAGES * PAGE);
 }
 
+/* A file of THREADS * PAGES_EACH pages, page i holding the byte i + 1 throughout,
+ * unlinked at once (the open descriptor keeps it). */
+#define FILE_PAGES (THREADS * PAGES_EACH)
+
+static int make_file(void)
+{
+	static unsigned char page[PAGE];
+	int fd = open("/tmp/faultrace.data", O_RDWR | O_CREAT | O_TRUNC, 0600);
+
+	if (fd < 0)
+		bail("cannot create /tmp/faultrace.data: %s", strerror(errno));
+	unlink("/tmp/faultrace.data");
+	for (int i = 0; i < FILE_PAGES; i++) {
+		memset(page, i + 1, PAGE);
+		if (write(fd, page, PAGE) != PAGE)
+			bail("writing the file failed: %s", strerror(errno));
+	}
+	return fd;
+}
+
+static unsigned char *map_file(int fd, int type, size_t pages)
+{
+	void *p = mmap(NULL, pages * PAGE, PROT_READ | PROT_WRITE, type, fd, 0);
+
+	if (p == MAP_FAILED)
+		bail("mmap of the file failed: %s", strerror(errno));
+	return p;
+}
+
+struct file_slice {
+	unsigned char *base;	/* the thread's first page of the mapping */
+	int first;		/* its index in the file */
+	int wrong;		/* pages that did not hold the file's bytes */
+};
+
+/* Read each page of the slice (the file's bytes must be there), then write it. */
+static void *read_then_write(void *arg)
+{
+	struct file_slice *s = arg;
+
+	for (int i = 0; i < PAGES_EACH; i++) {
+		unsigned char *page = s->base + (size_t)i * PAGE;
+		unsigned char expected = (unsigned char)(s->first + i + 1);
+		s->wrong += page[0] != expected || page[PAGE - 1] != expected;
+	}
+	for (int i = 0; i < PAGES_EACH; i++)
+		s->base[(size_t)i * PAGE + 1] = 0xee;
+	return NULL;
+}
+
+/* Each thread reads and then writes its slice of a mapping of the whole file. */
+static int file_in_parallel(unsigned char *map)
+{
+	struct file_slice slices[THREADS];
+	pthread_t threads[THREADS];
+	int wrong = 0;
+
+	for (int t = 0; t < THREADS; t++) {
+		slices[t] = (struct file_slice){ map + (size_t)t * PAGES_EACH * PAGE,
+						 t * PAGES_EACH, 0 };
+		threads[t] = xthread(read_then_write, &slices[t]);
+	}
+	for (int t = 0; t < THREADS; t++) {
+		pthread_join(threads[t], NULL);
+		wrong += slices[t].wrong;
+	}
+	return wrong;
+}
+
+/* How many pages of the file hold byte 1 of value at offset 1. */
+static int file_pages_with(int fd, unsigned char value)
+{
+	unsigned char byte;
+	int count = 0;
+
+	for (int i = 0; i < FILE_PAGES; i++)
+		count += pread(fd, &byte, 1, (off_t)i * PAGE + 1) == 1 && byte == value;
+	return count;
+}
+
+static void test_file_pages(void)
+{
+	int fd = make_file();
+	unsigned char *shared = map_file(fd, MAP_SHARED, FILE_PAGES);
+	long before = fast_faults(), faults_before = vmstat("pgfault");
+
+	ok(file_in_parallel(shared) == 0,
+	   "four threads touching a shared file mapping at once read the file's bytes");
+	long after = fast_faults(), faults = vmstat("pgfault") - faults_before;
+	ok(file_pages_with(fd, 0xee) == FILE_PAGES, "and their writes are the file's");
+	ok(before < 0 || (after - before) * 4 >= faults,
+	   "those file faults were resolved on the fast path");
+	munmap(shared, (size_t)FILE_PAGES * PAGE);
+
+	/* A private mapping: the reads map the cache's frames, the writes copy. */
+	for (int i = 0; i < FILE_PAGES; i++)
+		if (pwrite(fd, "\0", 1, (off_t)i * PAGE + 1) != 1)
+			bail("pwrite failed: %s", strerror(errno));
+	unsigned char *private = map_file(fd, MAP_PRIVATE, FILE_PAGES);
+	int wrong = file_in_parallel(private);
+	int own = 0;
+	for (int i = 0; i < FILE_PAGES; i++)
+		own += private[(size_t)i * PAGE + 1] == 0xee;
+	ok(wrong == 0 && own == FILE_PAGES && file_pages_with(fd, 0) == FILE_PAGES,
+	   "in a private file mapping each thread's writes are its process's copies");
+	munmap(private, (size_t)FILE_PAGES * PAGE);
+	close(fd);
+}
+
+/*
+ * Threads read a shared mapping of a file while main shrinks it and grows it
+ * back: a page past the end is SIGBUS as soon as the truncation returns,
+ * however many faults were mapping it meanwhile, and a page that comes back
+ * reads as zeros.
+ */
+#define TRUNCATE_PAGES 64
+#define TRUNCATE_ROUNDS 40
+static __thread sigjmp_buf *bus_landing;
+static volatile int stop_reading;
+
+static void on_sigbus(int sig)
+{
+	(void)sig;
+	siglongjmp(*bus_landing, 1);
+}
+
+/* 1 if reading the byte at p raised SIGBUS, else 0 (the byte in *value). */
+static int read_or_bus(const volatile unsigned char *p, unsigned char *value)
+{
+	sigjmp_buf landing;
+
+	bus_landing = &landing;
+	if (sigsetjmp(landing, 1))
+		return 1;
+	*value = *p;
+	return 0;
+}
+
+static void *keep_reading(void *arg)
+{
+	const unsigned char *map = arg;
+	unsigned long wrong = 0;
+	unsigned char value;
+
+	while (!stop_reading)
+		for (int i = 0; i < TRUNCATE_PAGES; i++)
+			if (!read_or_bus(map + (size_t)i * PAGE + 7, &value))
+				wrong += value != 0 && value != (unsigned char)(i + 1);
+	return (void *)wrong;
+}
+
+static void test_truncate_beside(void)
+{
+	int fd = make_file();
+	unsigned char *map = map_file(fd, MAP_SHARED, TRUNCATE_PAGES);
+	struct sigaction sa = { .sa_handler = on_sigbus };
+	pthread_t readers[THREADS - 1];
+	int bus_past_end = 1, zero_after = 1;
+	unsigned char value;
+
+	sigaction(SIGBUS, &sa, NULL);
+	if (ftruncate(fd, (off_t)TRUNCATE_PAGES * PAGE) != 0)
+		bail("ftruncate failed: %s", strerror(errno));
+	for (int t = 0; t < THREADS - 1; t++)
+		readers[t] = xthread(keep_reading, map);
+	for (int round = 0; round < TRUNCATE_ROUNDS; round++) {
+		int keep = 1 + round % (TRUNCATE_PAGES - 1);
+		if (ftruncate(fd, (off_t)keep * PAGE) != 0)
+			bail("ftruncate failed: %s", strerror(errno));
+		for (int i = keep; i < TRUNCATE_PAGES; i += 7)
+			bus_past_end &= read_or_bus(map + (size_t)i * PAGE, &value);
+		if (ftruncate(fd, (off_t)TRUNCATE_PAGES * PAGE) != 0)
+			bail("ftruncate failed: %s", strerror(errno));
+		zero_after &= !read_or_bus(map + (size_t)(TRUNCATE_PAGES - 1) * PAGE + 7, &value) &&
+			      value == 0;
+	}
+	stop_reading = 1;
+	unsigned long wrong = 0;
+	for (int t = 0; t < THREADS - 1; t++) {
+		void *result;
+		pthread_join(readers[t], &result);
+		wrong += (unsigned long)result;
+	}
+	signal(SIGBUS, SIG_DFL);
+	ok(bus_past_end, "while threads fault a file's pages in, those past a truncation are SIGBUS");
+	ok(zero_after, "a page the file grows back over reads as zeros");
+	ok(wrong == 0, "the readers saw only the file's bytes or zeros");
+	munmap(map, (size_t)TRUNCATE_PAGES * PAGE);
+	close(fd);
+}
+
 int main(void)
 {
-	plan(8);
+	plan(15);
 	test_first_touch();
 	test_copy_on_write();
 	test_changing_beside();
+	test_file_pages();
+	test_truncate_beside();
 	return done();
 }
