@@ -11,6 +11,7 @@
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/pic.h"
 #include "arch/x86_64/serial.h"
+#include "arch/x86_64/rtc.h"
 #include "arch/x86_64/timer.h"
 #include "arch/x86_64/trap.h"
 #include "kernel/cmdline.h"
@@ -164,6 +165,7 @@ void kernel_main(uint64_t start_info_phys)
 	pic_init();
 	memory_init();
 	timer_init();
+	clock_realtime_init();
 	serial_enable_input(SERIAL_COM1);
 	irq_enable();
 	smp_init();

@@ -73,6 +73,20 @@ typedef long (*syscall_fn)(const struct syscall_args *args);
 						  (t6)args->arg[5]); } \
 	static long do_sys_##name(t1 a1, t2 a2, t3 a3, t4 a4, t5 a5, t6 a6)
 
+/*
+ * A system call that runs without the kernel lock (docs/smp.md, "System calls
+ * without the kernel lock"): write SYSCALL_WITHOUT_KERNEL_LOCK(name) beside its
+ * SYSCALL_DEFINE. Its handler runs with interrupts on while another CPU may hold
+ * the kernel lock and change anything that lock protects, so it may read only
+ * what no other CPU changes (the caller's own pid), or changes a whole word at
+ * a time, so that either value is a right answer (the caller's ids, the
+ * clock); it may copy to and from user memory (a fault there takes the kernel
+ * lock itself, as any trap does); it must not sleep, nor take any lock but a
+ * spinlock. The way back to user mode takes the kernel lock only when there is
+ * a signal to deliver or a reschedule due.
+ */
+#define SYSCALL_WITHOUT_KERNEL_LOCK(name) const char sys_without_kernel_lock_##name = 1
+
 /* Handle the system call in frame (number in rax); the result goes to frame->rax. */
 void syscall_dispatch(struct trap_frame *frame);
 

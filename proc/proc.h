@@ -223,6 +223,12 @@ void proc_out_of_memory(void);
  * a fatal signal. Never returns. */
 void __attribute__((noreturn)) proc_exit(int wait_status);
 
+/* Has the way back to user mode work for signal delivery (a signal pending that
+ * is not blocked, a group stop, a mask to restore)? Read without the kernel lock,
+ * for system calls that run without it (syscall/dispatch.c says why that is
+ * enough); with interrupts off. */
+bool signal_work_pending(void);
+
 /* End the current thread alone (exit); the last one out ends the process with
  * wait_status. Never returns. */
 void __attribute__((noreturn)) thread_exit(int wait_status);

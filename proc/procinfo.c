@@ -148,16 +148,6 @@ static long show_loadavg(int pid, char *buf, size_t size)
 	return t.length;
 }
 
-/* The wall-clock time of boot, in seconds: the RTC read once, less the uptime. */
-static uint64_t boot_time(void)
-{
-	static uint64_t seconds;
-
-	if (!seconds)
-		seconds = rtc_read_unix_time() - clock_monotonic_ns() / 1000000000;
-	return seconds;
-}
-
 /* Times in USER_HZ (100, the timer's rate): user nice system idle iowait irq
  * softirq steal guest guest_nice. */
 static long show_stat(int pid, char *buf, size_t size)
@@ -183,7 +173,7 @@ static long show_stat(int pid, char *buf, size_t size)
 	for (unsigned irq = 0; irq < IRQ_COUNT; irq++)
 		text_add(&t, " %lu", irq_count(irq));
 	text_add(&t, "\nctxt %lu\nbtime %lu\nprocesses %lu\nprocs_running %u\nprocs_blocked 0\n",
-	    sched_stats.context_switches, boot_time(), procs_created, sched_nr_running());
+	    sched_stats.context_switches, clock_boot_unix_time(), procs_created, sched_nr_running());
 	return t.length;
 }
 

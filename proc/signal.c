@@ -493,6 +493,16 @@ static int take_pending(struct proc *proc, uint64_t set, struct ksiginfo *info)
 	return sig;
 }
 
+bool signal_work_pending(void)
+{
+	struct proc *proc = current_proc();
+	uint64_t pending = __atomic_load_n(&proc->signal_pending, __ATOMIC_RELAXED) |
+			   __atomic_load_n(&proc->group->shared_pending, __ATOMIC_RELAXED);
+
+	return (pending & ~proc->signal_blocked) || proc->restore_blocked ||
+	       __atomic_load_n(&proc->group->stopped, __ATOMIC_RELAXED);
+}
+
 void signal_deliver_pending(struct trap_frame *frame)
 {
 	struct proc *proc = current_proc();

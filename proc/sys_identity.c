@@ -11,8 +11,12 @@
 #include "mm/uaccess.h"
 #include "lib/list.h"
 
+/* The caller's own ids need no kernel lock: each is one word, and only the
+ * caller's own calls (or an exec that ends it) change them. */
 SYSCALL_DEFINE0(getpid) { return current_proc()->tgid; }
+SYSCALL_WITHOUT_KERNEL_LOCK(getpid);
 SYSCALL_DEFINE0(gettid) { return current_proc()->pid; }
+SYSCALL_WITHOUT_KERNEL_LOCK(gettid);
 
 SYSCALL_DEFINE0(getppid)
 {
@@ -21,9 +25,13 @@ SYSCALL_DEFINE0(getppid)
 	return leader->pid == 1 ? 0 : leader->parent->pid;
 }
 SYSCALL_DEFINE0(getuid) { return current_proc()->task.cred.uid; }
+SYSCALL_WITHOUT_KERNEL_LOCK(getuid);
 SYSCALL_DEFINE0(geteuid) { return current_proc()->task.cred.euid; }
+SYSCALL_WITHOUT_KERNEL_LOCK(geteuid);
 SYSCALL_DEFINE0(getgid) { return current_proc()->task.cred.gid; }
+SYSCALL_WITHOUT_KERNEL_LOCK(getgid);
 SYSCALL_DEFINE0(getegid) { return current_proc()->task.cred.egid; }
+SYSCALL_WITHOUT_KERNEL_LOCK(getegid);
 
 /*
  * Credentials follow Linux's rules for a kernel without capabilities beyond root's:

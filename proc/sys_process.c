@@ -8,6 +8,7 @@
 #include "proc/proc.h"
 #include "proc/cpumask.h"
 #include "arch/x86_64/context.h"
+#include "arch/x86_64/cpu.h"
 #include "arch/x86_64/smp.h"
 #include "mm/uaccess.h"
 #include "kernel/syscall.h"
@@ -77,6 +78,25 @@ SYSCALL_DEFINE3(sched_getaffinity, int, pid, unsigned, size, uint64_t *, mask)
 		return -EFAULT;
 	return CPUMASK_BYTES;
 }
+
+/*
+ * getcpu(2): the CPU the caller runs on (it may run elsewhere by the time it
+ * looks, as on Linux) and its NUMA node, which is 0: calf has one. The third
+ * argument has been unused since Linux 2.6.24. No kernel lock: a task runs on
+ * one CPU until it gives it up, which a system call here never does.
+ */
+SYSCALL_DEFINE3(getcpu, unsigned *, cpu, unsigned *, node, void *, unused)
+{
+	unsigned id = this_cpu()->id, zero = 0;
+
+	(void)unused;
+	if (cpu && copy_to_user(cpu, &id, sizeof(id)))
+		return -EFAULT;
+	if (node && copy_to_user(node, &zero, sizeof(zero)))
+		return -EFAULT;
+	return 0;
+}
+SYSCALL_WITHOUT_KERNEL_LOCK(getcpu);
 
 /* Linux's check_same_owner, or CAP_SYS_NICE (root). */
 static bool may_set_affinity(const struct proc *proc)

@@ -2,8 +2,12 @@
  * proc/sys_time.c - the clock and sleep system calls. They live in proc/ because
  * the CPU-time clocks add up a thread group's ticks; sleeping is sched/'s.
  *
- * CLOCK_MONOTONIC is the PIT-based clock since boot; CLOCK_REALTIME adds the RTC's
- * reading at boot. Process CPU-time clocks count timer ticks.
+ * CLOCK_MONOTONIC is the clock since boot (arch/x86_64/timer.h); CLOCK_REALTIME
+ * adds the RTC's reading at boot. Process CPU-time clocks count timer ticks.
+ *
+ * Reading a clock needs no kernel lock (kernel/syscall.h): every CPU reads the
+ * same counter with constants fixed at boot, and the CPU-time clocks read the
+ * caller's own tick counts, which only its own CPU's tick adds to.
  */
 #include "kernel/syscall.h"
 #include "arch/x86_64/rtc.h"
@@ -68,6 +72,7 @@ SYSCALL_DEFINE2(clock_gettime, int, id, struct timespec_user *, out)
 	struct timespec_user ts = to_timespec(ns);
 	return copy_to_user(out, &ts, sizeof(ts));
 }
+SYSCALL_WITHOUT_KERNEL_LOCK(clock_gettime);
 
 SYSCALL_DEFINE2(clock_getres, int, id, struct timespec_user *, out)
 {
@@ -76,6 +81,7 @@ SYSCALL_DEFINE2(clock_getres, int, id, struct timespec_user *, out)
 	struct timespec_user resolution = { 0, 1 };
 	return out ? copy_to_user(out, &resolution, sizeof(resolution)) : 0;
 }
+SYSCALL_WITHOUT_KERNEL_LOCK(clock_getres);
 
 SYSCALL_DEFINE2(gettimeofday, struct timeval_user *, tv, void *, tz)
 {
@@ -88,6 +94,7 @@ SYSCALL_DEFINE2(gettimeofday, struct timeval_user *, tv, void *, tz)
 		return -EFAULT;
 	return 0;
 }
+SYSCALL_WITHOUT_KERNEL_LOCK(gettimeofday);
 
 SYSCALL_DEFINE1(time, int64_t *, out)
 {
@@ -97,6 +104,7 @@ SYSCALL_DEFINE1(time, int64_t *, out)
 		return -EFAULT;
 	return seconds;
 }
+SYSCALL_WITHOUT_KERNEL_LOCK(time);
 
 /* Sleep until the deadline on the monotonic clock; on a signal, report what is left. */
 static long sleep_until(uint64_t deadline, struct timespec_user *remaining, bool relative)

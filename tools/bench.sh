@@ -144,7 +144,7 @@ table1() {
 }
 
 # The -smp N table: Linux, calf in the cow and sharedpt modes, their ratios to
-# Linux, and for the throughput rows the same figures as forks per second.
+# Linux, and for the throughput rows the same figures as forks (calls) per second.
 table_smp() {
 	awk -F, "$awk_units"'
 	NR == 1 {
@@ -155,7 +155,7 @@ table_smp() {
 	{
 		printf "%-24s %11s %11s %11s  %7s %7s", $1, human($2), human($3), human($4),
 		       ratio($3, $2), ratio($4, $2)
-		if ($1 ~ /^fork_parallel_/)
+		if ($1 ~ /^(fork|call)_parallel_/)
 			printf "  %8s %8s %8s", rate($2), rate($3), rate($4)
 		printf "\n"
 	}' "$1"

@@ -62,12 +62,23 @@ uint64_t rtc_read_unix_time(void)
 	return days_since_epoch(year, month, day) * 86400 + hours * 3600 + minutes * 60 + seconds;
 }
 
+#define NSEC 1000000000ull
+
+/* The Unix time at which the monotonic clock read 0. Written once, at boot, by
+ * one CPU: the clock's readers on every CPU then need no lock (nor port I/O). */
+static uint64_t boot_unix_time;
+
+void clock_realtime_init(void)
+{
+	boot_unix_time = rtc_read_unix_time() - clock_monotonic_ns() / NSEC;
+}
+
+uint64_t clock_boot_unix_time(void)
+{
+	return boot_unix_time;
+}
+
 uint64_t clock_realtime_ns(void)
 {
-	static uint64_t boot_unix_time;
-	const uint64_t nsec = 1000000000ull;
-
-	if (!boot_unix_time)
-		boot_unix_time = rtc_read_unix_time() - clock_monotonic_ns() / nsec;
-	return boot_unix_time * nsec + clock_monotonic_ns();
+	return boot_unix_time * NSEC + clock_monotonic_ns();
 }
