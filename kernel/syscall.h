@@ -84,6 +84,11 @@ typedef long (*syscall_fn)(const struct syscall_args *args);
  * lock itself, as any trap does); it must not sleep, nor take any lock but a
  * spinlock. The way back to user mode takes the kernel lock only when there is
  * a signal to deliver or a reschedule due.
+ *
+ * A call that can be served so only sometimes returns -EKERNELLOCK, having
+ * changed nothing, when it cannot: it is then called again under the kernel
+ * lock, the usual way. kernel_lock_held() tells it which call it is (and is
+ * always true on one CPU, where the lock is not taken at all).
  */
 #define SYSCALL_WITHOUT_KERNEL_LOCK(name) const char sys_without_kernel_lock_##name = 1
 

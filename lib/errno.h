@@ -77,5 +77,9 @@
 #define ERESTARTSYS	512
 /* The same, but EINTR whenever a handler ran, SA_RESTART or not (pause, sigsuspend). */
 #define ERESTARTNOHAND	514
+/* Kernel-internal: a system call run without the kernel lock cannot be served that
+ * way after all, and changed nothing; it is run again under the lock
+ * (kernel/syscall.h, SYSCALL_WITHOUT_KERNEL_LOCK). */
+#define EKERNELLOCK	600
 
 #endif

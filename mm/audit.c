@@ -250,8 +250,8 @@ int mm_audit(struct mm *const *mms, size_t count, uint32_t *workspace, char *rep
 			   .size = size };
 
 	/* The kernel lock keeps everything else still (mm/fault.c). */
-	fault_fast_pause();
+	fast_paths_pause();
 	audit_all(&a, mms, count);
-	fault_fast_resume();
+	fast_paths_resume();
 	return a.failed ? -1 : 0;
 }

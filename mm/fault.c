@@ -354,60 +354,69 @@ static int resolve_fast(struct mm *mm, uint64_t address, enum fault_access acces
 
 /*
  * The audit checks every address space and frame at once, so it stops the fast
- * path first: the kernel lock keeps everything else still. A fast fault counts
+ * paths first: the kernel lock keeps everything else still. A fast path counts
  * itself in flight before it looks at the flag, the audit raises the flag before
  * it waits for the count to drop, both with full barriers, so one of them sees
  * the other.
  */
-static uint32_t fast_faults_in_flight;
-static bool fast_faults_paused;
+static uint32_t fast_paths_in_flight;
+static bool fast_paths_paused;
 
 /*
  * Threads of one process faulting at once wait for each other's few
  * microseconds; a holder that keeps the lock longer than this many turns is
- * doing more (a fork, an munmap, under the kernel lock), and the fault goes the
- * slow way, where the wait is a halt rather than a spin.
+ * doing more (a fork, an munmap, under the kernel lock), and the fast path
+ * gives up: the slow way waits with a halt rather than a spin.
  */
-#define FAST_FAULT_TURNS 1000
+#define FAST_PATH_TURNS 1000
 
-static bool take_for_fast_fault(struct mm *mm)
+static bool take_for_fast_path(struct mm *mm)
 {
 	for (unsigned turns = 0;; turns++) {
 		if (__atomic_load_n(&mm->lock_wanted, __ATOMIC_RELAXED))
 			return false;	/* a kernel-lock holder waits: give way */
 		if (spin_trylock_keep_irqs(&mm->lock))
 			return true;
-		if (turns == FAST_FAULT_TURNS)
+		if (turns == FAST_PATH_TURNS)
 			return false;
 		hw_wait_turn();
 	}
 }
 
+bool fast_path_enter(struct mm *mm)
+{
+	__atomic_fetch_add(&fast_paths_in_flight, 1, __ATOMIC_SEQ_CST);
+	if (!__atomic_load_n(&fast_paths_paused, __ATOMIC_SEQ_CST) && take_for_fast_path(mm))
+		return true;
+	__atomic_fetch_sub(&fast_paths_in_flight, 1, __ATOMIC_RELEASE);
+	return false;
+}
+
+void fast_path_leave(struct mm *mm)
+{
+	mm_unlock(mm);
+	__atomic_fetch_sub(&fast_paths_in_flight, 1, __ATOMIC_RELEASE);
+}
+
 int mm_fault_fast(struct mm *mm, uint64_t address, enum fault_access access)
 {
-	int result = -EAGAIN;
-
-	if (address >= MM_STACK_TOP)
-		return result;
-	__atomic_fetch_add(&fast_faults_in_flight, 1, __ATOMIC_SEQ_CST);
-	if (!__atomic_load_n(&fast_faults_paused, __ATOMIC_SEQ_CST) && take_for_fast_fault(mm)) {
-		result = resolve_fast(mm, address, access);
-		mm_unlock(mm);
-	}
-	__atomic_fetch_sub(&fast_faults_in_flight, 1, __ATOMIC_RELEASE);
+	if (address >= MM_STACK_TOP || !fast_path_enter(mm))
+		return -EAGAIN;
+	int result = resolve_fast(mm, address, access);
+	fast_path_leave(mm);
 	return result;
 }
 
-void fault_fast_pause(void)
+void fast_paths_pause(void)
 {
-	__atomic_store_n(&fast_faults_paused, true, __ATOMIC_SEQ_CST);
-	while (__atomic_load_n(&fast_faults_in_flight, __ATOMIC_SEQ_CST))
+	__atomic_store_n(&fast_paths_paused, true, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&fast_paths_in_flight, __ATOMIC_SEQ_CST))
 		hw_wait_turn();
 }
 
-void fault_fast_resume(void)
+void fast_paths_resume(void)
 {
-	__atomic_store_n(&fast_faults_paused, false, __ATOMIC_RELEASE);
+	__atomic_store_n(&fast_paths_paused, false, __ATOMIC_RELEASE);
 }
 
 int fault_kernel_write(struct mm *mm, uint64_t address, struct page **page)

@@ -25,9 +25,20 @@ int fault_kernel_write(struct mm *mm, uint64_t address, struct page **page);
 /* mm_fault for a caller holding the address space's lock. */
 int fault_page(struct mm *mm, uint64_t address, enum fault_access access);
 
-/* Stop the fast path (mm_fault_fast) until resumed, waiting for the faults it is
- * resolving to finish: for the audit, which needs every address space still. */
-void fault_fast_pause(void);
-void fault_fast_resume(void);
+/*
+ * The ways into an address space without the kernel lock (mm_fault_fast,
+ * mm_discard_fast: mm/mm.h) start with fast_path_enter, which takes the address
+ * space's lock if it can within a short spin, and gives way to a kernel-lock
+ * holder that wants it: false, and nothing taken. fast_path_leave releases it.
+ * Interrupts must be off in between: an interrupt handler would wait for the
+ * kernel lock, whose holder may be waiting for this address space's lock.
+ */
+bool fast_path_enter(struct mm *mm);
+void fast_path_leave(struct mm *mm);
+
+/* Stop the fast paths until resumed, waiting for those in flight to finish: for
+ * the audit, which needs every address space still. */
+void fast_paths_pause(void);
+void fast_paths_resume(void);
 
 #endif

@@ -68,6 +68,9 @@ static inline void hw_wait_turn(void)
 	ipi_serve_pending();
 	cpu_relax();
 }
+/* Interrupts off (the previous state returned) and back. */
+static inline uint64_t hw_irq_save(void) { return irq_save(); }
+static inline void hw_irq_restore(uint64_t flags) { irq_restore(flags); }
 #endif
 
 #include "lib/list.h"

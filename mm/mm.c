@@ -444,6 +444,31 @@ int mm_discard(struct mm *mm, uint64_t start, uint64_t length)
 	return error;
 }
 
+/*
+ * A discard changes entries only, never regions, so the address space's lock
+ * suffices for it, as for a page fault (mm_fault_fast), when its tables are
+ * its own (taking a table sharedpt shares needs the kernel lock:
+ * mm/pagetable.c). Interrupts stay off throughout (mm/fault.h says why), so the
+ * range is bounded: a longer one waits for the kernel lock instead.
+ */
+#define FAST_DISCARD_PAGES 512
+
+int mm_discard_fast(struct mm *mm, uint64_t start, uint64_t length)
+{
+	int result = -EAGAIN;
+
+	if (page_up(length) / PAGE_SIZE > FAST_DISCARD_PAGES)
+		return result;
+	uint64_t flags = hw_irq_save();
+	if (fast_path_enter(mm)) {
+		if (pt_range_owned(mm->root, start, start + page_up(length)))
+			result = discard_range(mm, start, length);
+		fast_path_leave(mm);
+	}
+	hw_irq_restore(flags);
+	return result;
+}
+
 struct protect_context {
 	struct mm *mm;
 	const struct vma *vma;

@@ -175,11 +175,13 @@ int fork_mode_parse(const char *text, size_t length, enum fork_mode *mode);
  * Locking (docs/smp.md, "The address space's lock"). mm/ takes an address space's
  * lock itself, around every change to its regions, entries, page tables and
  * resident count, and around every walk of its entries: callers never take it.
- * It is what lets a page fault of a program be resolved without the kernel lock
- * (mm_fault_fast); everything else in mm/ still runs under the kernel lock too,
+ * It is what lets a page fault of a program, and a discard (madvise), be served
+ * without the kernel lock (mm_fault_fast, mm_discard_fast: they change entries,
+ * never regions); everything else in mm/ still runs under the kernel lock too,
  * so regions may be read (mm_find_vma, mm_usage, /proc/PID/maps) without it: only
  * a holder of both changes them. It comes first in the lock order (kernel/
- * spinlock.h: the frame and heap locks nest inside it) and no two are held at once.
+ * spinlock.h: a file's page-cache lock, the frame and heap locks nest inside it)
+ * and no two are held at once.
  */
 struct mm {
 	struct spinlock lock;
@@ -268,6 +270,12 @@ int mm_unmap(struct mm *mm, uint64_t start, uint64_t length);
  * -ENOMEM if the range has holes (the mapped parts are still discarded, as in
  * Linux), else 0. */
 int mm_discard(struct mm *mm, uint64_t start, uint64_t length);
+
+/* mm_discard without the kernel lock (madvise from threads, beside whatever the
+ * kernel-lock holder does): done when the range is at most 2 MiB, under tables
+ * this address space owns, and its lock is free soon enough; else -EAGAIN with
+ * nothing changed, for mm_discard under the kernel lock. */
+int mm_discard_fast(struct mm *mm, uint64_t start, uint64_t length);
 
 /* Change protection in the range, which must be fully mapped (-ENOMEM otherwise);
  * -EACCES if prot has PROT_WRITE and a region there is VMA_NOWRITE. Either error

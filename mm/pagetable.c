@@ -343,13 +343,14 @@ static void slot_range(int level, uint64_t base, uint64_t start, uint64_t end,
 
 /*
  * What a walk does with a table it reaches that other address spaces use too
- * (the three public walks below): this is the only place walks tell shared
+ * (the public walks below): this is the only place walks tell shared
  * tables from their own.
  */
 enum walk_shared {
 	WALK_THROUGH,	/* visit the leaf tables under it, as any other */
 	WALK_UNSHARE,	/* take it for this address space first (own_table) */
 	WALK_DROP,	/* drop this address space's reference and skip it */
+	WALK_REFUSE,	/* stop: -EAGAIN */
 };
 
 struct pt_walk {
@@ -382,6 +383,8 @@ static int walk_tables(uint64_t table, int level, uint64_t base, uint64_t start,
 			continue;
 		if (!table_is_owned(entry)) {
 			struct page *below = table_page(entry);
+			if (w->shared == WALK_REFUSE)
+				return -EAGAIN;
 			if (w->shared == WALK_DROP && below->refcount > 1) {
 				table_put(below);
 				entries[i] = 0;
@@ -436,6 +439,11 @@ int pt_for_each_table(uint64_t root, uint64_t start, uint64_t end, pt_table_fn f
 int pt_unshare(uint64_t root, uint64_t start, uint64_t end)
 {
 	return walk(root, start, end, WALK_UNSHARE, NULL, NULL);
+}
+
+bool pt_range_owned(uint64_t root, uint64_t start, uint64_t end)
+{
+	return walk(root, start, end, WALK_REFUSE, NULL, NULL) == 0;
 }
 
 int pt_unshare_deferred(uint64_t root, uint64_t start, uint64_t end, bool *taken)

@@ -95,6 +95,10 @@ int pt_unshare(uint64_t root, uint64_t start, uint64_t end);
  */
 int pt_unshare_deferred(uint64_t root, uint64_t start, uint64_t end, bool *taken);
 
+/* Is every table that serves [start, end) root's own, none shared by sharedpt?
+ * Then pt_unshare there has nothing to do, and cannot fail. */
+bool pt_range_owned(uint64_t root, uint64_t start, uint64_t end);
+
 /*
  * Visit every leaf table that serves [start, end): fn gets the table's entries
  * and the slots [first, last] inside the range, the first at `address`. For

@@ -72,20 +72,25 @@ static long unimplemented(uint64_t number)
  * checks are made with interrupts off: a signal sent from another CPU after
  * them comes with the wake-up IPI (sched_wake_interruptible), which then
  * arrives in user mode and takes the whole way back; one raised on this CPU
- * (an interrupt's) was raised before them.
+ * (an interrupt's) was raised before them. False when the handler needs the
+ * kernel lock after all (-EKERNELLOCK): nothing is done yet.
  */
-static void run_without_kernel_lock(syscall_fn handler, const struct syscall_args *args,
+static bool run_without_kernel_lock(syscall_fn handler, const struct syscall_args *args,
 				    struct trap_frame *frame)
 {
 	irq_enable();
-	frame->rax = handler(args);
+	long result = handler(args);
 	irq_disable();
+	if (result == -EKERNELLOCK)
+		return false;
+	frame->rax = result;
 	if (this_cpu()->need_resched || signal_work_pending()) {
 		kernel_lock_enter();
 		sched_return_to_user(frame);
 		kernel_lock_exit();
 	}
 	spin_assert_none_held("the return to user mode");
+	return true;
 }
 
 void syscall_dispatch(struct trap_frame *frame)
@@ -97,8 +102,8 @@ void syscall_dispatch(struct trap_frame *frame)
 	};
 
 	current_proc()->syscall_nr = number;
-	if (number < TABLE_SIZE && table[number].without_kernel_lock) {
-		run_without_kernel_lock(table[number].handler, &args, frame);
+	if (number < TABLE_SIZE && table[number].without_kernel_lock &&
+	    run_without_kernel_lock(table[number].handler, &args, frame)) {
 		if (kernel_lock_active)
 			kernel_lock_assert_released("a return to user mode from a system call");
 		return;

@@ -10,6 +10,7 @@
  * time, and the region keeps the open file (hence the file) alive after close().
  * /dev/zero maps anonymous memory, as in Linux.
  */
+#include "kernel/kernel_lock.h"
 #include "kernel/syscall.h"
 #include "fs/fs.h"
 #include "mm/frame.h"
@@ -332,10 +333,21 @@ SYSCALL_DEFINE3(madvise, uint64_t, address, uint64_t, length, int, advice)
 		return -EINVAL;
 	if (end == address)
 		return 0;
-	if (advice == MADV_DONTNEED || advice == MADV_FREE)
-		return mm_discard(mm, address, end - address);
+	/* Without the kernel lock (allocators in threads discard all the time), when
+	 * mm/ can: a discard changes no region. The other advice reads regions,
+	 * which only the kernel lock keeps still for a reader without theirs. */
+	bool locked = kernel_lock_held();
+	if (advice == MADV_DONTNEED || advice == MADV_FREE) {
+		if (locked)
+			return mm_discard(mm, address, end - address);
+		int error = mm_discard_fast(mm, address, end - address);
+		return error == -EAGAIN ? -EKERNELLOCK : error;
+	}
+	if (!locked)
+		return -EKERNELLOCK;
 	return range_mapped(mm, address, end) ? 0 : -ENOMEM;
 }
+SYSCALL_WITHOUT_KERNEL_LOCK(madvise);
 
 /*
  * mincore: a byte per page of [address, address + length), 1 when the page is in

@@ -101,6 +101,9 @@ bool hw_several_cpus(void);
 void hw_flush_remote(uint64_t cpus, uint64_t start, uint64_t end);
 /* A turn of a wait for other CPUs: nothing to wait for on the host. */
 static inline void hw_wait_turn(void) { }
+/* No interrupts on the host. */
+static inline uint64_t hw_irq_save(void) { return 0; }
+static inline void hw_irq_restore(uint64_t flags) { (void)flags; }
 struct mm_host_shootdown {
 	unsigned count;
 	uint64_t cpus, start, end;

@@ -1305,6 +1305,61 @@ static void fake_release(struct fake_file *f)
 }
 
 /*
+ * The discard without the kernel lock (mm_discard_fast) does what mm_discard
+ * does, holes and all, or nothing: -EAGAIN for a range over 2 MiB, under a table
+ * sharedpt shares, or while the lock is held elsewhere or the audit runs.
+ */
+static void test_discard_fast(void **state)
+{
+	(void)state;
+	struct mm *parent = mm_create();
+
+	mm_map(parent, BASE, 1024 * PAGE_SIZE, RW, 0);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(mm_fault(parent, BASE + i * PAGE_SIZE, FAULT_WRITE), 0);
+	*page_of(parent, BASE) = 'x';
+	assert_int_equal(mm_discard_fast(parent, BASE, 2 * PAGE_SIZE), 0);
+	assert_null(page_of(parent, BASE));
+	assert_null(page_of(parent, BASE + PAGE_SIZE));
+	assert_int_equal(parent->resident_pages, 2);
+	/* Beyond the region: the part inside is discarded, the hole is ENOMEM. */
+	assert_int_equal(mm_discard_fast(parent, BASE + 1023 * PAGE_SIZE, 2 * PAGE_SIZE), -ENOMEM);
+
+	assert_int_equal(mm_discard_fast(parent, BASE, 513 * PAGE_SIZE), -EAGAIN);
+	spin_lock_keep_irqs(&parent->lock);
+	assert_int_equal(mm_discard_fast(parent, BASE + 2 * PAGE_SIZE, PAGE_SIZE), -EAGAIN);
+	spin_unlock_keep_irqs(&parent->lock);
+	fast_paths_pause();
+	assert_int_equal(mm_discard_fast(parent, BASE + 2 * PAGE_SIZE, PAGE_SIZE), -EAGAIN);
+	fast_paths_resume();
+	assert_int_equal(parent->resident_pages, 2);
+
+	/* sharedpt: the child's tables are the parent's until one of them writes. */
+	mm_fork_mode = FORK_MODE_SHAREDPT;
+	mm_sharedpt_min_resident = 0;
+	mm_sharedpt_small_pages = 1;
+	struct mm *child = mm_fork(parent);
+	assert_non_null(child);
+	assert_int_equal(mm_discard_fast(child, BASE + 2 * PAGE_SIZE, PAGE_SIZE), -EAGAIN);
+	assert_int_equal(child->resident_pages, 2);
+	assert_int_equal(mm_discard(child, BASE + 2 * PAGE_SIZE, PAGE_SIZE), 0);
+	assert_int_equal(child->resident_pages, 1);
+	assert_int_equal(mm_discard_fast(child, BASE + 3 * PAGE_SIZE, PAGE_SIZE), 0);
+	assert_int_equal(child->resident_pages, 0);
+	assert_non_null(page_of(parent, BASE + 3 * PAGE_SIZE));
+	struct mm *live[] = { parent, child };
+	char report[256];
+	assert_int_equal(audit(live, 2, report, sizeof(report)), 0);
+
+	mm_put(child);
+	mm_put(parent);
+	mm_fork_mode = FORK_MODE_COW;
+	mm_sharedpt_min_resident = 1024;
+	mm_sharedpt_small_pages = 512;
+	check_no_leak();
+}
+
+/*
  * The fault fast path (mm_fault_fast) resolves what it takes exactly as
  * mm_fault would: a first touch, a copy-on-write copy and a reuse in anonymous
  * private memory, a file's page (with those around it) and a private copy of
@@ -1351,9 +1406,9 @@ static void test_fast_path(void **state)
 	spin_lock_keep_irqs(&parent->lock);
 	assert_int_equal(mm_fault_fast(parent, BASE + PAGE_SIZE, FAULT_WRITE), -EAGAIN);
 	spin_unlock_keep_irqs(&parent->lock);
-	fault_fast_pause();
+	fast_paths_pause();
 	assert_int_equal(mm_fault_fast(parent, BASE + PAGE_SIZE, FAULT_WRITE), -EAGAIN);
-	fault_fast_resume();
+	fast_paths_resume();
 	assert_int_equal(parent->resident_pages, 1);
 	assert_null(page_of(parent, BASE + 16 * PAGE_SIZE));
 	assert_null(page_of(parent, BASE + 37 * PAGE_SIZE));
@@ -2179,6 +2234,7 @@ int main(void)
 		cmocka_unit_test_setup(test_audit_finds_damage, setup),
 		cmocka_unit_test_setup(test_file_private_copy_on_write, setup),
 		cmocka_unit_test_setup(test_fast_path, setup),
+		cmocka_unit_test_setup(test_discard_fast, setup),
 		cmocka_unit_test_setup(test_file_shared_writes_reach_file, setup),
 		cmocka_unit_test_setup(test_file_private_fork, setup),
 		cmocka_unit_test_setup(test_file_split_and_merge, setup),

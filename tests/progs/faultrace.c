@@ -1,12 +1,13 @@
 /*
  * faultrace.c - page faults that several threads take at once, as a threaded
- * program takes them: first touches of fresh anonymous memory, copy-on-write
- * writes after a fork, and faults while another thread changes the address space
- * (mmap, mprotect, munmap, fork) beside them. Every page must end holding what
- * its writer wrote, and a forked child what it saw at the fork. On calf these
- * faults are resolved without the kernel lock (mm_fault_fast), several CPUs at
- * once; /proc/vmstat's pgfault_fast must show it. Linux has no such line: there
- * that check holds trivially.
+ * program takes them: first touches of fresh anonymous memory and of a file's
+ * pages, copy-on-write writes after a fork, faults while another thread changes
+ * the address space (mmap, mprotect, munmap, fork) or truncates the file beside
+ * them, and discards (madvise) of their own pages. Every page must end holding
+ * what its writer wrote, and a forked child what it saw at the fork. On calf
+ * these faults and discards are served without the kernel lock (mm_fault_fast,
+ * mm_discard_fast), several CPUs at once; /proc/vmstat's pgfault_fast must show
+ * it. Linux has no such line: there that check holds trivially.
  */
 #define _GNU_SOURCE
 #include <sched.h>
@@ -404,13 +405,63 @@ static void test_truncate_beside(void)
 	close(fd);
 }
 
+/*
+ * Threads that write their pages and give them back with madvise(MADV_DONTNEED)
+ * over and over, as allocators in threads do, beside one another: after each
+ * discard a thread's pages read zero, after each write they hold its bytes.
+ */
+#define DISCARD_PAGES 16
+#define DISCARD_ROUNDS 200
+
+static void *write_and_discard(void *arg)
+{
+	unsigned char *pages = arg;
+	unsigned long wrong = 0;
+
+	for (int round = 0; round < DISCARD_ROUNDS; round++) {
+		unsigned char value = (unsigned char)(round + 1);
+		for (int i = 0; i < DISCARD_PAGES; i++)
+			pages[(size_t)i * PAGE + i] = value;
+		for (int i = 0; i < DISCARD_PAGES; i++)
+			wrong += pages[(size_t)i * PAGE + i] != value;
+		if (madvise(pages, DISCARD_PAGES * PAGE, MADV_DONTNEED) != 0)
+			wrong++;
+		for (int i = 0; i < DISCARD_PAGES; i++)
+			wrong += pages[(size_t)i * PAGE + i] != 0;
+	}
+	return (void *)wrong;
+}
+
+static void test_discard_beside(void)
+{
+	size_t length = (size_t)THREADS * DISCARD_PAGES * PAGE;
+	unsigned char *region = mmap(NULL, length, PROT_READ | PROT_WRITE,
+				     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	pthread_t threads[THREADS];
+	unsigned long wrong = 0;
+
+	if (region == MAP_FAILED)
+		bail("mmap failed: %s", strerror(errno));
+	for (int t = 0; t < THREADS; t++)
+		threads[t] = xthread(write_and_discard, region + (size_t)t * DISCARD_PAGES * PAGE);
+	for (int t = 0; t < THREADS; t++) {
+		void *result;
+		pthread_join(threads[t], &result);
+		wrong += (unsigned long)result;
+	}
+	ok(wrong == 0, "four threads writing and discarding their pages at once: "
+		       "each discard leaves zeros, each write its bytes");
+	munmap(region, length);
+}
+
 int main(void)
 {
-	plan(15);
+	plan(16);
 	test_first_touch();
 	test_copy_on_write();
 	test_changing_beside();
 	test_file_pages();
 	test_truncate_beside();
+	test_discard_beside();
 	return done();
 }
