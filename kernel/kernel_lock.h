@@ -13,8 +13,9 @@
  * handlers (TLB shootdown, remote calls), which touch only their own request
  * slots, the page faults a program's address space resolves under its own
  * lock (mm_fault_fast, mm/mm.h), and the system calls marked
- * SYSCALL_WITHOUT_KERNEL_LOCK (kernel/syscall.h: the clocks, the caller's ids). A CPU waiting for the lock does so with interrupts off and serves the
- * IPIs aimed at it meanwhile, so the holder's shootdowns are answered; after a
+ * SYSCALL_WITHOUT_KERNEL_LOCK (kernel/syscall.h; docs/smp.md lists them). A
+ * CPU waiting for the lock does so with interrupts off and serves the IPIs
+ * aimed at it meanwhile, so the holder's shootdowns are answered; after a
  * short spin it halts, and an NMI wakes it when its turn comes or a request is
  * aimed at it (arch/x86_64/ipi.h, ipi_halt_until).
  *

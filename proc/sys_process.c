@@ -11,6 +11,7 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/smp.h"
 #include "mm/uaccess.h"
+#include "kernel/kernel_lock.h"
 #include "kernel/syscall.h"
 #include "lib/string.h"
 
@@ -48,10 +49,22 @@ SYSCALL_DEFINE2(getrusage, int, who, void *, out)
 	return clear_user(out, 144);
 }
 
+/*
+ * The caller goes to the back of its CPU's queue if another task waits there
+ * (as Linux's yield, which does not move tasks between CPUs either), else goes
+ * on at once. Only giving way needs the kernel lock: programs that wait by
+ * yielding in a loop, alone on their CPU, no longer queue for it at every turn.
+ */
 SYSCALL_DEFINE0(sched_yield)
 {
-	return 0;	/* the return to user mode reschedules if the slice is over */
+	if (!sched_others_waiting())
+		return 0;
+	if (!kernel_lock_held())
+		return -EKERNELLOCK;
+	sched_give_way();
+	return 0;
 }
+SYSCALL_WITHOUT_KERNEL_LOCK(sched_yield);
 
 /* The thread pid names (0: the caller), or NULL. */
 static struct proc *affinity_target(int pid)

@@ -285,6 +285,16 @@ void sched_restart_slice(void)
 	cpu->slice_start_tsc = rdtsc();
 }
 
+bool sched_others_waiting(void)
+{
+	return __atomic_load_n(&here()->queued, __ATOMIC_RELAXED) != 0;
+}
+
+void sched_give_way(void)
+{
+	this_cpu()->need_resched = true;
+}
+
 unsigned sched_nr_running(void)
 {
 	unsigned count = 0;

@@ -63,6 +63,13 @@ void sched_restart_slice(void);
 void sched_return_to_user(struct trap_frame *frame);
 unsigned sched_nr_running(void);	/* runnable tasks, the running one included */
 
+/* sched_yield: does another task wait in this CPU's queue? Read without the
+ * kernel lock, it is one word: a task queued meanwhile waits for the caller's
+ * next yield or tick. sched_give_way (under the kernel lock) lets it run: the
+ * caller goes to the back of the queue on its way back to user mode. */
+bool sched_others_waiting(void);
+void sched_give_way(void);
+
 /* A sleeper woken because of a signal: if task sleeps interruptibly, make it
  * runnable (off its wait queue) and return 1; else 0. A task running on another
  * CPU is interrupted there, so that it delivers the signal at once. */

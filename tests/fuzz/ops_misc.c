@@ -111,7 +111,7 @@ static void op_info(struct fz *f)
 {
 	uint64_t p = arg_user_addr(f);
 
-	switch (rng_below(&f->rng, 12)) {
+	switch (rng_below(&f->rng, 13)) {
 	case 0: FZ1(SYS_uname, p); break;
 	case 1: FZ1(SYS_sysinfo, p); break;
 	case 2: FZ3(SYS_getrandom, p, arg_len(f), arg_bits(f, 1 | 2 | 4)); break;
@@ -133,6 +133,7 @@ static void op_info(struct fz *f)
 		break;
 	}
 	case 10: FZ3(SYS_sched_getaffinity, 0, arg_len(f), p); break;
+	case 11: FZ3(SYS_getcpu, p, rng_one_in(&f->rng, 2) ? arg_user_addr(f) : 0, 0); break;
 	default: FZ2(SYS_nanosleep, p, rng_one_in(&f->rng, 2) ? arg_user_addr(f) : 0); break;
 	}
 }
