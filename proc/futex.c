@@ -2,11 +2,21 @@
  * proc/futex.c - futex(2) and robust futexes (interface in proc/futex.h).
  *
  * A waiter is a struct on the sleeping thread's kernel stack, in a bucket of a
- * small hash table chosen by its key. One CPU and a kernel that is not
- * preemptible make "read the word, compare, queue" atomic against other threads:
- * nothing else runs until this thread sleeps, and interrupt handlers never write
- * user memory. Requeueing moves a waiter to another key (and bucket) without
- * waking it.
+ * small hash table chosen by its key. The kernel lock and a kernel that is not
+ * preemptible make "read the word, compare, queue" atomic against other threads'
+ * wakes: nothing else runs in the kernel until this thread sleeps, and interrupt
+ * handlers never write user memory. Requeueing moves a waiter to another key
+ * (and bucket) without waking it.
+ *
+ * Two cases need no kernel lock, for a private futex (its key needs no look at
+ * the page tables): a wait whose word no longer holds the value (EAGAIN), and a
+ * wake with nobody to wake. Each bucket counts its waiters, and a waiter counts
+ * itself in before it reads its word (a locked instruction: a full barrier);
+ * a wake without the lock reads the count after a full barrier that orders the
+ * caller's store to the word before it. So either the wake sees the waiter
+ * (and takes the kernel lock, behind which the waiter is queued or gone) or
+ * the waiter reads the new word (and does not sleep): no wake-up is lost, as
+ * with Linux's per-bucket waiter counts. Everything else takes the lock.
  */
 #include "proc/internal.h"
 #include "proc/futex.h"
@@ -14,6 +24,7 @@
 #include "arch/x86_64/timer.h"
 #include "mm/mm.h"
 #include "mm/uaccess.h"
+#include "kernel/kernel_lock.h"
 #include "kernel/syscall.h"
 
 #define FUTEX_WAIT		0
@@ -58,15 +69,32 @@ struct futex_waiter {
 
 #define BUCKETS 64
 static struct list_node buckets[BUCKETS];
+/* The waiters queued in each bucket, or about to read their word (above). */
+static uint32_t bucket_waiters[BUCKETS];
+
+static unsigned bucket_index(const struct futex_key *key)
+{
+	return ((key->space ^ key->address) * 0x9e3779b97f4a7c15ull) >> 58;
+}
 
 static struct list_node *bucket_of(const struct futex_key *key)
 {
-	uint64_t hash = (key->space ^ key->address) * 0x9e3779b97f4a7c15ull;
-
 	if (!buckets[0].next)
 		for (int i = 0; i < BUCKETS; i++)
 			list_init(&buckets[i]);
-	return &buckets[hash >> 58];
+	return &buckets[bucket_index(key)];
+}
+
+static void count_waiter(const struct futex_key *key, int change)
+{
+	__atomic_fetch_add(&bucket_waiters[bucket_index(key)], change, __ATOMIC_SEQ_CST);
+}
+
+/* A wake without the kernel lock: is there maybe a waiter on key to wake? */
+static bool may_have_waiters(const struct futex_key *key)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);	/* the caller's store to the word first */
+	return __atomic_load_n(&bucket_waiters[bucket_index(key)], __ATOMIC_RELAXED) != 0;
 }
 
 static bool same_key(const struct futex_key *a, const struct futex_key *b)
@@ -134,7 +162,9 @@ static int requeue_key(const struct futex_key *from, const struct futex_key *to,
 			break;
 		if (!same_key(&w->key, from))
 			continue;
+		count_waiter(to, 1);	/* counted in its new bucket before it is there */
 		list_remove(&w->link);
+		count_waiter(&w->key, -1);
 		w->key = *to;
 		list_push_back(bucket_of(to), &w->link);
 		moved++;
@@ -166,10 +196,16 @@ static long futex_wait(uint64_t uaddr, bool private, uint32_t val, uint64_t dead
 	int error = get_key(uaddr, private, &w.key);
 	if (error)
 		return error;
-	if ((error = read_word(uaddr, &value)))
-		return error;
-	if (value != val)
-		return -EAGAIN;
+	if (!kernel_lock_held()) {	/* only a word that changed: it will not sleep */
+		if ((error = read_word(uaddr, &value)))
+			return error;
+		return value != val ? -EAGAIN : -EKERNELLOCK;
+	}
+	count_waiter(&w.key, 1);	/* before the word is read: above */
+	if ((error = read_word(uaddr, &value)) || value != val) {
+		count_waiter(&w.key, -1);
+		return error ? error : -EAGAIN;
+	}
 	wait_queue_init(&w.queue);
 	uint64_t flags = irq_save();
 	list_push_back(bucket_of(&w.key), &w.link);
@@ -181,6 +217,7 @@ static long futex_wait(uint64_t uaddr, bool private, uint32_t val, uint64_t dead
 	}
 	if (!w.woken)
 		list_remove(&w.link);
+	count_waiter(&w.key, -1);	/* the key it was requeued to, if it was */
 	irq_restore(flags);
 	if (w.woken)
 		return 0;
@@ -196,7 +233,11 @@ static long futex_wake(uint64_t uaddr, bool private, int count, uint32_t bitset)
 	if (!bitset)
 		return -EINVAL;
 	int error = get_key(uaddr, private, &key);
-	return error ? error : wake_key(&key, count, bitset);
+	if (error)
+		return error;
+	if (!kernel_lock_held())
+		return may_have_waiters(&key) ? -EKERNELLOCK : 0;
+	return wake_key(&key, count, bitset);
 }
 
 /* FUTEX_REQUEUE and FUTEX_CMP_REQUEUE (check: the first word must hold cmpval):
@@ -340,6 +381,10 @@ SYSCALL_DEFINE6(futex, uint64_t, uaddr, int, op, uint32_t, val,
 	}
 	if (realtime && cmd != FUTEX_WAIT_BITSET)
 		return -ENOSYS;
+	/* Without the kernel lock: waits and wakes of private futexes (above). */
+	if (!kernel_lock_held() && !(private && (cmd == FUTEX_WAIT || cmd == FUTEX_WAIT_BITSET ||
+						  cmd == FUTEX_WAKE || cmd == FUTEX_WAKE_BITSET)))
+		return -EKERNELLOCK;
 	switch (cmd) {
 	case FUTEX_WAIT:
 		return futex_wait(uaddr, private, val, deadline, FUTEX_BITSET_ANY);
@@ -359,6 +404,8 @@ SYSCALL_DEFINE6(futex, uint64_t, uaddr, int, op, uint32_t, val,
 		return -ENOSYS;
 	}
 }
+
+SYSCALL_WITHOUT_KERNEL_LOCK(futex);
 
 long futex_wake_word(uint64_t uaddr, int count)
 {

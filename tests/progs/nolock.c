@@ -1,6 +1,7 @@
 /*
  * nolock.c - the system calls calf serves without its kernel lock (the clocks,
- * the caller's own ids, getcpu, sched_yield with no one to yield to:
+ * the caller's own ids, getcpu, sched_yield with no one to yield to, private
+ * futex waits that need not sleep and wakes with no one to wake:
  * kernel/syscall.h, SYSCALL_WITHOUT_KERNEL_LOCK),
  * called the way programs call them: from several threads at once, into memory
  * that faults, with bad pointers, and by threads that signals must still reach.
@@ -186,6 +187,66 @@ static void test_yield(void)
 		diag("%ld yields before the other thread ran", yields);
 }
 
+/*
+ * Private futexes: a wait whose word has changed and a wake with nobody waiting
+ * are served without the kernel lock, so they race with waiters that are just
+ * going to sleep under it. Two threads hand a turn back and forth 20000 times
+ * through one word, each waking the other after its store and waiting while
+ * the word says it is the other's turn: a wake-up lost in that race would
+ * leave both asleep for ever. Four threads then count to 4 * 20000 under a
+ * pthread mutex, which sleeps and wakes through futexes when contended.
+ */
+#define TURNS 20000
+static uint32_t turn;		/* 0: the first thread's, 1: the second's */
+static pthread_mutex_t counter_lock = PTHREAD_MUTEX_INITIALIZER;
+static long counter;
+
+static void *take_turns(void *arg)
+{
+	uint32_t me = (uint32_t)(uintptr_t)arg;
+
+	for (int i = 0; i < TURNS; i++) {
+		while (__atomic_load_n(&turn, __ATOMIC_ACQUIRE) != me)
+			sys_futex(&turn, FUTEX_WAIT_PRIVATE, 1 - me, NULL, NULL, 0);
+		__atomic_store_n(&turn, 1 - me, __ATOMIC_RELEASE);
+		sys_futex(&turn, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+	}
+	return NULL;
+}
+
+static void *count_up(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < TURNS; i++) {
+		pthread_mutex_lock(&counter_lock);
+		counter++;
+		pthread_mutex_unlock(&counter_lock);
+	}
+	return NULL;
+}
+
+static void test_futexes(void)
+{
+	pthread_t threads[THREADS];
+
+	threads[0] = xthread(take_turns, (void *)0);
+	threads[1] = xthread(take_turns, (void *)1);
+	pthread_join(threads[0], NULL);
+	pthread_join(threads[1], NULL);
+	ok(turn == 0, "two threads hand a turn back and forth 20000 times through a futex");
+	uint32_t word = 5;
+	errno = 0;
+	ok(sys_futex(&word, FUTEX_WAIT_PRIVATE, 6, NULL, NULL, 0) == -1 && errno == EAGAIN &&
+	   sys_futex(&word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0) == 0,
+	   "a wait on a changed word is EAGAIN, a wake with no waiter 0");
+
+	for (int t = 0; t < THREADS; t++)
+		threads[t] = xthread(count_up, NULL);
+	for (int t = 0; t < THREADS; t++)
+		pthread_join(threads[t], NULL);
+	ok(counter == (long)THREADS * TURNS, "four threads count to 80000 under one mutex");
+}
+
 /* A thread that does nothing but these calls still gets its signals: the way
  * back to user mode delivers them without the kernel lock's path. */
 static volatile sig_atomic_t signalled;
@@ -254,11 +315,12 @@ static void test_signals_reach_callers(void)
 
 int main(void)
 {
-	plan(19);
+	plan(22);
 	test_threads_at_once();
 	test_faulting_results();
 	test_getcpu();
 	test_yield();
+	test_futexes();
 	test_signals_reach_callers();
 	return done();
 }
