@@ -660,10 +660,20 @@ static void sender_name(struct unix_msg *m, struct kmsg *msg)
 	memcpy(msg->name, m->from->addr, m->from->addrlen);
 }
 
+/*
+ * Has this receive data it has not had yet? A peek leaves what it copied in the
+ * queue, so for it only the bytes beyond those count.
+ */
+static bool unread_data(const struct unix_sock *us, bool peek, size_t copied)
+{
+	return peek ? us->queued > copied : !list_empty(&us->queue);
+}
+
 long unix_stream_recv(struct unix_sock *us, struct kmsg *msg, unsigned flags, bool nonblock)
 {
-	size_t target = flags & MSG_WAITALL ? msg->total : 1, copied = 0;
+	size_t target = flags & MSG_WAITALL ? msg->total : 1, copied = 0, skip = 0;
 	struct list_node *pos = &us->queue;
+	bool peek = flags & MSG_PEEK;
 	long error = 0;
 
 	if (!us->connected && us->tcp)
@@ -673,24 +683,37 @@ long unix_stream_recv(struct unix_sock *us, struct kmsg *msg, unsigned flags, bo
 	if (flags & MSG_OOB)
 		return -EOPNOTSUPP;
 	for (;;) {
-		struct list_node *next = flags & MSG_PEEK ? pos->next : us->queue.next;
+		struct list_node *next = peek ? pos->next : us->queue.next;
 		if (next == &us->queue) {
-			/* TCP: after the peer's FIN, EOF comes before any error. */
-			if (copied >= target || us->fin_seen || (error = take_error(us)) ||
-			    (us->sock.shutdown & RCV_SHUTDOWN))
+			/* A peek of an AF_UNIX stream that has copied something ends at
+			 * the end of the queue, MSG_WAITALL or not; TCP's waits for more
+			 * and goes on past what it has (Linux's two). Waiting merely for
+			 * a queue that is not empty would copy the same bytes again,
+			 * over and over until the buffer was full: the fuzzer found a
+			 * peek of a large buffer holding the kernel lock for minutes.
+			 * TCP: after the peer's FIN, EOF comes before any error. */
+			if (copied >= target || (peek && copied && !us->tcp) || us->fin_seen ||
+			    (error = take_error(us)) || (us->sock.shutdown & RCV_SHUTDOWN))
 				break;
-			error = UNIX_WAIT(us, nonblock, !list_empty(&us->queue) || us->sock.error ||
-					  (us->sock.shutdown & RCV_SHUTDOWN));
+			error = UNIX_WAIT(us, nonblock, unread_data(us, peek, copied) ||
+					  us->sock.error || (us->sock.shutdown & RCV_SHUTDOWN));
 			if (error)
 				break;
 			pos = &us->queue;
+			skip = peek ? copied : 0;	/* a peek looks past what it has */
 			continue;
 		}
 		struct unix_msg *m = list_entry(next, struct unix_msg, link);
-		size_t chunk = m->len - m->off;
+		size_t from = m->off + (skip < m->len - m->off ? skip : m->len - m->off);
+		skip -= from - m->off;
+		if (from == m->len) {
+			pos = next;
+			continue;
+		}
+		size_t chunk = m->len - from;
 		if (chunk > msg->total - copied)
 			chunk = msg->total - copied;
-		if (kmsg_copy_out(msg, copied, m->data + m->off, chunk) != chunk) {
+		if (kmsg_copy_out(msg, copied, m->data + from, chunk) != chunk) {
 			error = copied ? 0 : -EFAULT;
 			break;
 		}
@@ -700,7 +723,7 @@ long unix_stream_recv(struct unix_sock *us, struct kmsg *msg, unsigned flags, bo
 		bool had_files = m->files != NULL;
 		if (had_files)
 			deliver_files(m, msg, flags);
-		if (flags & MSG_PEEK) {
+		if (peek) {
 			pos = next;
 		} else {
 			m->off += chunk;

@@ -609,9 +609,44 @@ static void processes(void)
 	close(s);
 }
 
+/*
+ * MSG_PEEK | MSG_WAITALL on TCP waits until the whole length is there and
+ * gets it in order, the bytes it had first and then the new ones, once each
+ * (AF_UNIX's peek returns what is there: unix_stream.c).
+ */
+static void peek_waitall(void)
+{
+	int port = PORT_BASE + 50;
+	int s = listener4("127.0.0.1", port), c = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = v4("127.0.0.1", port);
+	char buf[64] = { 0 };
+
+	if (connect(c, SA(a), sizeof a) != 0)
+		bail("connect failed: %s", strerror(errno));
+	int d = accept(s, NULL, NULL);
+	if (d < 0 || write(c, "0123456789", 10) != 10)
+		bail("accept or write failed: %s", strerror(errno));
+	settle_bytes(d, 10);
+	ok(recv(d, buf, 20, MSG_PEEK | MSG_WAITALL | MSG_DONTWAIT) == 10,
+	   "MSG_PEEK | MSG_WAITALL | MSG_DONTWAIT: the 10 bytes there");
+	pid_t child = fork();
+	if (child == 0) {
+		usleep(100000);
+		_exit(write(c, "abcdefghij", 10) == 10 ? 0 : 1);
+	}
+	long n = recv(d, buf, 20, MSG_PEEK | MSG_WAITALL);
+	waitpid(child, NULL, 0);
+	ok(n == 20 && !memcmp(buf, "0123456789abcdefghij", 20),
+	   "MSG_PEEK | MSG_WAITALL waits for the rest and has the old bytes, then the new");
+	ok(recv(d, buf, sizeof buf, 0) == 20, "all 20 still there to read");
+	close(d);
+	close(c);
+	close(s);
+}
+
 int main(void)
 {
-	plan(141);
+	plan(144);
 	lo_up();
 	basics();
 	binds();
@@ -619,5 +654,6 @@ int main(void)
 	closing();
 	six();
 	processes();
+	peek_waitall();
 	return done();
 }

@@ -271,12 +271,55 @@ static void server(void)
 	unlink(PATH);
 }
 
+/*
+ * MSG_PEEK with MSG_WAITALL: the bytes there, once each, however large the
+ * buffer (not the same bytes again until it is full), and at once: Linux's peek
+ * ends at the end of the queue once it has something. With nothing there it
+ * waits, and gets what comes.
+ */
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+static void peek_waitall(void)
+{
+	static char buf[1 << 20];
+	struct sigaction sa = { .sa_handler = on_alarm };
+	int sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+		bail("socketpair failed: %s", strerror(errno));
+	if (write(sv[0], "0123456789", 10) != 10)
+		bail("write failed: %s", strerror(errno));
+	ok(recv(sv[1], buf, sizeof buf, MSG_PEEK | MSG_WAITALL | MSG_DONTWAIT) == 10 &&
+	   !memcmp(buf, "0123456789", 10), "MSG_PEEK | MSG_WAITALL | MSG_DONTWAIT: the 10 bytes there, once");
+	sigaction(SIGALRM, &sa, NULL);
+	alarm(5);	/* should it wait after all */
+	ok(recv(sv[1], buf, sizeof buf, MSG_PEEK | MSG_WAITALL) == 10,
+	   "MSG_PEEK | MSG_WAITALL returns the 10 bytes there without waiting for more");
+	alarm(0);
+	ok(recv(sv[1], buf, sizeof buf, 0) == 10, "and they are still there to read");
+	pid_t child = xfork();
+	if (child == 0) {
+		sleep_ms(100);
+		_exit(write(sv[0], "abcdefghij", 10) == 10 ? 0 : 1);
+	}
+	long n = recv(sv[1], buf, 20, MSG_PEEK | MSG_WAITALL);
+	wait_status(child);
+	ok(n == 10 && !memcmp(buf, "abcdefghij", 10),
+	   "a peek of an empty queue waits, and gets what comes");
+	close(sv[0]);
+	close(sv[1]);
+}
+
 int main(void)
 {
-	plan(71);
+	plan(75);
 	pair();
 	full();
 	names();
 	server();
+	peek_waitall();
 	return done();
 }
