@@ -3,7 +3,8 @@
 # are online, with their APIC ids, takes the ISA interrupts through the I/O APIC
 # (noapic: the 8259), and still reaches init and runs a command; every
 # in-kernel self-test (IPIs and TLB shootdown among them) passes at -smp 4; without
-# ACPI tables it stays on one CPU. Tasks run on every CPU (step 3): the lock checker
+# ACPI tables it stays on one CPU. sched_yield gives way at -smp 1 and 4. Tasks
+# run on every CPU (step 3): the lock checker
 # of a debug kernel finds nothing under load at -smp 4, and threadfork passes there
 # in every fork mode.
 . "$(dirname "$0")/lib.sh"
@@ -22,6 +23,15 @@ for n in 1 2 4; do
 		test "$output" = "init ran" -a "$code" -eq 0
 	check "-smp $n: the ISA interrupts come through the I/O APIC" \
 		log_has "irq: the ISA interrupts come through the I/O APIC (the PIT's on GSI 2), the 8259 masked"
+done
+
+# sched_yield gives way to a thread waiting for the caller's CPU, on one CPU and
+# on four (tests/calf/yield.c: calf's own bound, which Linux's CFS does not keep).
+for n in 1 4; do
+	CALF_RUN_LOG=$OUT/smp-yield-$n.log "$ROOT/tools/calf-run" --smp $n -- /tests/calf/yield \
+		> "$OUT/smp-yield-$n.out" 2>/dev/null
+	sed -n "s/^\(not ok\|ok\) [0-9]* - /\1 - -smp $n: /p" "$OUT/smp-yield-$n.out"
+	check "-smp $n: yield ran to its end" grep -Eq '^(not )?ok 2 ' "$OUT/smp-yield-$n.out"
 done
 
 # noapic keeps the 8259: the tick and the clock still run (sleep), at -smp 2 too.

@@ -147,44 +147,12 @@ static void test_getcpu(void)
 	   "getcpu to a bad pointer: EFAULT");
 }
 
-/* sched_yield gives way to a thread waiting for the same CPU: the caller,
- * pinned there, yields until the other has run, which takes a yield or two,
- * not a whole time slice of them. Alone on its CPU it just goes on. */
-static volatile int other_ran;
-
-static void *note_running(void *arg)
-{
-	(void)arg;
-	other_ran = 1;
-	return NULL;
-}
-
+/* sched_yield with nothing else to run: 0 (calf serves it without the kernel
+ * lock; that it gives way when a thread waits is tests/calf/yield.c's, since
+ * how soon Linux's CFS lets a new thread run after a yield depends on timing). */
 static void test_yield(void)
 {
-	cpu_set_t allowed, one;
-	long yields = 0;
-
-	if (sched_getaffinity(0, sizeof(allowed), &allowed))
-		bail("sched_getaffinity failed: %s", strerror(errno));
-	int last = -1;
-	for (int c = 0; c < CPU_SETSIZE; c++)
-		if (CPU_ISSET(c, &allowed))
-			last = c;
-	CPU_ZERO(&one);
-	CPU_SET(last, &one);
-	if (sched_setaffinity(0, sizeof(one), &one))
-		bail("sched_setaffinity failed: %s", strerror(errno));
-	ok(syscall(SYS_sched_yield) == 0, "sched_yield alone on a CPU: 0");
-	pthread_t other = xthread(note_running, NULL);	/* pinned there too */
-	while (!other_ran && yields < 1000000) {
-		syscall(SYS_sched_yield);
-		yields++;
-	}
-	pthread_join(other, NULL);
-	sched_setaffinity(0, sizeof(allowed), &allowed);
-	ok(other_ran && yields < 100, "sched_yield lets a thread waiting for the same CPU run");
-	if (yields >= 100)
-		diag("%ld yields before the other thread ran", yields);
+	ok(syscall(SYS_sched_yield) == 0, "sched_yield: 0");
 }
 
 /*
@@ -315,7 +283,7 @@ static void test_signals_reach_callers(void)
 
 int main(void)
 {
-	plan(22);
+	plan(21);
 	test_threads_at_once();
 	test_faulting_results();
 	test_getcpu();
