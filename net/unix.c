@@ -493,7 +493,9 @@ long unix_stream_send(struct unix_sock *us, struct kmsg *msg, unsigned flags, bo
 
 	if (error)
 		return error;
-	do {
+	/* Nothing to send sends nothing, files included, as in Linux: a message
+	 * of no bytes would read as end of file. */
+	while (sent < msg->total) {
 		struct unix_sock *peer = us->peer;
 		if (us->tcp && peer && peer->dead && !(us->sock.shutdown & SEND_SHUTDOWN)) {
 			/* Nobody reads any more: the bytes vanish and the answer is a reset. */
@@ -524,7 +526,7 @@ long unix_stream_send(struct unix_sock *us, struct kmsg *msg, unsigned flags, bo
 			attach_files(m, msg);
 		queue_msg(peer, m);
 		sent += chunk;
-	} while (sent < msg->total);
+	}
 	return sent ? (long)sent : error;
 }
 
@@ -704,11 +706,15 @@ long unix_stream_recv(struct unix_sock *us, struct kmsg *msg, unsigned flags, bo
 			continue;
 		}
 		struct unix_msg *m = list_entry(next, struct unix_msg, link);
-		size_t from = m->off + (skip < m->len - m->off ? skip : m->len - m->off);
-		skip -= from - m->off;
-		if (from == m->len) {
-			pos = next;
-			continue;
+		size_t from = m->off;
+		if (skip) {	/* a peek past bytes it has: this message's first */
+			size_t seen = skip < m->len - m->off ? skip : m->len - m->off;
+			from += seen;
+			skip -= seen;
+			if (from == m->len) {
+				pos = next;
+				continue;
+			}
 		}
 		size_t chunk = m->len - from;
 		if (chunk > msg->total - copied)

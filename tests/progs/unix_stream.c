@@ -313,13 +313,49 @@ static void peek_waitall(void)
 	close(sv[1]);
 }
 
+/*
+ * A send of no bytes sends nothing, not even the descriptors it carries (Linux's
+ * stream sendmsg loops while bytes remain): the next receive gets the next
+ * bytes, not an empty read that looks like end of file.
+ */
+static void send_nothing(void)
+{
+	char buf[64], cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { buf, 0 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			     .msg_controllen = sizeof cbuf };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	int sv[2], fd = 0;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+		bail("socketpair failed: %s", strerror(errno));
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof fd);
+	ok(sendmsg(sv[0], &mh, 0) == 0 && send(sv[0], buf, 0, 0) == 0,
+	   "sendmsg of no bytes with a descriptor, and send of none: 0");
+	if (write(sv[0], "ab", 2) != 2)
+		bail("write failed: %s", strerror(errno));
+	struct msghdr rh = { .msg_iov = &(struct iovec){ buf, sizeof buf }, .msg_iovlen = 1,
+			     .msg_control = cbuf, .msg_controllen = sizeof cbuf };
+	ok(recvmsg(sv[1], &rh, MSG_DONTWAIT) == 2 && rh.msg_controllen == 0,
+	   "the receiver gets the 2 bytes after them, and no descriptor");
+	errno = 0;
+	ok(recv(sv[1], buf, sizeof buf, MSG_DONTWAIT) == -1 && errno == EAGAIN,
+	   "then nothing: EAGAIN");
+	close(sv[0]);
+	close(sv[1]);
+}
+
 int main(void)
 {
-	plan(75);
+	plan(78);
 	pair();
 	full();
 	names();
 	server();
 	peek_waitall();
+	send_nothing();
 	return done();
 }
