@@ -442,6 +442,31 @@ static void test_bad_pids(void)
 		 "waitid into a siginfo running past the end of user space: EFAULT");
 }
 
+/*
+ * Wait until pid runs the program called comm: the end of file on a close-on-exec
+ * pipe says its execve has begun, not that it has finished (on several CPUs
+ * Linux's parent may run before the child's exec is done), while the name is
+ * set once the process counts as having exec'd, in Linux and in calf.
+ */
+static void wait_until_running(pid_t pid, const char *comm)
+{
+	char path[64], name[32];
+
+	snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
+	for (int tries = 0; tries < 5000; tries++) {
+		int fd = open(path, O_RDONLY);
+		ssize_t n = fd < 0 ? -1 : read(fd, name, sizeof name - 1);
+		if (fd >= 0)
+			close(fd);
+		if (n > 0) {
+			name[n] = '\0';
+			if (strncmp(name, comm, strlen(comm)) == 0 && name[strlen(comm)] == '\n')
+				return;
+		}
+		sleep_ms(1);
+	}
+}
+
 /* A child that called execve may not be moved to another group (EACCES); a zombie,
  * which did not, may; a reaped child is gone (ESRCH). Its limits outlive it. */
 static void test_child_pids(void)
@@ -458,8 +483,9 @@ static void test_child_pids(void)
 		_exit(9);
 	}
 	close(fds[1]);
-	read(fds[0], &byte, 1);		/* EOF: the child has exec'd */
+	read(fds[0], &byte, 1);		/* EOF: the child's execve has begun */
 	close(fds[0]);
+	wait_until_running(child, "sleep");
 	ok_errno(SYS2(SYS_setpgid, child, child), EACCES, "setpgid of a child that called execve: EACCES");
 	ok_errno(SYS2(SYS_setpgid, child, 0), EACCES, "setpgid(child, 0) after its execve: EACCES");
 	kill(child, SIGKILL);
