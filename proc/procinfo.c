@@ -23,6 +23,7 @@
 #include "mm/mm.h"
 #include "mm/pagetable.h"
 #include "mm/tlb.h"
+#include "kernel/version.h"
 #include "lib/errno.h"
 #include "lib/format.h"
 #include "lib/string.h"
@@ -113,6 +114,15 @@ static long show_vmstat(int pid, char *buf, size_t size)
 	text_add(&t, "nr_tlb_remote_flush_received %lu\n", ipi_stats.tlb_received);
 	text_add(&t, "nr_tlb_local_flush_all %lu\n", tlb_stats.local_flush_all);
 	text_add(&t, "nr_tlb_local_flush_one %lu\n", tlb_stats.local_flush_one);
+	return t.length;
+}
+
+static long show_version(int pid, char *buf, size_t size)
+{
+	struct text t = { buf, size, 0 };
+
+	(void)pid;
+	text_add(&t, "%s", CALF_PROC_VERSION);
 	return t.length;
 }
 
@@ -765,6 +775,7 @@ static const struct procfs_entry root_entries[] = {
 	{ .name = "sys", .mode = S_IFDIR | 0555, .children = sys_entries },
 	{ .name = "thread-self", .mode = S_IFLNK | 0777, .show = show_thread_self },
 	TEXT_FILE("uptime", show_uptime),
+	TEXT_FILE("version", show_version),
 	TEXT_FILE("vmstat", show_vmstat),
 	{ 0 }
 };

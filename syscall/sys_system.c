@@ -10,23 +10,24 @@
 #include "mm/uaccess.h"
 #include "proc/proc.h"
 #include "kernel/printk.h"
+#include "kernel/version.h"
 #include "lib/string.h"
 
 struct utsname_user {
 	char sysname[65], nodename[65], release[65], version[65], machine[65], domainname[65];
 };
 
-/* Programs parse sysname to pick Linux behaviour; calf speaks the Linux ABI. */
+/* kernel/version.h says what, and why sysname is "Linux". */
 SYSCALL_DEFINE1(uname, struct utsname_user *, out)
 {
 	struct utsname_user u;
 
 	memset(&u, 0, sizeof(u));
-	strlcpy(u.sysname, "Linux", sizeof(u.sysname));
-	strlcpy(u.nodename, "calf", sizeof(u.nodename));
-	strlcpy(u.release, "6.1.0-calf", sizeof(u.release));
-	strlcpy(u.version, "#1 calf", sizeof(u.version));
-	strlcpy(u.machine, "x86_64", sizeof(u.machine));
+	strlcpy(u.sysname, CALF_UNAME_SYSNAME, sizeof(u.sysname));
+	strlcpy(u.nodename, CALF_UNAME_NODENAME, sizeof(u.nodename));
+	strlcpy(u.release, CALF_UNAME_RELEASE, sizeof(u.release));
+	strlcpy(u.version, CALF_UNAME_VERSION, sizeof(u.version));
+	strlcpy(u.machine, CALF_UNAME_MACHINE, sizeof(u.machine));
 	strlcpy(u.domainname, "(none)", sizeof(u.domainname));
 	return copy_to_user(out, &u, sizeof(u));
 }

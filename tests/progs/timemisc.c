@@ -80,6 +80,21 @@ static void test_uname(void)
 	ok(u.sysname[0] != '\0' && u.release[0] != '\0', "uname sysname and release are not empty");
 	ok(strcmp(u.machine, "x86_64") == 0, "uname machine is x86_64");
 	ok_errno(syscall(SYS_uname, (void *)1), EFAULT, "uname into a bad pointer: EFAULT");
+
+	/* /proc/version: "<sysname> version <release> (...) (...) <version>\n". */
+	char line[512], prefix[200];
+	int fd = open("/proc/version", O_RDONLY);
+	ssize_t n = fd >= 0 ? read(fd, line, sizeof line - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	line[n > 0 ? n : 0] = '\0';
+	snprintf(prefix, sizeof prefix, "%s version %s (", u.sysname, u.release);
+	size_t vlen = strlen(u.version);
+	ok(n > 0 && strncmp(line, prefix, strlen(prefix)) == 0,
+	   "/proc/version begins with uname's system name and release");
+	ok(n > 0 && (size_t)n > vlen + 1 && line[n - 1] == '\n' &&
+	   line[n - vlen - 2] == ' ' && strncmp(line + n - vlen - 1, u.version, vlen) == 0,
+	   "/proc/version ends with uname's version and a newline");
 }
 
 static void test_random(void)
@@ -151,7 +166,7 @@ static void test_thread_bits(void)
 
 int main(void)
 {
-	plan(38);
+	plan(40);
 	test_clocks();
 	test_uname();
 	test_random();
