@@ -11,7 +11,9 @@
 #   linux-nothp   the same with transparent_hugepage=never, page by page like calf
 #   calf-cow, calf-copy, calf-sharedpt   calf in each fork mode
 # -smp N (N > 1; 4 by default): bench/run-smp.sh (fork while another thread writes,
-# fork throughput with 1, 2 and 4 processes forking at once) on
+# fork throughput with 1, 2 and 4 processes forking at once, clock_gettime from 1,
+# 2 and 4 threads at once, a futex handoff between two threads, getppid beside a
+# large fork) on
 #   linux-smpN    Linux as shipped, N CPUs
 #   calf-cow-smpN calf, fork_mode=cow, N CPUs
 #   calf-sharedpt-smpN  calf, fork_mode=sharedpt, N CPUs

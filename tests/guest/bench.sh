@@ -22,9 +22,10 @@ done
 
 # The -smp part (bench/run-smp.sh) on four CPUs, with the smallest sizes: fork
 # while a thread writes, one and four processes forking at once, one and four
-# threads calling clock_gettime at once.
+# threads calling clock_gettime at once, two threads handing a futex turn back
+# and forth, and a neighbour calling getppid beside a forking process.
 smp_figures="fork_exit_wait_0MiB fork_writer_0MiB fork_parallel_1 fork_parallel_4
-call_parallel_1 call_parallel_4"
+call_parallel_1 call_parallel_4 futex_handoff fork_neighbour_0MiB"
 output=$OUT/bench-smp4.out
 CALF_RUN_LOG=$OUT/bench-smp4.log "$ROOT/tools/calf-run" --icount --smp 4 \
 	-- "/bench/run-smp.sh 0 '1 4'" > "$output" 2>/dev/null
