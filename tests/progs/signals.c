@@ -356,6 +356,88 @@ static void test_interrupts(void)
 	set_handler(SIGUSR1, SIG_DFL);
 }
 
+/* A child that sends SIGUSR1 to `target` (a pid, or -pgid) until killed,
+ * pausing pause_ms between sends. */
+static pid_t spawn_stream(pid_t target, int pause_ms)
+{
+	pid_t pid = xfork();
+	if (pid == 0) {
+		for (;;) {
+			kill(target, SIGUSR1);
+			if (pause_ms)
+				sleep_ms(pause_ms);
+		}
+	}
+	return pid;
+}
+
+/* FORKS forks, each child exiting at once with 3; how many went wrong (fork
+ * failing, a child lost or with another status). */
+#define FORKS 100
+static int forks_gone_wrong(void)
+{
+	int wrong = 0;
+
+	for (int i = 0; i < FORKS; i++) {
+		pid_t pid = fork();
+		if (pid == 0)
+			_exit(3);
+		if (pid < 0) {
+			wrong++;
+			continue;
+		}
+		int status;
+		pid_t got;
+		while ((got = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+			;
+		wrong += got != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 3;
+	}
+	return wrong;
+}
+
+/*
+ * fork never fails with EINTR, however many signals come while it works (Linux
+ * restarts it, or lets it finish): to the parent alone, or to its whole
+ * process group, in which case the children must see them too or not at all.
+ * In a process group of its own, so the stream hits nothing else.
+ */
+static void test_fork_under_signals(void)
+{
+	int p[2];
+	xpipe(p);
+	pid_t tester = xfork();
+	if (tester == 0) {
+		char results[2];
+		setpgid(0, 0);
+		install(SIGUSR1, 0);	/* no SA_RESTART; the children inherit it */
+		/* 4 MiB to copy: each fork takes a while. */
+		size_t size = 4 << 20;
+		char *memory = malloc(size);
+		for (size_t off = 0; off < size; off += 4096)
+			memory[off] = 1;
+		pid_t stream = spawn_stream(getpid(), 0);
+		results[0] = forks_gone_wrong() == 0;
+		kill(stream, SIGKILL);
+		while (waitpid(stream, NULL, 0) < 0 && errno == EINTR)
+			;
+		stream = spawn_stream(-getpid(), 1);
+		results[1] = forks_gone_wrong() == 0;
+		kill(stream, SIGKILL);
+		while (waitpid(stream, NULL, 0) < 0 && errno == EINTR)
+			;
+		write(p[1], results, sizeof results);
+		_exit(0);
+	}
+	char results[2] = { 0, 0 };
+	close(p[1]);
+	ok(read(p[0], results, sizeof results) == sizeof results && results[0],
+	   "fork beside a stream of signals to the parent: no EINTR, every child reaped");
+	ok(results[1], "fork beside a stream of signals to its process group: no EINTR, "
+	   "every child reaped");
+	close(p[0]);
+	wait_status(tester);
+}
+
 static void test_timer(void)
 {
 	sigset_t empty;
@@ -401,7 +483,7 @@ int main(int argc, char **argv)
 		return mode_exec_check();
 
 	self = self_path(argv[0]);
-	plan(50);
+	plan(52);
 	test_handler();
 	test_mask();
 	test_sigchld();
@@ -409,6 +491,7 @@ int main(int argc, char **argv)
 	test_stop_cont();
 	test_exec();
 	test_interrupts();
+	test_fork_under_signals();
 	test_timer();
 	test_errors();
 	return done();
