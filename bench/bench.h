@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -62,6 +63,21 @@ static inline void report(const char *figure, double ns)
 {
 	printf("%s %.0f ns\n", figure, ns);
 	fflush(stdout);
+}
+
+/* `bytes` of private anonymous memory, every page written so that it is
+ * resident (the fork figures' parent); NULL for 0 bytes. */
+static inline char *resident_memory(size_t bytes)
+{
+	if (!bytes)
+		return NULL;
+	char *memory = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (memory == MAP_FAILED)
+		die("mmap of the resident memory");
+	for (size_t at = 0; at < bytes; at += 4096)
+		memory[at] = 1;
+	return memory;
 }
 
 /* fork, the child's immediate _exit, the parent's waitpid, `count` times: the

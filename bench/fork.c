@@ -75,16 +75,7 @@ int main(int argc, char **argv)
 	for (int a = 1; a < argc; a++) {
 		long mib = atol(argv[a]);
 		size_t bytes = (size_t)mib << 20;
-		char *memory = NULL;
-
-		if (bytes) {
-			memory = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-				      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-			if (memory == MAP_FAILED)
-				die("mmap");
-			for (size_t at = 0; at < bytes; at += 4096)
-				memory[at] = 1;
-		}
+		char *memory = resident_memory(bytes);
 		struct fork_run r = { fork_iterations(mib) };
 		char figure[64];
 		snprintf(figure, sizeof(figure), "fork_exit_wait_%ldMiB", mib);

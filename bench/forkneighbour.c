@@ -84,16 +84,7 @@ int main(int argc, char **argv)
 	for (int a = 1; a < argc; a++) {
 		long mib = atol(argv[a]);
 		char figure[64];
-		char *memory = NULL;
-
-		if (mib > 0) {
-			memory = mmap(NULL, mib << 20, PROT_READ | PROT_WRITE,
-				      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-			if (memory == MAP_FAILED)
-				die("forkneighbour: mmap");
-			for (long off = 0; off < mib << 20; off += PAGE)
-				memory[off] = 1;
-		}
+		char *memory = resident_memory((size_t)mib << 20);
 		snprintf(figure, sizeof(figure), "fork_neighbour_%ldMiB", mib);
 		report(figure, median_of(forks_beside_a_neighbour, &r, 1));
 		if (memory)

@@ -121,19 +121,6 @@ static long long fork_exit_wait_beside_writer(void *arg)
 	return now_ns() - start;
 }
 
-static char *resident(size_t bytes)
-{
-	if (!bytes)
-		return NULL;
-	char *memory = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (memory == MAP_FAILED)
-		die("forkwriter: mmap");
-	for (size_t at = 0; at < bytes; at += PAGE)
-		memory[at] = 1;
-	return memory;
-}
-
 /* The figure with the writer running; a writer that made no progress while the
  * forks were timed would make it the plain figure again, so that is an error. */
 static void report_with_writer(long mib, struct fork_run *r)
@@ -164,7 +151,7 @@ int main(int argc, char **argv)
 	for (int a = 1; a < argc; a++) {
 		long mib = atol(argv[a]);
 		size_t bytes = (size_t)mib << 20;
-		char *memory = resident(bytes);
+		char *memory = resident_memory(bytes);
 		struct fork_run r = { fork_iterations(mib) };
 		char figure[64];
 

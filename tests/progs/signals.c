@@ -418,13 +418,11 @@ static void test_fork_under_signals(void)
 		pid_t stream = spawn_stream(getpid(), 0);
 		results[0] = forks_gone_wrong() == 0;
 		kill(stream, SIGKILL);
-		while (waitpid(stream, NULL, 0) < 0 && errno == EINTR)
-			;
+		wait_status(stream);
 		stream = spawn_stream(-getpid(), 1);
 		results[1] = forks_gone_wrong() == 0;
 		kill(stream, SIGKILL);
-		while (waitpid(stream, NULL, 0) < 0 && errno == EINTR)
-			;
+		wait_status(stream);
 		write(p[1], results, sizeof results);
 		_exit(0);
 	}
